@@ -1,0 +1,44 @@
+"""Shared fixtures: the owner, an outsider, and a signed-in client for each.
+
+When DATABASE_URL or CELERY_BROKER_URL names a server, a test that cannot
+reach it fails loudly rather than being skipped.
+"""
+
+import pytest
+from django.test import Client
+
+from tests.factories import InfantFactory, RegimenFactory, UserFactory
+
+
+@pytest.fixture
+def mother(db):
+    return UserFactory(email="anna@example.org", display_name="Anna", time_zone="Europe/Rome")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="olga@example.org", display_name="Olga", time_zone="Europe/Rome")
+
+
+@pytest.fixture
+def infant(mother):
+    return InfantFactory(mother=mother, name="Luca")
+
+
+@pytest.fixture
+def regimen(mother):
+    return RegimenFactory(mother=mother)
+
+
+@pytest.fixture
+def mother_client(mother) -> Client:
+    client = Client()
+    client.force_login(mother)
+    return client
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    client = Client()
+    client.force_login(outsider)
+    return client

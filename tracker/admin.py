@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from tracker.models import (
+    DailyCheck,
+    DoseLog,
+    FeedingSession,
+    Infant,
+    Pregnancy,
+    Regimen,
+    SupplementProduct,
+    SymptomEntry,
+)
+
+
+@admin.register(Pregnancy)
+class PregnancyAdmin(admin.ModelAdmin):
+    list_display = ["mother", "due_date"]
+    search_fields = ["mother__email"]
+
+
+@admin.register(Infant)
+class InfantAdmin(admin.ModelAdmin):
+    list_display = ["name", "mother", "birth_at", "gestational_weeks", "delivery_mode"]
+    search_fields = ["name", "mother__email"]
+
+
+@admin.register(SupplementProduct)
+class SupplementProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "brand", "mother", "form"]
+    search_fields = ["name", "brand", "mother__email"]
+
+
+@admin.register(Regimen)
+class RegimenAdmin(admin.ModelAdmin):
+    list_display = ["mother", "product", "preset", "doses_per_day", "start_date", "end_date"]
+    list_filter = ["preset"]
+    search_fields = ["mother__email"]
+
+
+@admin.register(DoseLog)
+class DoseLogAdmin(admin.ModelAdmin):
+    list_display = ["regimen", "slot_date", "slot_time", "status", "taken_at", "source"]
+    list_filter = ["status", "source"]
+    date_hierarchy = "slot_date"
+    list_select_related = ["regimen__mother", "regimen__product"]
+
+
+@admin.register(FeedingSession)
+class FeedingSessionAdmin(admin.ModelAdmin):
+    list_display = ["infant", "started_at", "ended_at", "method", "left_seconds", "right_seconds"]
+    list_filter = ["method"]
+    date_hierarchy = "started_at"
+    list_select_related = ["infant"]
+
+
+@admin.register(SymptomEntry)
+class SymptomEntryAdmin(admin.ModelAdmin):
+    list_display = ["infant", "kind", "occurred_at", "size", "severity", "stool_consistency"]
+    list_filter = ["kind"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["infant"]
+
+
+@admin.register(DailyCheck)
+class DailyCheckAdmin(admin.ModelAdmin):
+    list_display = ["infant", "day", "no_symptoms", "other_than_breast_milk"]
+    date_hierarchy = "day"
+    list_select_related = ["infant"]

@@ -1,0 +1,135 @@
+"""Onboarding and set-up: due date, babies, the supplement and its regimen."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+
+from tracker.models import Infant, Regimen, SupplementProduct
+from tracker.models.regimens import parse_dose_time
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CrispyForm:
+    submit_label = "Save"
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.add_input(Submit("submit", self.submit_label, css_class="btn-primary btn-tap w-100"))
+        return helper
+
+
+class DueDateForm(CrispyForm, forms.Form):
+    submit_label = "Continue"
+    due_date = forms.DateField(
+        widget=DATE_INPUT,
+        label="Your due date",
+        help_text="The date your baby is (or was) due. Already born? Use the due date you were given.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self._helper()
+
+
+class InfantForm(CrispyForm, forms.ModelForm):
+    class Meta:
+        model = Infant
+        fields = [
+            "name",
+            "birth_at",
+            "gestational_weeks",
+            "gestational_days",
+            "delivery_mode",
+            "birth_weight_g",
+        ]
+        widgets = {"birth_at": DATETIME_INPUT}
+        help_texts = {"birth_at": "Date and time of birth, in your time zone."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["birth_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.helper = self._helper()
+
+
+class DoseTimesField(forms.CharField):
+    """ "08:00, 20:00" ⇄ ["08:00", "20:00"]."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value)
+        parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+        if not parts:
+            raise ValidationError("Give at least one dose time, like 08:00.")
+        return [parse_dose_time(part).strftime("%H:%M") for part in parts]
+
+
+class RegimenForm(CrispyForm, forms.ModelForm):
+    """A regimen together with the product it is for."""
+
+    product_name = forms.CharField(label="Product name", max_length=120)
+    brand = forms.CharField(max_length=120, required=False)
+    strains = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="One strain per line (optional)."
+    )
+    cfu_per_dose = forms.IntegerField(
+        label="CFU per dose", required=False, min_value=1, help_text="Optional, e.g. 4500000000."
+    )
+    form = forms.ChoiceField(choices=SupplementProduct.Form.choices, initial=SupplementProduct.Form.CAPSULE)
+    dose_times = DoseTimesField(
+        label="Dose times", initial="08:00", help_text="Your local times, separated by commas: 08:00, 20:00."
+    )
+
+    class Meta:
+        model = Regimen
+        fields = ["preset", "doses_per_day", "dose_times", "start_date", "end_date"]
+        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT, "preset": forms.RadioSelect}
+        help_texts = {"start_date": "Only for your own dates; the trial preset sets it."}
+
+    def __init__(self, *args, mother, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.mother = mother
+        if self.instance.pregnancy_id is None:
+            self.instance.pregnancy = mother.pregnancies.first()
+        self.fields["start_date"].required = False
+        self.fields["doses_per_day"].initial = 1
+        product = self.instance.product if self.instance.pk else None
+        if product is not None:
+            for name in ["brand", "strains", "cfu_per_dose", "form"]:
+                self.initial.setdefault(name, getattr(product, name))
+            self.initial.setdefault("product_name", product.name)
+        self.order_fields(["product_name", "brand", "strains", "cfu_per_dose", "form"])
+        self.helper = self._helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("preset") == Regimen.Preset.TRIAL:
+            self.instance.preset = Regimen.Preset.TRIAL
+            window = self.instance.trial_window()
+            if window is None:
+                self.add_error(
+                    "preset", "The trial preset needs your due date: add it first, or choose your own dates."
+                )
+            else:
+                data["start_date"], data["end_date"] = window
+        elif data.get("preset") == Regimen.Preset.CUSTOM and not data.get("start_date"):
+            self.add_error("start_date", "With your own dates, say the first day.")
+        times = data.get("dose_times") or []
+        if data.get("doses_per_day") and times and len(times) != data["doses_per_day"]:
+            self.add_error(
+                "dose_times", f"You said {data['doses_per_day']} dose(s) a day: give exactly that many times."
+            )
+        return data
+
+    def product(self) -> SupplementProduct:
+        product = self.instance.product if self.instance.pk else SupplementProduct()
+        product.name = self.cleaned_data["product_name"]
+        for name in ["brand", "strains", "cfu_per_dose", "form"]:
+            setattr(product, name, self.cleaned_data[name])
+        return product

@@ -1,0 +1,118 @@
+"""Feeding sessions: breast (timed per side), bottle, or both."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import time_format
+
+from tracker.models.family import Infant
+from tracker.models.scoping import InfantScopedQuerySet
+from tracker.models.validators import (
+    BOTTLE_ML_MAX,
+    BOTTLE_ML_MIN,
+    MAX_FEED_DURATION,
+    MSG_BOTTLE_RANGE,
+    MSG_FEED_TOO_LONG,
+    check_end_after_start,
+    check_not_future,
+)
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+
+
+class FeedingSession(models.Model):
+    class Method(models.TextChoices):
+        BREAST = "breast", "Breast"
+        EXPRESSED = "expressed", "Expressed breast milk (bottle)"
+        FORMULA = "formula", "Formula"
+        MIXED = "mixed", "Mixed"
+
+    infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="feeds")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Empty while running.")
+    method = models.CharField(max_length=16, choices=Method.choices, default=Method.BREAST)
+    start_side = models.CharField(max_length=8, choices=Side.choices, blank=True)
+    #: While the timer runs: the breast in use and since when.
+    current_side = models.CharField(max_length=8, choices=Side.choices, blank=True)
+    side_started_at = models.DateTimeField(null=True, blank=True)
+    left_seconds = models.PositiveIntegerField(default=0)
+    right_seconds = models.PositiveIntegerField(default=0)
+    switches = models.PositiveSmallIntegerField(default=0)
+    bottle_ml = models.PositiveSmallIntegerField(
+        "bottle amount (ml)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(BOTTLE_ML_MIN), MaxValueValidator(BOTTLE_ML_MAX)],
+        error_messages={"min_value": MSG_BOTTLE_RANGE, "max_value": MSG_BOTTLE_RANGE},
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InfantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["infant"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_running_feed_per_infant",
+                violation_error_message="A feed is already running for this baby.",
+            ),
+        ]
+        indexes = [models.Index(fields=["infant", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} feed at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def duration(self) -> timedelta | None:
+        return None if self.ended_at is None else self.ended_at - self.started_at
+
+    @property
+    def last_side(self) -> str:
+        """The breast the feed ended on (or is on now), blank for bottle-only feeds."""
+        if self.current_side:
+            return self.current_side
+        if not self.start_side:
+            return ""
+        if self.switches % 2 == 0:
+            return self.start_side
+        return Side.RIGHT if self.start_side == Side.LEFT else Side.LEFT
+
+    def clean(self) -> None:
+        check_not_future(self.started_at, "started_at")
+        check_not_future(self.ended_at, "ended_at")
+        check_end_after_start(self.started_at, self.ended_at)
+        if self.started_at and self.ended_at and self.ended_at - self.started_at > MAX_FEED_DURATION:
+            raise ValidationError({"ended_at": MSG_FEED_TOO_LONG})
+        if self.bottle_ml is not None and not BOTTLE_ML_MIN <= self.bottle_ml <= BOTTLE_ML_MAX:
+            raise ValidationError({"bottle_ml": MSG_BOTTLE_RANGE})
+        if self.infant_id and self.started_at:
+            self._check_no_overlap()
+
+    def _check_no_overlap(self) -> None:
+        end = self.ended_at or timezone.now()
+        clash = (
+            FeedingSession.objects.filter(infant_id=self.infant_id, started_at__lt=end)
+            .filter(models.Q(ended_at__isnull=True) | models.Q(ended_at__gt=self.started_at))
+            .exclude(pk=self.pk)
+            .order_by("started_at")
+            .first()
+        )
+        if clash is not None:
+            local = timezone.localtime(clash.started_at)
+            raise ValidationError(
+                f"This overlaps another feed for {self.infant.name} that started at "
+                f"{time_format(local, 'H:i')} on {local:%d %b}. Feeds for one baby can't overlap."
+            )

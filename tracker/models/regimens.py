@@ -1,0 +1,187 @@
+"""The supplement a mother takes, her regimen, and the doses she logs."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from tracker.localtime import wall_clock_to_utc
+from tracker.models.family import Pregnancy
+from tracker.models.scoping import MotherScopedQuerySet, RegimenScopedQuerySet
+from tracker.models.validators import check_not_future
+
+TRIAL_LEAD = timedelta(days=28)  # from 36 weeks of gestation: due date - 28 days
+TRIAL_TAIL = timedelta(days=28)  # to 4 weeks after birth
+
+
+def parse_dose_time(value: str) -> time:
+    try:
+        return time.fromisoformat(value)
+    except ValueError as error:
+        raise ValidationError(f"“{value}” is not a time like 08:00.") from error
+
+
+class SupplementProduct(models.Model):
+    class Form(models.TextChoices):
+        CAPSULE = "capsule", "Capsule"
+        SACHET = "sachet", "Sachet / powder"
+        DROPS = "drops", "Drops"
+        TABLET = "tablet", "Tablet"
+        OTHER = "other", "Other"
+
+    mother = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="products")
+    name = models.CharField(max_length=120)
+    brand = models.CharField(max_length=120, blank=True)
+    strains = models.TextField(blank=True, help_text="One strain per line.")
+    cfu_per_dose = models.PositiveBigIntegerField(
+        "CFU per dose", null=True, blank=True, help_text="Colony-forming units, e.g. 4500000000."
+    )
+    form = models.CharField(max_length=16, choices=Form.choices, default=Form.CAPSULE)
+
+    objects = MotherScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.brand})" if self.brand else self.name
+
+    @property
+    def strain_list(self) -> list[str]:
+        return [line.strip() for line in self.strains.splitlines() if line.strip()]
+
+
+class Regimen(models.Model):
+    class Preset(models.TextChoices):
+        TRIAL = "trial", "Trial: due date − 28 days to 28 days after birth"
+        CUSTOM = "custom", "My own dates"
+
+    mother = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regimens")
+    product = models.ForeignKey(SupplementProduct, on_delete=models.PROTECT, related_name="regimens")
+    preset = models.CharField(max_length=16, choices=Preset.choices, default=Preset.TRIAL)
+    pregnancy = models.ForeignKey(
+        Pregnancy, on_delete=models.SET_NULL, null=True, blank=True, related_name="regimens"
+    )
+    doses_per_day = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(6)])
+    #: Local wall-clock times as "HH:MM" strings, sorted; one per daily dose.
+    dose_times = models.JSONField(default=list)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Empty: no end date.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MotherScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.doses_per_day}/day from {self.start_date:%d %b %Y}"
+
+    @property
+    def slot_times(self) -> list[time]:
+        return [parse_dose_time(value) for value in self.dose_times]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        try:
+            times = sorted(parse_dose_time(value) for value in self.dose_times or [])
+        except ValidationError as error:
+            raise ValidationError({"dose_times": error.messages}) from error
+        if len(set(times)) != len(times):
+            errors["dose_times"] = "Each dose time can appear only once."
+        elif self.doses_per_day and len(times) != self.doses_per_day:
+            errors["dose_times"] = (
+                f"You said {self.doses_per_day} dose(s) a day: give exactly that many times."
+            )
+        self.dose_times = [t.strftime("%H:%M") for t in times]
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The last day must be on or after the first day."
+        if self.preset == self.Preset.TRIAL and self.pregnancy_id is None:
+            errors["preset"] = "The trial preset needs your due date first."
+        if errors:
+            raise ValidationError(errors)
+
+    def covers(self, day: date) -> bool:
+        """Whether ``day`` (a local date) is inside the window, ends inclusive."""
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+    def slot_at(self, day: date, at: time) -> datetime:
+        """The UTC instant of the slot ``at`` on local ``day`` in the mother's zone now."""
+        return wall_clock_to_utc(day, at, self.mother.zone)
+
+    def trial_window(self) -> tuple[date, date] | None:
+        """The trial preset's dates: due date − 28 days to birth (or due date) + 28 days."""
+        if self.pregnancy is None:
+            return None
+        born = self.pregnancy.birth_date()
+        return (
+            self.pregnancy.due_date - TRIAL_LEAD,
+            (born or self.pregnancy.due_date) + TRIAL_TAIL,
+        )
+
+
+class DoseLog(models.Model):
+    class Status(models.TextChoices):
+        TAKEN = "taken", "Taken"
+        SKIPPED = "skipped", "Skipped"
+
+    class Source(models.TextChoices):
+        WEB = "web", "Web"
+        EMAIL = "email", "Email link"
+        API = "api", "API"
+
+    regimen = models.ForeignKey(Regimen, on_delete=models.CASCADE, related_name="doses")
+    slot_date = models.DateField(help_text="The local day of the scheduled dose.")
+    slot_time = models.TimeField(help_text="The local scheduled time it answers.")
+    #: The slot as a UTC instant, fixed when logged, for "on time" sums in SQL.
+    scheduled_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.TAKEN)
+    skip_reason = models.CharField(max_length=200, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
+    logged_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RegimenScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-slot_date", "-slot_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regimen", "slot_date", "slot_time"], name="one_dose_log_per_slot"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="skipped", taken_at__isnull=True)
+                | models.Q(status="taken", taken_at__isnull=False),
+                name="taken_dose_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["regimen", "slot_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.slot_date} {self.slot_time:%H:%M} {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.scheduled_at is None:
+            self.scheduled_at = self.regimen.slot_at(self.slot_date, self.slot_time)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.regimen_id is None or self.slot_date is None or self.slot_time is None:
+            return
+        regimen = self.regimen
+        if not regimen.covers(self.slot_date):
+            end = f"{regimen.end_date:%d %b %Y}" if regimen.end_date else "no end date"
+            raise ValidationError(
+                {"slot_date": f"That day is outside your regimen ({regimen.start_date:%d %b %Y} to {end})."}
+            )
+        slot = self.slot_time.replace(second=0, microsecond=0)
+        if slot not in regimen.slot_times:
+            listed = ", ".join(regimen.dose_times)
+            raise ValidationError({"slot_time": f"{slot:%H:%M} is not one of your dose times ({listed})."})
+        if self.status == self.Status.TAKEN and self.taken_at is None:
+            raise ValidationError({"taken_at": "Say when you took it."})
+        if self.status == self.Status.SKIPPED:
+            self.taken_at = None
+        check_not_future(self.taken_at, "taken_at")

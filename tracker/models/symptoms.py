@@ -1,0 +1,161 @@
+"""The baby's symptoms (the trial's outcomes) and the daily check."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from tracker.models.family import Infant
+from tracker.models.scoping import InfantScopedQuerySet
+from tracker.models.validators import check_end_after_start, check_not_future
+
+MAX_CRYING_MINUTES = 24 * 60
+MAX_STRAINING_MINUTES = 120
+
+
+class SymptomEntry(models.Model):
+    class Kind(models.TextChoices):
+        REGURGITATION = "regurgitation", "Spit-up"
+        CRYING = "crying", "Crying / fussing"
+        ABDOMINAL_PAIN = "abdominal_pain", "Tummy pain / colic"
+        STOOL = "stool", "Stool"
+
+    class Size(models.TextChoices):
+        SMALL = "small", "Small"
+        MEDIUM = "medium", "Medium"
+        LARGE = "large", "Large"
+
+    class StoolColour(models.TextChoices):
+        YELLOW = "yellow", "Yellow"
+        GREEN = "green", "Green"
+        BROWN = "brown", "Brown"
+        BLACK = "black", "Black"
+        RED = "red", "Red"
+        WHITE = "white", "White / pale"
+
+    BRUSSELS_SCALE = [
+        (1, "1 · hard lumps"),
+        (2, "2 · lumpy sausage"),
+        (3, "3 · cracked sausage"),
+        (4, "4 · smooth, formed"),
+        (5, "5 · soft blobs"),
+        (6, "6 · mushy"),
+        (7, "7 · watery"),
+    ]
+
+    infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="symptoms")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    occurred_at = models.DateTimeField("when")
+    #: Crying timed with start/stop: empty while it goes on.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_CRYING_MINUTES)],
+    )
+    size = models.CharField(max_length=8, choices=Size.choices, blank=True)
+    is_vomiting = models.BooleanField("it was vomiting (forceful)", default=False)
+    severity = models.PositiveSmallIntegerField(
+        "severity (0-3)", null=True, blank=True, validators=[MaxValueValidator(3)]
+    )
+    stool_consistency = models.PositiveSmallIntegerField(
+        "consistency (Brussels scale)",
+        null=True,
+        blank=True,
+        choices=BRUSSELS_SCALE,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+    )
+    stool_colour = models.CharField(max_length=8, choices=StoolColour.choices, blank=True)
+    straining_minutes = models.PositiveSmallIntegerField(
+        "straining before it (minutes)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_STRAINING_MINUTES)],
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InfantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name_plural = "symptom entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["infant"],
+                condition=models.Q(kind="crying", ended_at__isnull=True, duration_minutes__isnull=True),
+                name="one_running_crying_per_infant",
+                violation_error_message="Crying is already being timed for this baby.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(severity__isnull=True) | models.Q(severity__lte=3),
+                name="severity_0_to_3",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stool_consistency__isnull=True)
+                | models.Q(stool_consistency__gte=1, stool_consistency__lte=7),
+                name="brussels_1_to_7",
+            ),
+        ]
+        indexes = [models.Index(fields=["infant", "kind", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.kind == self.Kind.CRYING and self.ended_at is None and self.duration_minutes is None
+
+    def clean(self) -> None:
+        check_not_future(self.occurred_at, "occurred_at")
+        check_not_future(self.ended_at, "ended_at")
+        check_end_after_start(self.occurred_at, self.ended_at)
+        errors: dict[str, str] = {}
+        kind = self.kind
+        if kind == self.Kind.REGURGITATION and not self.size:
+            errors["size"] = "Choose how big the spit-up was."
+        if kind == self.Kind.ABDOMINAL_PAIN and self.severity is None:
+            errors["severity"] = "Choose how bad the pain looked, from 0 (none) to 3 (severe)."
+        if kind == self.Kind.STOOL and self.stool_consistency is None:
+            errors["stool_consistency"] = "Choose the picture that matches the stool (1 to 7)."
+        if kind != self.Kind.CRYING and self.ended_at is not None:
+            errors["ended_at"] = "Only crying has an end time."
+        if kind != self.Kind.STOOL and (self.stool_consistency or self.stool_colour):
+            errors["stool_consistency"] = "Consistency and colour belong to a stool entry."
+        if errors:
+            raise ValidationError(errors)
+
+    def crying_minutes(self) -> int | None:
+        """Minutes of crying: the typed duration, or the timed span rounded."""
+        if self.duration_minutes is not None:
+            return self.duration_minutes
+        if self.ended_at is not None:
+            return round((self.ended_at - self.occurred_at).total_seconds() / 60)
+        return None
+
+
+class DailyCheck(models.Model):
+    """One per baby per local day, so a symptom-free day differs from a day with no data."""
+
+    infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="daily_checks")
+    day = models.DateField()
+    no_symptoms = models.BooleanField("no symptoms today", default=False)
+    other_than_breast_milk = models.BooleanField(
+        "anything other than breast milk today?",
+        null=True,
+        blank=True,
+        help_text="Formula, water or food. Drops of vitamins or medicine don't count.",
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InfantScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["infant", "day"], name="one_daily_check_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.infant} on {self.day}"

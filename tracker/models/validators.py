@@ -1,0 +1,27 @@
+"""Checks shared by the models' ``clean()`` methods, worded for a tired parent."""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+MAX_FEED_DURATION = timedelta(hours=4)
+BOTTLE_ML_MIN, BOTTLE_ML_MAX = 1, 400
+
+MSG_END_BEFORE_START = "The end time must be after the start time."
+MSG_IN_FUTURE = "That time is in the future. You can log things up to 5 minutes ahead, not more."
+MSG_FEED_TOO_LONG = (
+    "A feed can't be longer than 4 hours. If the timer was left running, set the time the feed really ended."
+)
+MSG_BOTTLE_RANGE = "A bottle amount must be between 1 and 400 ml."
+
+
+def check_not_future(value: datetime | None, field: str, now: datetime | None = None) -> None:
+    if value is not None and value > (now or timezone.now()) + FUTURE_TOLERANCE:
+        raise ValidationError({field: MSG_IN_FUTURE})
+
+
+def check_end_after_start(start: datetime | None, end: datetime | None) -> None:
+    if start is not None and end is not None and end <= start:
+        raise ValidationError({"ended_at": MSG_END_BEFORE_START})

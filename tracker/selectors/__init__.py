@@ -1,0 +1,1 @@
+"""Reads: what the pages show, computed from the records."""

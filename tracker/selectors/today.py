@@ -1,0 +1,142 @@
+"""What the Today page shows: today's doses, running timers and the latest feed."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from tracker.localtime import local_date, local_day_bounds
+from tracker.models import DoseLog, FeedingSession, Infant, Pregnancy, Regimen, SymptomEntry
+from tracker.models.symptoms import DailyCheck
+from tracker.services.doses import Slot, regimen_slots_on
+from tracker.services.feeding import next_breast
+
+
+@dataclass
+class SlotStatus:
+    slot: Slot
+    log: DoseLog | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.log is None
+
+
+@dataclass
+class RegimenToday:
+    regimen: Regimen
+    slots: list[SlotStatus]
+
+    @property
+    def taken(self) -> int:
+        return sum(1 for s in self.slots if s.log and s.log.status == DoseLog.Status.TAKEN)
+
+    @property
+    def open(self) -> int:
+        return sum(1 for s in self.slots if s.is_open)
+
+
+@dataclass
+class InfantToday:
+    infant: Infant
+    running_feed: FeedingSession | None
+    last_feed: FeedingSession | None
+    next_side: str
+    running_crying: SymptomEntry | None
+    feeds: list[FeedingSession] = field(default_factory=list)
+    symptoms: list[SymptomEntry] = field(default_factory=list)
+    check: DailyCheck | None = None
+    since_last_feed: timedelta | None = None
+
+
+@dataclass
+class TodayOverview:
+    day: date
+    now: datetime
+    regimens: list[RegimenToday]
+    upcoming_regimen: Regimen | None
+    infants: list[InfantToday]
+    pregnancy: Pregnancy | None
+    needs_setup: bool
+
+
+def regimens_active_on(*, mother, day: date):
+    """The mother's regimens whose window (ends inclusive) contains local ``day``."""
+    return (
+        Regimen.objects.for_mother(mother)
+        .filter(start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("product", "mother")
+        .order_by("start_date", "pk")
+    )
+
+
+def today_overview(*, mother, now: datetime | None = None) -> TodayOverview:
+    """Everything on the Today page for ``mother`` at ``now``, in her local day."""
+    now = now or timezone.now()
+    zone = mother.zone
+    day = local_date(now, zone)
+    day_start, day_end = local_day_bounds(day, zone)
+
+    regimens = list(regimens_active_on(mother=mother, day=day))
+    logs = {
+        (log.regimen_id, log.slot_time): log
+        for log in DoseLog.objects.filter(regimen__in=regimens, slot_date=day)
+    }
+    regimen_rows = [
+        RegimenToday(
+            regimen=regimen,
+            slots=[
+                SlotStatus(slot, logs.get((regimen.pk, slot.at)))
+                for slot in regimen_slots_on(regimen=regimen, day=day)
+            ],
+        )
+        for regimen in regimens
+    ]
+    upcoming = None
+    if not regimens:
+        upcoming = (
+            Regimen.objects.for_mother(mother).filter(start_date__gt=day).order_by("start_date").first()
+        )
+
+    infants = []
+    for infant in Infant.objects.for_mother(mother):
+        feeds_today = list(
+            FeedingSession.objects.filter(infant=infant, started_at__gte=day_start, started_at__lt=day_end)
+        )
+        running_feed = FeedingSession.objects.filter(infant=infant, ended_at__isnull=True).first()
+        last_feed = FeedingSession.objects.filter(infant=infant).order_by("-started_at").first()
+        row = InfantToday(
+            infant=infant,
+            running_feed=running_feed,
+            last_feed=last_feed,
+            next_side=next_breast(infant=infant),
+            running_crying=SymptomEntry.objects.filter(
+                infant=infant,
+                kind=SymptomEntry.Kind.CRYING,
+                ended_at__isnull=True,
+                duration_minutes__isnull=True,
+            ).first(),
+            feeds=feeds_today,
+            symptoms=list(
+                SymptomEntry.objects.filter(
+                    infant=infant, occurred_at__gte=day_start, occurred_at__lt=day_end
+                )
+            ),
+            check=DailyCheck.objects.filter(infant=infant, day=day).first(),
+            since_last_feed=(now - last_feed.started_at) if last_feed else None,
+        )
+        infants.append(row)
+
+    pregnancy = Pregnancy.objects.for_mother(mother).first()
+    has_regimen = Regimen.objects.for_mother(mother).exists()
+    return TodayOverview(
+        day=day,
+        now=now,
+        regimens=regimen_rows,
+        upcoming_regimen=upcoming,
+        infants=infants,
+        pregnancy=pregnancy,
+        needs_setup=pregnancy is None and not infants or not has_regimen,
+    )

@@ -1,0 +1,67 @@
+"""Logging the baby's symptoms and the daily check."""
+
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tracker.models import DailyCheck, Infant, SymptomEntry
+
+MSG_CRYING_RUNNING = "Crying is already being timed for {name}."
+
+
+def symptom_save(*, entry: SymptomEntry) -> SymptomEntry:
+    """Validate and save a symptom entry (new or edited)."""
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def symptom_log(*, infant: Infant, kind: str, now: datetime | None = None, **details) -> SymptomEntry:
+    """One-tap logging: a symptom of ``kind`` happening now, with optional details."""
+    entry = SymptomEntry(infant=infant, kind=kind, occurred_at=now or timezone.now(), **details)
+    return symptom_save(entry=entry)
+
+
+@transaction.atomic
+def crying_start(*, infant: Infant, now: datetime | None = None) -> SymptomEntry:
+    """Start timing a crying spell."""
+    if SymptomEntry.objects.filter(
+        infant=infant, kind=SymptomEntry.Kind.CRYING, ended_at__isnull=True, duration_minutes__isnull=True
+    ).exists():
+        raise ValidationError(MSG_CRYING_RUNNING.format(name=infant.name))
+    entry = SymptomEntry(infant=infant, kind=SymptomEntry.Kind.CRYING, occurred_at=now or timezone.now())
+    entry.full_clean()
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as error:
+        raise ValidationError(MSG_CRYING_RUNNING.format(name=infant.name)) from error
+    return entry
+
+
+def crying_stop(*, entry: SymptomEntry, now: datetime | None = None) -> SymptomEntry:
+    """Stop a timed crying spell; its minutes are kept as the duration."""
+    if not entry.is_running:
+        return entry
+    now = now or timezone.now()
+    entry.ended_at = max(now, entry.occurred_at + timedelta(seconds=1))
+    entry.duration_minutes = entry.crying_minutes()
+    return symptom_save(entry=entry)
+
+
+def daily_check_save(
+    *, infant: Infant, day: date, no_symptoms: bool, other_than_breast_milk: bool | None, notes: str = ""
+) -> DailyCheck:
+    """Create or replace the daily check of ``infant`` for local ``day``."""
+    check, _ = DailyCheck.objects.update_or_create(
+        infant=infant,
+        day=day,
+        defaults={
+            "no_symptoms": no_symptoms,
+            "other_than_breast_milk": other_than_breast_milk,
+            "notes": notes,
+        },
+    )
+    return check

@@ -1,0 +1,160 @@
+"""The Today page and its one-tap actions (each a POST that returns to Today)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.views.decorators.http import require_POST
+
+from tracker.access import get_owned_or_404
+from tracker.forms.today import DailyCheckForm, QuickSymptomForm
+from tracker.localtime import local_today
+from tracker.models import FeedingSession, Infant, Regimen, SymptomEntry
+from tracker.selectors.today import today_overview
+from tracker.services import doses, feeding, symptoms
+
+PAIN_LEVELS = [(0, "0 none"), (1, "1 mild"), (2, "2 clear"), (3, "3 severe")]
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _local_hm(moment) -> str:
+    return time_format(timezone.localtime(moment), "H:i")
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    overview = today_overview(mother=request.user)
+    if overview.needs_setup:
+        return redirect("setup")
+    return render(
+        request,
+        "tracker/today.html",
+        {"overview": overview, "brussels": SymptomEntry.BRUSSELS_SCALE, "pain_levels": PAIN_LEVELS},
+    )
+
+
+@login_required
+@require_POST
+def dose_take(request: HttpRequest) -> HttpResponse:
+    regimen = get_owned_or_404(Regimen, request.user, request.POST.get("regimen"))
+    try:
+        log = doses.dose_take_now(regimen=regimen)
+    except ValidationError as error:
+        _error(request, error)
+        return redirect("today")
+    if log is None:
+        messages.info(request, "Every dose for today is already logged.")
+    else:
+        messages.success(
+            request,
+            f"Logged: your {log.slot_time:%H:%M} dose, taken at {_local_hm(log.taken_at)}.",
+        )
+    return redirect("today")
+
+
+@login_required
+@require_POST
+def feed_start(request: HttpRequest) -> HttpResponse:
+    infant = get_owned_or_404(Infant, request.user, request.POST.get("infant"))
+    try:
+        feed = feeding.feed_start(infant=infant, side=request.POST.get("side", ""))
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, f"Feed started on the {feed.start_side} at {_local_hm(feed.started_at)}.")
+    return redirect("today")
+
+
+@login_required
+@require_POST
+def feed_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    feed = get_owned_or_404(FeedingSession, request.user, pk)
+    try:
+        feed = feeding.feed_switch_side(feed=feed)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, f"Switched to the {feed.current_side}.")
+    return redirect("today")
+
+
+@login_required
+@require_POST
+def feed_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    feed = get_owned_or_404(FeedingSession, request.user, pk)
+    try:
+        feed = feeding.feed_stop(feed=feed)
+    except ValidationError as error:
+        _error(request, error)
+        messages.info(request, "Set the time the feed really ended, then save.")
+        return redirect("feed_edit", pk=feed.pk)
+    minutes = round(feed.duration.total_seconds() / 60)
+    messages.success(request, f"Feed stopped at {_local_hm(feed.ended_at)} ({minutes} min).")
+    return redirect("today")
+
+
+@login_required
+@require_POST
+def symptom_quick(request: HttpRequest) -> HttpResponse:
+    infant = get_owned_or_404(Infant, request.user, request.POST.get("infant"))
+    form = QuickSymptomForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("today")
+    try:
+        entry = symptoms.symptom_log(infant=infant, **form.cleaned_details())
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request, f"Logged: {entry.get_kind_display().lower()} at {_local_hm(entry.occurred_at)}."
+        )
+    return redirect("today")
+
+
+@login_required
+@require_POST
+def crying_start(request: HttpRequest) -> HttpResponse:
+    infant = get_owned_or_404(Infant, request.user, request.POST.get("infant"))
+    try:
+        symptoms.crying_start(infant=infant)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Crying timer started.")
+    return redirect("today")
+
+
+@login_required
+@require_POST
+def crying_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_owned_or_404(SymptomEntry, request.user, pk)
+    try:
+        entry = symptoms.crying_stop(entry=entry)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, f"Crying logged: {entry.duration_minutes} min.")
+    return redirect("today")
+
+
+@login_required
+@require_POST
+def daily_check(request: HttpRequest) -> HttpResponse:
+    infant = get_owned_or_404(Infant, request.user, request.POST.get("infant"))
+    form = DailyCheckForm(request.POST)
+    if form.is_valid():
+        symptoms.daily_check_save(infant=infant, day=local_today(request.user.zone), **form.cleaned_data)
+        messages.success(request, f"Today's check for {infant.name} is saved.")
+    else:
+        messages.error(request, "That check could not be saved. Please try again.")
+    return redirect("today")

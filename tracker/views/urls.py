@@ -1,0 +1,22 @@
+from django.urls import include, path
+
+from tracker.views import history, setup, today
+
+urlpatterns = [
+    path("", today.today, name="today"),
+    path("today/dose/", today.dose_take, name="dose_take"),
+    path("today/feed/start/", today.feed_start, name="feed_start"),
+    path("today/feed/<int:pk>/switch/", today.feed_switch, name="feed_switch"),
+    path("today/feed/<int:pk>/stop/", today.feed_stop, name="feed_stop"),
+    path("today/symptom/", today.symptom_quick, name="symptom_quick"),
+    path("today/crying/start/", today.crying_start, name="crying_start"),
+    path("today/crying/<int:pk>/stop/", today.crying_stop, name="crying_stop"),
+    path("today/check/", today.daily_check, name="daily_check"),
+    path("setup/", setup.overview, name="setup"),
+    path("setup/due-date/", setup.due_date, name="setup_due_date"),
+    path("setup/baby/add/", setup.infant_add, name="infant_add"),
+    path("setup/baby/<int:pk>/edit/", setup.infant_edit, name="infant_edit"),
+    path("setup/regimen/add/", setup.regimen_add, name="regimen_add"),
+    path("setup/regimen/<int:pk>/edit/", setup.regimen_edit, name="regimen_edit"),
+    path("history/", include(history.urlpatterns)),
+]
