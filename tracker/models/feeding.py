@@ -96,8 +96,6 @@ class FeedingSession(models.Model):
         check_end_after_start(self.started_at, self.ended_at)
         if self.started_at and self.ended_at and self.ended_at - self.started_at > MAX_FEED_DURATION:
             raise ValidationError({"ended_at": MSG_FEED_TOO_LONG})
-        if self.bottle_ml is not None and not BOTTLE_ML_MIN <= self.bottle_ml <= BOTTLE_ML_MAX:
-            raise ValidationError({"bottle_ml": MSG_BOTTLE_RANGE})
         if self.infant_id and self.started_at:
             self._check_no_overlap()
 

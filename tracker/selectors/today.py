@@ -138,5 +138,5 @@ def today_overview(*, mother, now: datetime | None = None) -> TodayOverview:
         upcoming_regimen=upcoming,
         infants=infants,
         pregnancy=pregnancy,
-        needs_setup=pregnancy is None and not infants or not has_regimen,
+        needs_setup=pregnancy is None and not infants and not has_regimen,
     )

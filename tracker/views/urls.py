@@ -1,9 +1,10 @@
 from django.urls import include, path
 
-from tracker.views import history, setup, today
+from tracker.views import health, history, setup, today
 
 urlpatterns = [
     path("", today.today, name="today"),
+    path("healthz", health.healthz, name="healthz"),
     path("today/dose/", today.dose_take, name="dose_take"),
     path("today/feed/start/", today.feed_start, name="feed_start"),
     path("today/feed/<int:pk>/switch/", today.feed_switch, name="feed_switch"),
