@@ -13,4 +13,7 @@ class UserTimezoneMiddleware:
             timezone.activate(user.zone)
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,13 +1,79 @@
-"""Sign-up and profile (placeholder until the accounts views land)."""
+"""Sign-up, profile, and the small additions to Django's own login and password views."""
 
+from datetime import timedelta
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.timesince import timeuntil
+
+from accounts.forms import ProfileForm, SignupForm
+from accounts.models import User
+
+# Axes is the first backend; a freshly created user is logged in straight through the model backend.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def home_url_name(user: User) -> str:
+    """Where a person lands after signing up: mothers set up baby and regimen first."""
+    return "setup" if user.is_mother else "profile"
+
+
+def login_attempts_reset(*, user: User) -> None:
+    """Forget the wrong passwords typed for this account, so a new password lets her straight in."""
+    axes_reset(username=user.get_username())
+
+
+def reset_link_lifetime() -> str:
+    """How long a password-reset link works, in words ("3 days"), for the email."""
+    now = timezone.now()
+    return timeuntil(now + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT), now, depth=1)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Sign-up is coming.")
+    if request.user.is_authenticated:
+        return redirect(home_url_name(request.user))
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend=MODEL_BACKEND)
+        messages.success(request, f"Welcome, {user.get_short_name()}! Your account is ready.")
+        return redirect(home_url_name(user))
+    return render(request, "accounts/signup.html", {"form": form})
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Profile is coming.")
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        saved = "Saved."
+        if "time_zone" in form.changed_data:
+            saved += f" Times now follow {user.time_zone}."
+        messages.success(request, saved)
+        return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        # Worked out per request, not at import, so the email follows the setting.
+        self.extra_email_context = {"link_lifetime": reset_link_lifetime()}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # "Reset your password" is the way out of a lockout, so it must actually unlock.
+        login_attempts_reset(user=form.user)
+        return response

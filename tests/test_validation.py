@@ -62,7 +62,7 @@ def test_two_feeds_of_one_baby_cannot_overlap(baby, settings):
     with pytest.raises(ValidationError) as caught:
         feed(baby, datetime(2026, 11, 2, 9, 15, tzinfo=UTC)).full_clean()
     assert caught.value.messages == [
-        "This overlaps another feed for Luca that started at 09:00 on 02 Nov. Feeds for one baby can't overlap."
+        "This overlaps another feed for Luca that started at 10:00 on 02 Nov. Feeds for one baby can't overlap."
     ]
     # Back to back is fine, and a twin may feed at the same time.
     feed(baby, datetime(2026, 11, 2, 9, 20, tzinfo=UTC)).full_clean()

@@ -109,7 +109,7 @@ class FeedingSession(models.Model):
             .first()
         )
         if clash is not None:
-            local = timezone.localtime(clash.started_at)
+            local = clash.started_at.astimezone(self.infant.mother.zone)
             raise ValidationError(
                 f"This overlaps another feed for {self.infant.name} that started at "
                 f"{time_format(local, 'H:i')} on {local:%d %b}. Feeds for one baby can't overlap."

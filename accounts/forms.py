@@ -1,0 +1,101 @@
+"""Forms for signing up, logging in and editing a profile."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.core.exceptions import ValidationError
+
+from accounts.models import User, time_zone_names
+
+TIME_ZONE_HELP = "Reminders and “today” follow this time zone. Change it here if you travel."
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+def time_zone_field(*, fill_from_browser: bool = False) -> forms.ChoiceField:
+    # The JS in accounts/time_zone.js reads this attribute; on sign-up it picks the phone's zone.
+    mode = "fill" if fill_from_browser else "offer"
+    return forms.ChoiceField(
+        label="Time zone",
+        choices=time_zone_choices,
+        initial="UTC",
+        help_text=TIME_ZONE_HELP,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a time zone we know. Pick one from the list, "
+            "for example Europe/Rome."
+        },
+        widget=forms.Select(attrs={"data-browser-time-zone": mode, "autocomplete": "off"}),
+    )
+
+
+class SignupForm(BaseUserCreationForm):
+    time_zone = time_zone_field(fill_from_browser=True)
+
+    class Meta:
+        model = User
+        fields = ("email", "display_name", "password1", "password2", "role", "time_zone")
+        labels = {"email": "Email", "display_name": "Display name", "role": "I am"}
+        help_texts = {"display_name": "What the app calls you. A first name is fine."}
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "display_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "role": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+        self.fields["role"].choices = [
+            (User.Role.MOTHER, "A mother (or expecting)"),
+            (User.Role.CLINICIAN, "A clinician, lactation consultant or researcher"),
+        ]
+        self.fields["password2"].label = "Password again"
+        self.fields["password2"].help_text = "Type the same password once more, to catch typos."
+        # Bound again after an error: keep what she chose rather than re-reading the phone.
+        if self.is_bound:
+            self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = "offer"
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                "There is already an account with this email. Log in, or reset your password "
+                "if you have forgotten it.",
+                code="duplicate_email",
+            )
+        return email
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password don’t match. Check both and try again, "
+        "or reset your password.",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.label = "Email"
+        field.widget.input_type = "email"
+        field.widget.attrs.update({"autocomplete": "email", "autocapitalize": "none"})
+
+    def clean_username(self) -> str:
+        # Lower-cased so that "Anna@…" and "anna@…" count as the same person for the lockout too.
+        return self.cleaned_data["username"].strip().lower()
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = time_zone_field()
+
+    class Meta:
+        model = User
+        fields = ("display_name", "time_zone")
+        labels = {"display_name": "Display name"}
+        help_texts = {"display_name": "What the app calls you."}
+        widgets = {"display_name": forms.TextInput(attrs={"autocomplete": "given-name"})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True

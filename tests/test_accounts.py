@@ -1,0 +1,326 @@
+"""Signing up, logging in and out, lockout, passwords and the profile, as a mother meets them."""
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.core import mail
+from django.test import Client
+
+from accounts.models import User
+from tests.factories import PASSWORD, UserFactory
+
+NEW_PASSWORD = "sleepy-owl-midnight-feed-42"
+
+
+def signup_data(**overrides: str) -> dict[str, str]:
+    data = {
+        "email": "Bea@Example.org",
+        "display_name": "Bea",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        "role": "mother",
+        "time_zone": "America/New_York",
+    }
+    return data | overrides
+
+
+def log_in(client: Client, email: str, password: str):
+    return client.post("/accounts/login/", {"username": email, "password": password})
+
+
+def logged_in_user_id(client: Client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
+@pytest.mark.django_db
+def test_sign_up_creates_her_account_in_her_browser_time_zone_and_sends_her_to_setup(client):
+    response = client.post("/accounts/signup/", signup_data())
+
+    assert response.status_code == 302
+    assert response["Location"] == "/setup/"
+    user = User.objects.get(email="bea@example.org")
+    assert user.password.startswith("argon2")
+    assert user.check_password(NEW_PASSWORD)
+    assert user.time_zone == "America/New_York"
+    assert user.display_name == "Bea"
+    assert user.role == User.Role.MOTHER
+    assert logged_in_user_id(client) == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_a_clinician_who_signs_up_lands_on_the_profile(client):
+    response = client.post("/accounts/signup/", signup_data(email="dr.rossi@example.org", role="clinician"))
+
+    assert response["Location"] == "/accounts/profile/"
+    assert User.objects.get(email="dr.rossi@example.org").role == User.Role.CLINICIAN
+
+
+@pytest.mark.django_db
+def test_sign_up_page_offers_every_zone_with_utc_preselected_and_the_browser_script(client):
+    response = client.get("/accounts/signup/")
+
+    html = response.content.decode()
+    assert '<option value="UTC" selected>UTC</option>' in html
+    assert '<option value="Europe/Rome">Europe/Rome</option>' in html
+    assert 'data-browser-time-zone="fill"' in html
+    assert "/static/accounts/time_zone.js" in html
+    with open(finders.find("accounts/time_zone.js")) as script:
+        assert "Intl.DateTimeFormat().resolvedOptions().timeZone" in script.read()
+
+
+def test_the_same_email_in_other_letters_cannot_sign_up_twice(client, mother):
+    response = client.post("/accounts/signup/", signup_data(email="ANNA@example.org"))
+
+    assert response.status_code == 200
+    assert "There is already an account with this email." in response.content.decode()
+    assert User.objects.filter(email__iexact="anna@example.org").count() == 1
+    assert logged_in_user_id(client) is None
+
+
+@pytest.mark.django_db
+def test_an_unknown_time_zone_is_rejected(client):
+    response = client.post("/accounts/signup/", signup_data(time_zone="Mars/Olympus_Mons"))
+
+    assert response.status_code == 200
+    assert "is not a time zone we know" in response.content.decode()
+    assert not User.objects.filter(email="bea@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_passwords_that_differ_or_are_too_common_are_rejected(client):
+    mismatch = client.post("/accounts/signup/", signup_data(password2="something-else-entirely"))
+    common = client.post("/accounts/signup/", signup_data(password1="password", password2="password"))
+
+    assert "didn’t match" in mismatch.content.decode()
+    assert "too common" in common.content.decode()
+    assert not User.objects.exists()
+
+
+def test_she_logs_in_with_her_email_in_any_case(client, mother):
+    page = client.get("/accounts/login/")
+    response = log_in(client, "Anna@Example.org", PASSWORD)
+
+    assert page.context["form"].fields["username"].label == "Email"
+    assert 'type="email" name="username"' in page.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert logged_in_user_id(client) == str(mother.pk)
+
+
+def test_a_wrong_password_says_so_plainly(client, mother):
+    response = log_in(client, mother.email, "not-my-password")
+
+    assert response.status_code == 200
+    assert "That email and password don’t match." in response.content.decode()
+    assert logged_in_user_id(client) is None
+
+
+def test_five_wrong_passwords_lock_her_out_even_with_the_right_one(client, mother):
+    for _ in range(5):
+        log_in(client, mother.email, "not-my-password")
+
+    response = log_in(client, mother.email, PASSWORD)
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many wrong passwords were tried" in html
+    assert "Wait an hour" in html
+    assert 'href="/accounts/password/reset/"' in html
+    assert logged_in_user_id(client) is None
+
+
+def test_wrong_passwords_count_for_her_address_in_any_case_and_not_for_others(client, mother, outsider):
+    for email in ["anna@example.org", "Anna@example.org", "ANNA@example.org", "anna@Example.org"]:
+        log_in(client, email, "not-my-password")
+
+    fifth = log_in(client, "anna@EXAMPLE.org", "not-my-password")
+    other = log_in(Client(), outsider.email, PASSWORD)
+
+    assert fifth.status_code == 429
+    assert other.status_code == 302
+
+
+def test_four_wrong_passwords_do_not_lock_her_out(client, mother):
+    for _ in range(4):
+        log_in(client, mother.email, "not-my-password")
+
+    response = log_in(client, mother.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(mother.pk)
+
+
+def reset_link_from_outbox() -> str:
+    (message,) = mail.outbox
+    return re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body).group(1)
+
+
+def test_password_reset_emails_one_working_link(client, mother):
+    response = client.post("/accounts/password/reset/", {"email": "Anna@Example.org"})
+
+    assert response["Location"] == "/accounts/password/reset/sent/"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["anna@example.org"]
+    assert message.subject == "Your link to choose a new password"
+    assert "Hello Anna," in message.body
+
+    form_page = client.get(reset_link_from_outbox(), follow=True)
+    assert form_page.context["validlink"] is True
+    saved = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+
+    assert saved["Location"] == "/accounts/password/reset/done/"
+    mother.refresh_from_db()
+    assert mother.check_password(NEW_PASSWORD)
+    assert mother.password.startswith("argon2")
+
+
+def test_a_used_reset_link_does_not_work_twice(client, mother):
+    client.post("/accounts/password/reset/", {"email": mother.email})
+    link = reset_link_from_outbox()
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    again = Client().get(link, follow=True)
+
+    assert again.context["validlink"] is False
+    assert "This link no longer works" in again.content.decode()
+
+
+def test_an_unknown_email_gets_the_same_answer_and_no_mail(client, mother):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+
+    assert response["Location"] == "/accounts/password/reset/sent/"
+    assert mail.outbox == []
+
+
+def test_resetting_the_password_ends_a_lockout(client, mother):
+    for _ in range(5):
+        log_in(client, mother.email, "not-my-password")
+    client.post("/accounts/password/reset/", {"email": mother.email})
+    form_url = client.get(reset_link_from_outbox(), follow=True).redirect_chain[-1][0]
+    client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    response = log_in(client, mother.email, NEW_PASSWORD)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(client) == str(mother.pk)
+
+
+def test_password_change_keeps_her_logged_in_with_the_new_password(mother_client, mother):
+    response = mother_client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert response["Location"] == "/accounts/password/change/done/"
+    mother.refresh_from_db()
+    assert mother.check_password(NEW_PASSWORD)
+    assert logged_in_user_id(mother_client) == str(mother.pk)
+
+
+def test_password_change_needs_the_current_password(mother_client, mother):
+    response = mother_client.post(
+        "/accounts/password/change/",
+        {"old_password": "a-guess", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 200
+    mother.refresh_from_db()
+    assert mother.check_password(PASSWORD)
+
+
+def test_profile_shows_her_email_and_role_and_links_to_password_change(mother_client):
+    html = mother_client.get("/accounts/profile/").content.decode()
+
+    assert "anna@example.org" in html
+    assert "Mother" in html
+    assert '<option value="Europe/Rome" selected>Europe/Rome</option>' in html
+    assert 'href="/accounts/password/change/"' in html
+
+
+def test_profile_saves_her_name_and_new_time_zone(mother_client, mother):
+    response = mother_client.post(
+        "/accounts/profile/", {"display_name": "Anna M.", "time_zone": "Asia/Tokyo"}, follow=True
+    )
+
+    mother.refresh_from_db()
+    assert mother.display_name == "Anna M."
+    assert mother.time_zone == "Asia/Tokyo"
+    assert [str(m) for m in response.context["messages"]] == ["Saved. Times now follow Asia/Tokyo."]
+
+
+def test_profile_rejects_an_unknown_time_zone(mother_client, mother):
+    response = mother_client.post(
+        "/accounts/profile/", {"display_name": "Anna", "time_zone": "Europe/Atlantis"}
+    )
+
+    assert "is not a time zone we know" in response.content.decode()
+    mother.refresh_from_db()
+    assert mother.time_zone == "Europe/Rome"
+
+
+def test_profile_edits_only_her_own_account(mother_client, mother, outsider):
+    mother_client.post(
+        "/accounts/profile/",
+        {"display_name": "Changed", "time_zone": "Asia/Tokyo", "email": outsider.email, "role": "clinician"},
+    )
+
+    outsider.refresh_from_db()
+    mother.refresh_from_db()
+    assert outsider.display_name == "Olga"
+    assert mother.email == "anna@example.org"
+    assert mother.role == User.Role.MOTHER
+
+
+@pytest.mark.django_db
+def test_a_logged_out_visitor_is_sent_to_log_in(client):
+    response = client.get("/accounts/profile/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/accounts/profile/"
+
+
+def test_logout_is_post_only(mother_client, mother):
+    refused = mother_client.get("/accounts/logout/")
+    assert refused.status_code == 405
+    assert logged_in_user_id(mother_client) == str(mother.pk)
+
+    response = mother_client.post("/accounts/logout/")
+
+    assert response["Location"] == "/accounts/login/"
+    assert logged_in_user_id(mother_client) is None
+
+
+def test_a_logged_in_mother_visiting_signup_or_login_goes_home(mother_client):
+    assert mother_client.get("/accounts/signup/")["Location"] == "/setup/"
+    assert mother_client.get("/accounts/login/")["Location"] == "/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/sent/",
+        "/accounts/password/reset/done/",
+    ],
+)
+def test_public_account_pages_link_to_each_other(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('href="/accounts/') >= 1
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+def test_factory_users_can_log_in_with_the_shared_password(client, db):
+    user = UserFactory()
+
+    assert log_in(client, user.email, PASSWORD)["Location"] == "/"
