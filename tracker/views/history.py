@@ -1,14 +1,285 @@
-"""History pages per record type (placeholder until the history views land)."""
+"""History: lists per record type, and adding, correcting or deleting a record by hand."""
 
+from collections.abc import Callable
+from datetime import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.views.decorators.http import require_http_methods
+
+from tracker.access import get_owned_or_404
+from tracker.forms.history import DailyCheckEditForm, DoseForm, FeedForm, HistoryFilterForm, SymptomForm
+from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, SymptomEntry
+from tracker.selectors.history import daily_check_history, dose_history, feed_history, symptom_history
+from tracker.services import doses, feeding, symptoms
+
+PER_PAGE = 25
+TABS = [
+    ("doses", "Doses", "history_doses"),
+    ("feeds", "Feeds", "history_feeds"),
+    ("symptoms", "Symptoms", "history_symptoms"),
+    ("checks", "Checks", "history_checks"),
+]
+
+
+def _when(moment: datetime) -> str:
+    """ "14:05 on 3 Nov" in the active (her) time zone."""
+    local = timezone.localtime(moment)
+    return f"{time_format(local, 'H:i')} on {date_format(local, 'j M')}"
+
+
+def _feed_label(feed: FeedingSession) -> str:
+    return f"the feed at {_when(feed.started_at)}"
+
+
+def _dose_label(log: DoseLog) -> str:
+    return f"the {log.slot_time:%H:%M} dose of {date_format(log.slot_date, 'j M')}"
+
+
+def _symptom_label(entry: SymptomEntry) -> str:
+    return f"the {entry.get_kind_display().lower()} at {_when(entry.occurred_at)}"
+
+
+def _check_label(check: DailyCheck) -> str:
+    return f"{check.infant.name}’s daily check for {date_format(check.day, 'j M')}"
+
+
+def _list_page(
+    request: HttpRequest, tab: str, rows: models.QuerySet, form: HistoryFilterForm
+) -> HttpResponse:
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    shared = query.copy()  # the baby and the days carry over to the other tabs
+    shared.pop("kind", None)
+    shared = shared.urlencode()
+    tabs = [
+        (label, f"{reverse(name)}?{shared}" if shared else reverse(name), key == tab)
+        for key, label, name in TABS
+    ]
+    context = {
+        "tab": tab,
+        "tabs": tabs,
+        "page": page,
+        "filter_form": form,
+        "filtered": any(value is not None for value in form.filters().values()),
+        "query": query.urlencode(),
+    }
+    return render(request, f"tracker/history/{tab}.html", context)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    title: str,
+    back: str,
+    save: Callable[[BaseForm], models.Model],
+    label: Callable[[models.Model], str],
+    delete_url: str = "",
+) -> HttpResponse:
+    """Show ``form``; on a valid POST save it through ``save`` (a service) and go ``back``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved {label(saved)}.")
+            return redirect(back)
+    context = {"form": form, "title": title, "back": reverse(back), "delete_url": delete_url}
+    return render(request, "tracker/history/form.html", context)
+
+
+def _confirm_delete(request: HttpRequest, row: models.Model, *, label: str, back: str) -> HttpResponse:
+    """GET asks; only a POST deletes."""
+    if request.method == "POST":
+        row.delete()
+        messages.success(request, f"Deleted {label}.")
+        return redirect(back)
+    context = {"question": f"Delete {label}? This can't be undone.", "back": reverse(back)}
+    return render(request, "tracker/history/confirm_delete.html", context)
+
+
+# Lists
 
 
 @login_required
-def doses(request: HttpRequest) -> HttpResponse:
-    return render(request, "tracker/history/placeholder.html")
+def dose_list(request: HttpRequest) -> HttpResponse:
+    form = HistoryFilterForm(request.GET, mother=request.user, by_infant=False)
+    return _list_page(request, "doses", dose_history(mother=request.user, **form.filters()), form)
 
 
-urlpatterns = [path("doses/", doses, name="history_doses")]
+@login_required
+def feed_list(request: HttpRequest) -> HttpResponse:
+    form = HistoryFilterForm(request.GET, mother=request.user)
+    return _list_page(request, "feeds", feed_history(mother=request.user, **form.filters()), form)
+
+
+@login_required
+def symptom_list(request: HttpRequest) -> HttpResponse:
+    form = HistoryFilterForm(request.GET, mother=request.user, by_kind=True)
+    return _list_page(request, "symptoms", symptom_history(mother=request.user, **form.filters()), form)
+
+
+@login_required
+def check_list(request: HttpRequest) -> HttpResponse:
+    form = HistoryFilterForm(request.GET, mother=request.user)
+    return _list_page(request, "checks", daily_check_history(mother=request.user, **form.filters()), form)
+
+
+# Doses
+
+
+@login_required
+def dose_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    log = get_owned_or_404(DoseLog, request.user, pk)
+    title = f"Edit {_dose_label(log)}"
+    form = DoseForm(request.POST or None, instance=log)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back="history_doses",
+        save=lambda form: doses.dose_update(log=form.instance, **form.cleaned_data),
+        label=_dose_label,
+        delete_url=reverse("dose_delete", args=[log.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dose_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    log = get_owned_or_404(DoseLog, request.user, pk)
+    return _confirm_delete(request, log, label=_dose_label(log), back="history_doses")
+
+
+# Feeds
+
+
+def _feed_form(request: HttpRequest, feed: FeedingSession, title: str) -> HttpResponse:
+    form = FeedForm(request.POST or None, instance=feed, mother=request.user)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back="history_feeds",
+        save=lambda form: feeding.feed_save(feed=form.save(commit=False)),
+        label=_feed_label,
+        delete_url=reverse("feed_delete", args=[feed.pk]) if feed.pk else "",
+    )
+
+
+@login_required
+def feed_add(request: HttpRequest) -> HttpResponse:
+    if not Infant.objects.for_mother(request.user).exists():
+        messages.info(request, "Add your baby first, then you can log feeds.")
+        return redirect("infant_add")
+    feed = FeedingSession(started_at=timezone.now().replace(second=0, microsecond=0))
+    return _feed_form(request, feed, "Add a feed")
+
+
+@login_required
+def feed_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    feed = get_owned_or_404(FeedingSession, request.user, pk)
+    return _feed_form(request, feed, f"Edit {_feed_label(feed)}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feed_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    feed = get_owned_or_404(FeedingSession, request.user, pk)
+    return _confirm_delete(request, feed, label=_feed_label(feed), back="history_feeds")
+
+
+# Symptoms
+
+
+def _symptom_form(request: HttpRequest, entry: SymptomEntry, title: str) -> HttpResponse:
+    form = SymptomForm(request.POST or None, instance=entry, mother=request.user)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back="history_symptoms",
+        save=lambda form: symptoms.symptom_save(entry=form.save(commit=False)),
+        label=_symptom_label,
+        delete_url=reverse("symptom_delete", args=[entry.pk]) if entry.pk else "",
+    )
+
+
+@login_required
+def symptom_add(request: HttpRequest) -> HttpResponse:
+    if not Infant.objects.for_mother(request.user).exists():
+        messages.info(request, "Add your baby first, then you can log symptoms.")
+        return redirect("infant_add")
+    kind = request.GET.get("kind", "")
+    if kind not in SymptomEntry.Kind.values:
+        return render(request, "tracker/history/symptom_kind.html", {"kinds": SymptomEntry.Kind.choices})
+    entry = SymptomEntry(kind=kind, occurred_at=timezone.now().replace(second=0, microsecond=0))
+    return _symptom_form(request, entry, f"Add {SymptomEntry.Kind(kind).label.lower()}")
+
+
+@login_required
+def symptom_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_owned_or_404(SymptomEntry, request.user, pk)
+    return _symptom_form(request, entry, f"Edit {_symptom_label(entry)}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def symptom_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_owned_or_404(SymptomEntry, request.user, pk)
+    return _confirm_delete(request, entry, label=_symptom_label(entry), back="history_symptoms")
+
+
+# Daily checks
+
+
+@login_required
+def check_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    check = get_owned_or_404(DailyCheck, request.user, pk)
+    form = DailyCheckEditForm(request.POST or None, instance=check)
+    return _form_page(
+        request,
+        form,
+        title=f"Edit {_check_label(check)}",
+        back="history_checks",
+        save=lambda form: symptoms.daily_check_save(infant=check.infant, day=check.day, **form.cleaned_data),
+        label=_check_label,
+        delete_url=reverse("check_delete", args=[check.pk]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    check = get_owned_or_404(DailyCheck, request.user, pk)
+    return _confirm_delete(request, check, label=_check_label(check), back="history_checks")
+
+
+urlpatterns = [
+    path("doses/", dose_list, name="history_doses"),
+    path("doses/<int:pk>/edit/", dose_edit, name="dose_edit"),
+    path("doses/<int:pk>/delete/", dose_delete, name="dose_delete"),
+    path("feeds/", feed_list, name="history_feeds"),
+    path("feeds/add/", feed_add, name="feed_add"),
+    path("feeds/<int:pk>/edit/", feed_edit, name="feed_edit"),
+    path("feeds/<int:pk>/delete/", feed_delete, name="feed_delete"),
+    path("symptoms/", symptom_list, name="history_symptoms"),
+    path("symptoms/add/", symptom_add, name="symptom_add"),
+    path("symptoms/<int:pk>/edit/", symptom_edit, name="symptom_edit"),
+    path("symptoms/<int:pk>/delete/", symptom_delete, name="symptom_delete"),
+    path("checks/", check_list, name="history_checks"),
+    path("checks/<int:pk>/edit/", check_edit, name="check_edit"),
+    path("checks/<int:pk>/delete/", check_delete, name="check_delete"),
+]

@@ -1,0 +1,140 @@
+"""Every URL of the app, generated from the URL configuration so none is forgotten:
+the owner gets it, an outsider gets 404, a logged-out visitor is sent to log in."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.factories import (
+    DailyCheckFactory,
+    DoseLogFactory,
+    FeedingSessionFactory,
+    SymptomEntryFactory,
+)
+
+# URL name prefix -> the record its <pk> names.
+OWNED_BY_PREFIX = {
+    "dose_": "dose",
+    "feed_": "feed",
+    "symptom_": "symptom",
+    "crying_": "crying",
+    "check_": "check",
+    "infant_": "infant",
+    "regimen_": "regimen",
+}
+# URLs open to anyone (no login).
+PUBLIC = {
+    "login",
+    "logout",
+    "signup",
+    "healthz",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_complete",
+    "password_reset_confirm",
+}
+# Django's own or third-party URLs tested elsewhere.
+EXTERNAL_NAMESPACES = {"admin"}
+
+
+def app_patterns():
+    """(name, route with <int:pk>) for every named URL outside the admin."""
+    found = []
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in EXTERNAL_NAMESPACES:
+                    continue
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and entry.name:
+                found.append((entry.name, prefix + str(entry.pattern)))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+@pytest.fixture
+def records(mother, infant, regimen):
+    return {
+        "infant": infant,
+        "regimen": regimen,
+        "dose": DoseLogFactory(regimen=regimen),
+        "feed": FeedingSessionFactory(infant=infant),
+        "symptom": SymptomEntryFactory(infant=infant),
+        "crying": SymptomEntryFactory(
+            infant=infant,
+            kind="crying",
+            size="",
+            occurred_at=datetime(2026, 11, 2, 11, 0, tzinfo=UTC),
+        ),
+        "check": DailyCheckFactory(infant=infant),
+    }
+
+
+def url_for(route: str, name: str, records) -> str:
+    if "<int:pk>" not in route:
+        return "/" + route
+    kind = next(kind for prefix, kind in OWNED_BY_PREFIX.items() if name.startswith(prefix))
+    return "/" + route.replace("<int:pk>", str(records[kind].pk))
+
+
+POST_ONLY = {
+    "dose_take",
+    "feed_start",
+    "feed_switch",
+    "feed_stop",
+    "symptom_quick",
+    "crying_start",
+    "crying_stop",
+    "daily_check",
+    "logout",
+}
+
+
+def private_patterns():
+    return [(name, route) for name, route in app_patterns() if name not in PUBLIC and "<uidb64>" not in route]
+
+
+def test_every_private_url_is_known_to_this_test():
+    for name, route in private_patterns():
+        if "<int:pk>" in route:
+            assert any(name.startswith(prefix) for prefix in OWNED_BY_PREFIX), (
+                f"{name}: add its record type to OWNED_BY_PREFIX"
+            )
+
+
+@pytest.mark.parametrize("name, route", private_patterns(), ids=[name for name, _ in private_patterns()])
+def test_logged_out_visitor_is_sent_to_login(client, db, records, name, route):
+    url = url_for(route, name, records)
+    response = client.post(url) if name in POST_ONLY else client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize(
+    "name, route",
+    [(n, r) for n, r in private_patterns() if "<int:pk>" in r],
+    ids=[n for n, r in private_patterns() if "<int:pk>" in r],
+)
+def test_owner_gets_it_and_outsider_gets_404(mother_client, outsider_client, records, name, route):
+    url = url_for(route, name, records)
+    if name in POST_ONLY:
+        # Outsider first: the owner's POST may change or end the record.
+        assert outsider_client.post(url).status_code == 404
+        assert mother_client.post(url).status_code == 302
+    else:
+        assert outsider_client.get(url).status_code == 404
+        assert mother_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name, route",
+    [(n, r) for n, r in private_patterns() if "<int:pk>" not in r and n not in POST_ONLY],
+    ids=[n for n, r in private_patterns() if "<int:pk>" not in r and n not in POST_ONLY],
+)
+def test_her_own_pages_open_for_her(mother_client, records, name, route):
+    response = mother_client.get(url_for(route, name, records))
+    assert response.status_code == 200
+    assert response.context["user"].email == "anna@example.org"
