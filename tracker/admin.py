@@ -3,10 +3,12 @@ from django.contrib import admin
 from tracker.models import (
     DailyCheck,
     DoseLog,
+    DoseReminder,
     FeedingSession,
     Infant,
     Pregnancy,
     Regimen,
+    ReminderSettings,
     SupplementProduct,
     SymptomEntry,
 )
@@ -66,3 +68,16 @@ class DailyCheckAdmin(admin.ModelAdmin):
     list_display = ["infant", "day", "no_symptoms", "other_than_breast_milk"]
     date_hierarchy = "day"
     list_select_related = ["infant"]
+
+
+@admin.register(DoseReminder)
+class DoseReminderAdmin(admin.ModelAdmin):
+    list_display = ["regimen", "slot_date", "slot_time", "kind", "due_at", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    date_hierarchy = "due_at"
+    list_select_related = ["regimen__mother", "regimen__product"]
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(admin.ModelAdmin):
+    list_display = ["mother", "email_enabled", "follow_up", "quiet_start", "quiet_end"]

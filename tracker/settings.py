@@ -175,6 +175,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# The public address of the app, for links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Probiotic tracker <reminders@localhost>")
 
 # Celery: Redis in production and CI; the embedded filesystem transport for
@@ -191,7 +193,22 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+else:
+    # A message not acknowledged within this time is handed to another worker;
+    # reminder retries are capped well below it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 4)
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-dose-reminders": {
+        "task": "tracker.tasks.dispatch_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 50},  # a stalled beat never piles up runs
+    },
+}
+REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 5)
+REMINDER_RETRY_BASE_DELAY = float(env_str("REMINDER_RETRY_BASE_DELAY", "10"))  # seconds
+REMINDER_RETRY_MAX_DELAY = float(env_str("REMINDER_RETRY_MAX_DELAY", "600"))  # << visibility timeout
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -69,6 +69,7 @@ class Regimen(models.Model):
     dose_times = models.JSONField(default=list)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text="Empty: no end date.")
+    reminders_enabled = models.BooleanField("email reminders for this regimen", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MotherScopedQuerySet.as_manager()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tracker.views import health, history, setup, today
+from tracker.views import health, history, reminder_links, reminder_settings, setup, today
 
 urlpatterns = [
     path("", today.today, name="today"),
@@ -19,5 +19,10 @@ urlpatterns = [
     path("setup/baby/<int:pk>/edit/", setup.infant_edit, name="infant_edit"),
     path("setup/regimen/add/", setup.regimen_add, name="regimen_add"),
     path("setup/regimen/<int:pk>/edit/", setup.regimen_edit, name="regimen_edit"),
+    path("settings/reminders/", reminder_settings.reminder_settings, name="reminder_settings"),
+    path("r/took/<str:token>/", reminder_links.took, name="reminder_took"),
+    path("r/skip/<str:token>/", reminder_links.skip, name="reminder_skip"),
+    path("r/snooze/<str:token>/", reminder_links.snooze, name="reminder_snooze"),
+    path("r/unsubscribe/<str:token>/", reminder_links.unsubscribe, name="reminder_unsubscribe"),
     path("history/", include(history.urlpatterns)),
 ]

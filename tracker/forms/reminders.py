@@ -1,0 +1,31 @@
+from django import forms
+
+from tracker.forms.setup import CrispyForm
+from tracker.models import ReminderSettings
+
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ReminderSettingsForm(CrispyForm, forms.ModelForm):
+    regimens = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Remind me for these regimens",
+    )
+
+    class Meta:
+        model = ReminderSettings
+        fields = ["email_enabled", "follow_up", "quiet_start", "quiet_end"]
+        widgets = {"quiet_start": TIME_INPUT, "quiet_end": TIME_INPUT}
+        help_texts = {
+            "quiet_start": "No reminder emails in this time, e.g. 23:00 to 06:00. Leave both empty for none.",
+        }
+
+    def __init__(self, *args, mother, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.mother = mother
+        regimens = mother.regimens.select_related("product")
+        self.fields["regimens"].queryset = regimens
+        self.fields["regimens"].initial = [r.pk for r in regimens if r.reminders_enabled]
+        self.helper = self._helper()

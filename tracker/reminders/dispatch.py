@@ -1,0 +1,173 @@
+"""Finding the reminders due now and claiming each exactly once.
+
+The dispatcher runs every minute (Celery beat) or from cron (``send_due_reminders``).
+Each run:
+
+1. works out, in every mother's own time zone, the dose slots (and follow-ups)
+   that fell due in the last two hours, and records one ``DoseReminder`` row per
+   (regimen, slot, kind) - the unique constraint makes a second insert a no-op;
+2. settles the pending rows that must not be sent: already logged, reminders off,
+   quiet hours, or more than two hours late;
+3. claims the rest with one conditional UPDATE (``status = pending`` →
+   ``queued`` with a fresh claim token), so two dispatchers running at once never
+   both get a row, and returns the claimed ids for sending.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+
+from tracker.localtime import local_date, wall_clock_to_utc
+from tracker.models import DoseLog, DoseReminder, Regimen, ReminderSettings
+
+LATE_LIMIT = timedelta(hours=2)
+FOLLOW_UP_AFTER = timedelta(minutes=60)
+DEFAULT_SETTINGS = ReminderSettings()
+
+
+@dataclass
+class DispatchResult:
+    recorded: int = 0
+    claimed: list[int] = field(default_factory=list)
+    skipped: int = 0
+    dropped: int = 0
+
+
+def _settings_of(regimen: Regimen) -> ReminderSettings:
+    try:
+        return regimen.mother.reminder_settings
+    except ReminderSettings.DoesNotExist:
+        return DEFAULT_SETTINGS
+
+
+def _candidate_regimens(now: datetime):
+    """Regimens that may have a slot in the last two hours: reminders on, window
+    around today (a day's slack either side covers every time zone)."""
+    today = now.date()
+    return (
+        Regimen.objects.filter(reminders_enabled=True, mother__is_active=True)
+        .exclude(mother__reminder_settings__email_enabled=False)
+        .filter(start_date__lte=today + timedelta(days=1))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today - timedelta(days=2)))
+        .select_related("mother", "mother__reminder_settings")
+    )
+
+
+def due_reminders(*, now: datetime) -> list[DoseReminder]:
+    """Unsaved reminders for every slot (and follow-up) due in ``(now - 2 h, now]``.
+
+    Slot times are wall-clock times in the mother's current zone, so a change of
+    zone moves the next slots with her; ``wall_clock_to_utc`` moves a slot in a
+    spring-forward gap to the first valid minute and takes the first of two
+    fall-back occurrences.
+    """
+    earliest = now - LATE_LIMIT
+    found = []
+    for regimen in _candidate_regimens(now):
+        zone = regimen.mother.zone
+        follow_up = _settings_of(regimen).follow_up
+        days: set[date] = {local_date(earliest - FOLLOW_UP_AFTER, zone), local_date(now, zone)}
+        for day in sorted(days):
+            if not regimen.covers(day):
+                continue
+            for at in regimen.slot_times:
+                slot_due = wall_clock_to_utc(day, at, zone)
+                kinds = [(DoseReminder.Kind.SLOT, slot_due)]
+                if follow_up:
+                    kinds.append((DoseReminder.Kind.FOLLOW_UP, slot_due + FOLLOW_UP_AFTER))
+                for kind, due in kinds:
+                    if earliest < due <= now:
+                        found.append(
+                            DoseReminder(regimen=regimen, slot_date=day, slot_time=at, kind=kind, due_at=due)
+                        )
+    return found
+
+
+def record_due_reminders(*, now: datetime) -> int:
+    """Insert a row for each due reminder not yet recorded; returns how many were new."""
+    candidates = due_reminders(now=now)
+    if not candidates:
+        return 0
+    days = {c.slot_date for c in candidates}
+    existing = set(
+        DoseReminder.objects.filter(slot_date__in=days).values_list(
+            "regimen_id", "slot_date", "slot_time", "kind"
+        )
+    )
+    new = [c for c in candidates if (c.regimen_id, c.slot_date, c.slot_time, c.kind) not in existing]
+    # Another dispatcher may insert the same rows meanwhile: the constraint settles it.
+    DoseReminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    return len(new)
+
+
+def _logged_slot():
+    return Exists(
+        DoseLog.objects.filter(
+            regimen=OuterRef("regimen"), slot_date=OuterRef("slot_date"), slot_time=OuterRef("slot_time")
+        )
+    )
+
+
+def settle_unsendable(*, now: datetime) -> tuple[int, int]:
+    """Mark pending reminders that must not go out. Returns (skipped, dropped)."""
+    pending = DoseReminder.objects.filter(status=DoseReminder.Status.PENDING, due_at__lte=now)
+    dropped = pending.filter(due_at__lte=now - LATE_LIMIT).update(
+        status=DoseReminder.Status.DROPPED, status_reason="more than 2 hours late"
+    )
+    skipped = pending.filter(_logged_slot()).update(
+        status=DoseReminder.Status.SKIPPED, status_reason="dose already logged"
+    )
+    skipped += pending.filter(
+        Q(regimen__reminders_enabled=False)
+        | Q(regimen__mother__reminder_settings__email_enabled=False)
+        | Q(regimen__mother__is_active=False)
+    ).update(status=DoseReminder.Status.SKIPPED, status_reason="reminders are off")
+    quiet_ids = [
+        reminder.pk
+        for reminder in pending.filter(
+            regimen__mother__reminder_settings__quiet_start__isnull=False
+        ).select_related("regimen__mother__reminder_settings")
+        if reminder.regimen.mother.reminder_settings.is_quiet(
+            reminder.due_at.astimezone(reminder.regimen.mother.zone).time()
+        )
+    ]
+    if quiet_ids:
+        skipped += DoseReminder.objects.filter(pk__in=quiet_ids, status=DoseReminder.Status.PENDING).update(
+            status=DoseReminder.Status.SKIPPED, status_reason="quiet hours"
+        )
+    return skipped, dropped
+
+
+def claim_due_reminders(*, now: datetime) -> list[int]:
+    """Atomically move every sendable pending reminder to ``queued`` under a fresh claim
+    token and return the ids this call claimed (none that another dispatcher got)."""
+    token = uuid.uuid4()
+    DoseReminder.objects.filter(status=DoseReminder.Status.PENDING, due_at__lte=now).update(
+        status=DoseReminder.Status.QUEUED, claim_token=token, claimed_at=now
+    )
+    return list(DoseReminder.objects.filter(claim_token=token).values_list("pk", flat=True))
+
+
+def reminders_dispatch(
+    *, now: datetime, on_claimed: Callable[[list[int]], None] | None = None
+) -> DispatchResult:
+    """One dispatcher run at ``now`` (UTC): record, settle, claim.
+
+    ``on_claimed`` receives the claimed ids once the claiming transaction has
+    committed (so a worker never looks for a row it cannot see yet).
+    """
+    result = DispatchResult()
+    with transaction.atomic():
+        result.recorded = record_due_reminders(now=now)
+    with transaction.atomic():
+        result.skipped, result.dropped = settle_unsendable(now=now)
+    with transaction.atomic():
+        result.claimed = claim_due_reminders(now=now)
+        if on_claimed is not None and result.claimed:
+            claimed = list(result.claimed)
+            transaction.on_commit(lambda: on_claimed(claimed))
+    return result

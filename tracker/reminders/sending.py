@@ -1,0 +1,127 @@
+"""Sending one claimed reminder: at most one email, whoever calls and however often."""
+
+import smtplib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from tracker.models import DoseLog, DoseReminder
+from tracker.reminders.dispatch import LATE_LIMIT
+from tracker.reminders.tokens import make_link
+
+#: Errors worth retrying: the mail server or the network may come back.
+TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+#: A row left "sending" this long ago was abandoned by a crashed worker.
+STALE_SENDING = timedelta(minutes=10)
+MAX_SNOOZES = 2
+SNOOZE_KINDS = [DoseReminder.Kind.SNOOZE_1, DoseReminder.Kind.SNOOZE_2]
+
+
+def _claim_for_sending(reminder_id: int, now: datetime) -> bool:
+    claimable = Q(status=DoseReminder.Status.QUEUED) | Q(
+        status=DoseReminder.Status.SENDING, claimed_at__lt=now - STALE_SENDING
+    )
+    return (
+        DoseReminder.objects.filter(claimable, pk=reminder_id).update(
+            status=DoseReminder.Status.SENDING, claimed_at=now
+        )
+        == 1
+    )
+
+
+def _set_status(reminder_id: int, status: str, reason: str = "", **extra) -> None:
+    DoseReminder.objects.filter(pk=reminder_id).update(status=status, status_reason=reason[:200], **extra)
+
+
+def snoozes_left(reminder: DoseReminder) -> int:
+    used = DoseReminder.objects.filter(
+        regimen_id=reminder.regimen_id,
+        slot_date=reminder.slot_date,
+        slot_time=reminder.slot_time,
+        kind__in=SNOOZE_KINDS,
+    ).count()
+    return max(0, MAX_SNOOZES - used)
+
+
+def build_reminder_email(reminder: DoseReminder) -> EmailMultiAlternatives:
+    """The reminder email: plain text and HTML, three action links and an unsubscribe link."""
+    regimen = reminder.regimen
+    mother = regimen.mother
+    unsubscribe = make_link("unsubscribe", mother.pk)
+    context = {
+        "mother": mother,
+        "reminder": reminder,
+        "product": regimen.product,
+        "slot_time": reminder.slot_time.strftime("%H:%M"),
+        "is_follow_up": reminder.kind != DoseReminder.Kind.SLOT,
+        "took_url": make_link("took", reminder.pk),
+        "skip_url": make_link("skip", reminder.pk),
+        "snooze_url": make_link("snooze", reminder.pk) if snoozes_left(reminder) else "",
+        "unsubscribe_url": unsubscribe,
+        "settings_url": settings.SITE_URL.rstrip("/") + "/settings/reminders/",
+    }
+    subject = render_to_string("tracker/reminders/email_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("tracker/reminders/email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mother.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(render_to_string("tracker/reminders/email.html", context), "text/html")
+    return message
+
+
+def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
+    """Send reminder ``reminder_id`` if it is still wanted. Returns what happened:
+    "sent", "skipped" (logged meanwhile), "dropped" (over 2 h late) or "not claimable"
+    (already sent, failed, or in another worker's hands).
+
+    A transient mail error puts the row back to "queued" (attempts + 1) and re-raises,
+    so the caller can retry; ``reminder_mark_failed`` ends it.
+    """
+    now = now or timezone.now()
+    if not _claim_for_sending(reminder_id, now):
+        return "not claimable"
+    reminder = DoseReminder.objects.select_related("regimen__mother", "regimen__product").get(pk=reminder_id)
+    if DoseLog.objects.filter(
+        regimen_id=reminder.regimen_id, slot_date=reminder.slot_date, slot_time=reminder.slot_time
+    ).exists():
+        _set_status(reminder_id, DoseReminder.Status.SKIPPED, "dose already logged")
+        return "skipped"
+    if now - reminder.due_at > LATE_LIMIT:
+        _set_status(reminder_id, DoseReminder.Status.DROPPED, "more than 2 hours late")
+        return "dropped"
+    try:
+        build_reminder_email(reminder).send()
+    except TRANSIENT_ERRORS as error:
+        _set_status(
+            reminder_id,
+            DoseReminder.Status.QUEUED,
+            f"{type(error).__name__}: {error}",
+            attempts=reminder.attempts + 1,
+        )
+        raise
+    _set_status(reminder_id, DoseReminder.Status.SENT, sent_at=now, attempts=reminder.attempts + 1)
+    return "sent"
+
+
+def reminder_mark_failed(*, reminder_id: int, reason: str) -> None:
+    """Give up on a reminder after its last retry (nothing is left queued or sending)."""
+    DoseReminder.objects.filter(
+        pk=reminder_id, status__in=[DoseReminder.Status.QUEUED, DoseReminder.Status.SENDING]
+    ).update(status=DoseReminder.Status.FAILED, status_reason=reason[:200])
+
+
+def reminder_release(*, reminder_id: int) -> None:
+    """Put a reminder whose direct send failed back to pending, for the next dispatcher run."""
+    DoseReminder.objects.filter(pk=reminder_id, status=DoseReminder.Status.QUEUED).update(
+        status=DoseReminder.Status.PENDING, claim_token=None
+    )
