@@ -29,8 +29,8 @@ class Command(BaseCommand):
             "--now", type=parse_now, help="Pretend it is this instant (ISO 8601 with offset)."
         )
 
-    def handle(self, *args, now: datetime | None = None, **options):
-        now = now or timezone.now()
+    def handle(self, *args, now: str | None = None, **options):
+        now = parse_now(now) if now else timezone.now()
         result = reminders_dispatch(now=now)
         outcomes: dict[str, int] = {}
         for reminder_id in result.claimed:
