@@ -9,8 +9,17 @@ from accounts.models import User, time_zone_names
 TIME_ZONE_HELP = "Reminders and “today” follow this time zone. Change it here if you travel."
 
 
+#: Legacy aliases kept by the tz database for old systems; nobody picks these.
+LEGACY_ZONE_PREFIXES = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
+
+
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in time_zone_names()]
+    """Area/City zones and UTC for the select (any valid IANA name is still accepted)."""
+    return [
+        (name, name.replace("_", " "))
+        for name in time_zone_names()
+        if name == "UTC" or ("/" in name and not name.startswith(LEGACY_ZONE_PREFIXES))
+    ]
 
 
 def time_zone_field(*, fill_from_browser: bool = False) -> forms.ChoiceField:

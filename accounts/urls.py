@@ -14,7 +14,7 @@ urlpatterns = [
         name="login",
     ),
     # LogoutView answers POST only; a GET gets 405, so a link or prefetch cannot log her out.
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -77,3 +77,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # "Reset your password" is the way out of a lockout, so it must actually unlock.
         login_attempts_reset(user=form.user)
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout (POST only), saying so on the login page it lands on."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You are logged out.")
+        return response

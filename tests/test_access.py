@@ -82,6 +82,7 @@ def url_for(route: str, name: str, records) -> str:
 
 POST_ONLY = {
     "dose_take",
+    "dose_slot",
     "feed_start",
     "feed_switch",
     "feed_stop",

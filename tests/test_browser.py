@@ -79,7 +79,10 @@ def test_new_mother_signs_up_onboards_and_logs_dose_feed_and_spit_up(page):
     page.get_by_label("Product name").fill("Multi-strain probiotic")
     page.get_by_label("Trial: due date − 28 days to 28 days after birth").check()
     page.locator("#id_doses_per_day").fill("2")
-    page.locator("#id_dose_times").fill("08:00, 20:00")
+    # One dose due now (so "Took my probiotic" answers it) and one twelve hours away.
+    now = datetime.now(ROME)
+    times = sorted([now.strftime("%H:%M"), (now + timedelta(hours=12)).strftime("%H:%M")])
+    page.locator("#id_dose_times").fill(", ".join(times))
     page.get_by_role("button", name="Save").click()
 
     page.wait_for_url(f"{base}/")
@@ -98,7 +101,7 @@ def test_new_mother_signs_up_onboards_and_logs_dose_feed_and_spit_up(page):
     page.wait_for_selector("text=Feed stopped at")
 
     spit_minutes = rome_minutes_around(lambda: page.get_by_role("button", name="Small spit-up").click())
-    page.wait_for_selector("text=Logged: spit-up")
+    page.wait_for_selector("text=Logged for Luca: spit-up")
 
     slots = page.get_by_test_id("dose-slot").all_inner_texts()
     assert any(f"Taken at {minute}" in text for text in slots for minute in dose_minutes), slots

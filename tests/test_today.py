@@ -29,16 +29,47 @@ def test_took_my_probiotic_answers_the_nearest_open_slot(setup_mother, regimen, 
     log = DoseLog.objects.get()
     assert (log.slot_date, log.slot_time, log.source) == (date(2026, 11, 16), time(20, 0), "web")
     assert "Logged: your 20:00 dose, taken at 19:50." in response.content.decode()
+    # A second tap after the evening dose does not back-fill the missed morning one.
     with at(datetime(2026, 11, 16, 18, 55, tzinfo=UTC)):
-        mother_client.post("/today/dose/", {"regimen": regimen.pk})
-    assert list(DoseLog.objects.order_by("slot_time").values_list("slot_time", flat=True)) == [
-        time(8, 0),
-        time(20, 0),
-    ]
-    with at(datetime(2026, 11, 16, 19, 0, tzinfo=UTC)):
         response = mother_client.post("/today/dose/", {"regimen": regimen.pk}, follow=True)
-    assert DoseLog.objects.count() == 2
-    assert "Every dose for today is already logged." in response.content.decode()
+    assert DoseLog.objects.count() == 1
+    assert "No dose is due right now." in response.content.decode()
+
+
+def test_a_second_tap_after_the_morning_dose_does_not_log_the_evening_one(
+    setup_mother, regimen, mother_client
+):
+    with at(datetime(2026, 11, 16, 7, 10, tzinfo=UTC)):  # 08:10 local
+        mother_client.post("/today/dose/", {"regimen": regimen.pk})
+        mother_client.post("/today/dose/", {"regimen": regimen.pk})
+    assert list(DoseLog.objects.values_list("slot_time", flat=True)) == [time(8, 0)]
+    with at(datetime(2026, 11, 16, 17, 30, tzinfo=UTC)):  # 18:30: the 20:00 dose is within 2 hours
+        mother_client.post("/today/dose/", {"regimen": regimen.pk})
+    assert DoseLog.objects.order_by("slot_time").last().slot_time == time(20, 0)
+
+
+def test_each_open_slot_can_be_taken_or_skipped_by_its_own_button(setup_mother, regimen, mother_client):
+    with at(datetime(2026, 11, 16, 17, 0, tzinfo=UTC)):  # 18:00 local
+        skipped = mother_client.post(
+            "/today/dose/slot/",
+            {"regimen": regimen.pk, "slot_time": "08:00", "status": "skipped"},
+            follow=True,
+        )
+        mother_client.post(
+            "/today/dose/slot/", {"regimen": regimen.pk, "slot_time": "20:00", "status": "taken"}
+        )
+        again = mother_client.post(
+            "/today/dose/slot/",
+            {"regimen": regimen.pk, "slot_time": "20:00", "status": "skipped"},
+            follow=True,
+        )
+    assert "Logged: your 08:00 dose is skipped." in skipped.content.decode()
+    assert "Your 20:00 dose was already logged." in again.content.decode()
+    logs = {log.slot_time: (log.status, log.taken_at) for log in DoseLog.objects.all()}
+    assert logs == {
+        time(8, 0): ("skipped", None),
+        time(20, 0): ("taken", datetime(2026, 11, 16, 17, 0, tzinfo=UTC)),
+    }
 
 
 def test_feed_timer_left_switch_right_stop(setup_mother, infant, mother_client):
@@ -55,7 +86,7 @@ def test_feed_timer_left_switch_right_stop(setup_mother, infant, mother_client):
     feed.refresh_from_db()
     assert (feed.left_seconds, feed.right_seconds, feed.switches) == (720, 480, 1)
     assert feed.ended_at == MORNING + timedelta(minutes=20)
-    assert "Feed stopped at 10:20 (20 min)." in response.content.decode()
+    assert "Luca: feed stopped at 10:20 (20 min)." in response.content.decode()
     # She ended on the right after using both sides: start on the right next time.
     assert next_breast(infant=infant) == "right"
     assert "10:00–10:20 · feed (12 min left, 8 min right)" in response.content.decode()

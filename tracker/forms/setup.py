@@ -90,7 +90,11 @@ class RegimenForm(CrispyForm, forms.ModelForm):
         model = Regimen
         fields = ["preset", "doses_per_day", "dose_times", "start_date", "end_date"]
         widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT, "preset": forms.RadioSelect}
-        help_texts = {"start_date": "Only for your own dates; the trial preset sets it."}
+        help_texts = {
+            "start_date": "Only with “My own dates”. The trial preset sets the dates from your due date "
+            "and your baby's birth, and ignores these.",
+            "end_date": "Only with “My own dates”. Empty: no end date.",
+        }
 
     def __init__(self, *args, mother, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +102,8 @@ class RegimenForm(CrispyForm, forms.ModelForm):
         if self.instance.pregnancy_id is None:
             self.instance.pregnancy = mother.pregnancies.first()
         self.fields["start_date"].required = False
-        self.fields["doses_per_day"].initial = 1
+        if not self.instance.pk:
+            self.initial.update({"doses_per_day": 1, "dose_times": "08:00"})
         product = self.instance.product if self.instance.pk else None
         if product is not None:
             for name in ["brand", "strains", "cfu_per_dose", "form"]:
@@ -120,11 +125,6 @@ class RegimenForm(CrispyForm, forms.ModelForm):
                 data["start_date"], data["end_date"] = window
         elif data.get("preset") == Regimen.Preset.CUSTOM and not data.get("start_date"):
             self.add_error("start_date", "With your own dates, say the first day.")
-        times = data.get("dose_times") or []
-        if data.get("doses_per_day") and times and len(times) != data["doses_per_day"]:
-            self.add_error(
-                "dose_times", f"You said {data['doses_per_day']} dose(s) a day: give exactly that many times."
-            )
         return data
 
     def product(self) -> SupplementProduct:

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from tracker.models import SymptomEntry
+from tracker.models import DoseLog, SymptomEntry
 
 YES_NO_UNKNOWN = [("", "Not sure"), ("true", "Yes"), ("false", "No")]
 
@@ -19,6 +19,11 @@ class QuickSymptomForm(forms.Form):
     def cleaned_details(self) -> dict:
         """The fields that were given, ready for ``symptom_log``."""
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class SlotAnswerForm(forms.Form):
+    slot_time = forms.TimeField()
+    status = forms.ChoiceField(choices=DoseLog.Status.choices)
 
 
 class DailyCheckForm(forms.Form):

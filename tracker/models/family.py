@@ -7,11 +7,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from tracker.localtime import local_date
+from tracker.localtime import local_date, local_today
 from tracker.models.scoping import MotherScopedQuerySet
 from tracker.models.validators import check_not_future
 
 TERM = timedelta(weeks=40)
+#: Gestational ages this app accepts at birth: 22+0 to 44+6 weeks.
+EARLIEST_BIRTH = timedelta(weeks=22)
+LATEST_BIRTH = timedelta(weeks=44, days=6)
+#: Babies are followed for their first years; an older birth date is a typo.
+OLDEST_BIRTH = timedelta(days=3 * 366)
 
 
 class Pregnancy(models.Model):
@@ -27,6 +32,18 @@ class Pregnancy(models.Model):
 
     def __str__(self) -> str:
         return f"Due {self.due_date:%d %b %Y}"
+
+    def clean(self) -> None:
+        if self.due_date is None or self.mother_id is None:
+            return
+        today = local_today(self.mother.zone)
+        if not today - OLDEST_BIRTH <= self.due_date <= today + LATEST_BIRTH:
+            raise ValidationError(
+                {
+                    "due_date": "A due date is at most 45 weeks from today, and at most 3 years ago. "
+                    "Check the year."
+                }
+            )
 
     def birth_date(self) -> date | None:
         """The mother's local date of the first birth of this pregnancy, if any."""
@@ -71,6 +88,21 @@ class Infant(models.Model):
 
     def clean(self) -> None:
         check_not_future(self.birth_at, "birth_at")
+        if self.birth_at is None or self.mother_id is None:
+            return
+        born = local_date(self.birth_at, self.mother.zone)
+        if born < local_today(self.mother.zone) - OLDEST_BIRTH:
+            raise ValidationError({"birth_at": "That birth date is more than 3 years ago. Check the year."})
+        if self.pregnancy is not None:
+            age = TERM - (self.pregnancy.due_date - born)
+            if not EARLIEST_BIRTH <= age <= LATEST_BIRTH:
+                raise ValidationError(
+                    {
+                        "birth_at": f"A birth on {born:%d %b %Y} doesn't fit your due date "
+                        f"({self.pregnancy.due_date:%d %b %Y}): it would be {age.days // 7} weeks of pregnancy. "
+                        "Check the year, or correct your due date first."
+                    }
+                )
 
     @property
     def gestational_age(self) -> str:

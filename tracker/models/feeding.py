@@ -17,8 +17,13 @@ from tracker.models.validators import (
     MSG_BOTTLE_RANGE,
     MSG_FEED_TOO_LONG,
     check_end_after_start,
+    check_not_before_birth,
     check_not_future,
 )
+
+MAX_SWITCHES = 30
+SIDE_TIME_SLACK = timedelta(minutes=1)
+BOTTLE_ONLY = {"expressed", "formula"}
 
 
 class Side(models.TextChoices):
@@ -43,7 +48,11 @@ class FeedingSession(models.Model):
     side_started_at = models.DateTimeField(null=True, blank=True)
     left_seconds = models.PositiveIntegerField(default=0)
     right_seconds = models.PositiveIntegerField(default=0)
-    switches = models.PositiveSmallIntegerField(default=0)
+    switches = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(MAX_SWITCHES)],
+        error_messages={"max_value": f"At most {MAX_SWITCHES} switches in one feed."},
+    )
     bottle_ml = models.PositiveSmallIntegerField(
         "bottle amount (ml)",
         null=True,
@@ -94,10 +103,29 @@ class FeedingSession(models.Model):
         check_not_future(self.started_at, "started_at")
         check_not_future(self.ended_at, "ended_at")
         check_end_after_start(self.started_at, self.ended_at)
+        if self.infant_id:
+            check_not_before_birth(self.started_at, "started_at", self.infant)
         if self.started_at and self.ended_at and self.ended_at - self.started_at > MAX_FEED_DURATION:
             raise ValidationError({"ended_at": MSG_FEED_TOO_LONG})
+        self._check_sides()
         if self.infant_id and self.started_at:
             self._check_no_overlap()
+
+    def _check_sides(self) -> None:
+        breast_seconds = (self.left_seconds or 0) + (self.right_seconds or 0)
+        if self.method in BOTTLE_ONLY and (breast_seconds or self.switches or self.start_side):
+            raise ValidationError(
+                "A bottle feed has no time on the breast: set the breast minutes and switches to 0, "
+                "or choose Breast or Mixed."
+            )
+        if self.method == self.Method.BREAST and self.bottle_ml:
+            raise ValidationError({"bottle_ml": "A breastfeed has no bottle amount: choose Mixed instead."})
+        duration = self.duration
+        if duration is not None and timedelta(seconds=breast_seconds) > duration + SIDE_TIME_SLACK:
+            raise ValidationError(
+                f"The minutes on each breast add up to {round(breast_seconds / 60)} min, "
+                f"more than the feed's {round(duration.total_seconds() / 60)} min."
+            )
 
     def _check_no_overlap(self) -> None:
         end = self.ended_at or timezone.now()

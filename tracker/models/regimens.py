@@ -14,11 +14,18 @@ from tracker.models.validators import check_not_future
 
 TRIAL_LEAD = timedelta(days=28)  # from 36 weeks of gestation: due date - 28 days
 TRIAL_TAIL = timedelta(days=28)  # to 4 weeks after birth
+#: How far from its slot a dose may be taken and still answer it.
+TAKEN_EARLY_LIMIT = timedelta(hours=12)
+TAKEN_LATE_LIMIT = timedelta(hours=24)
 
 
 def parse_dose_time(value: str) -> time:
+    """ "08:00", "8:00" or "20:30" as a time; anything else is a ValidationError."""
+    hours, sep, minutes = value.strip().partition(":")
+    if sep and hours.isdigit() and len(hours) == 1:
+        value = f"0{hours}:{minutes}"
     try:
-        return time.fromisoformat(value)
+        return time.fromisoformat(value.strip())
     except ValueError as error:
         raise ValidationError(f"“{value}” is not a time like 08:00.") from error
 
@@ -36,7 +43,15 @@ class SupplementProduct(models.Model):
     brand = models.CharField(max_length=120, blank=True)
     strains = models.TextField(blank=True, help_text="One strain per line.")
     cfu_per_dose = models.PositiveBigIntegerField(
-        "CFU per dose", null=True, blank=True, help_text="Colony-forming units, e.g. 4500000000."
+        "CFU per dose",
+        null=True,
+        blank=True,
+        help_text="Colony-forming units, e.g. 4500000000.",
+        validators=[MinValueValidator(1), MaxValueValidator(10**13)],
+        error_messages={
+            "min_value": "CFU per dose must be a positive number, like 4500000000.",
+            "max_value": "That is more CFU than any supplement has: at most 10,000,000,000,000.",
+        },
     )
     form = models.CharField(max_length=16, choices=Form.choices, default=Form.CAPSULE)
 
@@ -92,7 +107,7 @@ class Regimen(models.Model):
             raise ValidationError({"dose_times": error.messages}) from error
         if len(set(times)) != len(times):
             errors["dose_times"] = "Each dose time can appear only once."
-        elif self.doses_per_day and len(times) != self.doses_per_day:
+        elif times and self.doses_per_day and len(times) != self.doses_per_day:
             errors["dose_times"] = (
                 f"You said {self.doses_per_day} dose(s) a day: give exactly that many times."
             )
@@ -186,3 +201,12 @@ class DoseLog(models.Model):
         if self.status == self.Status.SKIPPED:
             self.taken_at = None
         check_not_future(self.taken_at, "taken_at")
+        if self.taken_at is not None:
+            slot_at = regimen.slot_at(self.slot_date, slot)
+            if not slot_at - TAKEN_EARLY_LIMIT <= self.taken_at <= slot_at + TAKEN_LATE_LIMIT:
+                raise ValidationError(
+                    {
+                        "taken_at": f"The time taken must be within 12 hours before and 24 hours after "
+                        f"the dose time ({slot:%H:%M} on {self.slot_date:%d %b})."
+                    }
+                )

@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from tracker.localtime import local_date, local_today
 from tracker.models.family import Infant
 from tracker.models.scoping import InfantScopedQuerySet
-from tracker.models.validators import check_end_after_start, check_not_future
+from tracker.models.validators import check_end_after_start, check_not_before_birth, check_not_future
 
 MAX_CRYING_MINUTES = 24 * 60
 MAX_STRAINING_MINUTES = 120
@@ -110,6 +111,8 @@ class SymptomEntry(models.Model):
         check_not_future(self.occurred_at, "occurred_at")
         check_not_future(self.ended_at, "ended_at")
         check_end_after_start(self.occurred_at, self.ended_at)
+        if self.infant_id:
+            check_not_before_birth(self.occurred_at, "occurred_at", self.infant)
         errors: dict[str, str] = {}
         kind = self.kind
         if kind == self.Kind.REGURGITATION and not self.size:
@@ -120,6 +123,13 @@ class SymptomEntry(models.Model):
             errors["stool_consistency"] = "Choose the picture that matches the stool (1 to 7)."
         if kind != self.Kind.CRYING and self.ended_at is not None:
             errors["ended_at"] = "Only crying has an end time."
+        if kind == self.Kind.CRYING and self.ended_at and self.duration_minutes is not None:
+            span = (self.ended_at - self.occurred_at).total_seconds() / 60
+            if self.duration_minutes > span + 1:
+                errors["duration_minutes"] = (
+                    f"From start to end is {round(span)} min, so the crying can't have lasted "
+                    f"{self.duration_minutes} min."
+                )
         if kind != self.Kind.STOOL and (self.stool_consistency or self.stool_colour):
             errors["stool_consistency"] = "Consistency and colour belong to a stool entry."
         if errors:
@@ -159,3 +169,12 @@ class DailyCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.infant} on {self.day}"
+
+    def clean(self) -> None:
+        if self.day is None or self.infant_id is None:
+            return
+        zone = self.infant.mother.zone
+        if self.day > local_today(zone):
+            raise ValidationError({"day": "That day hasn't happened yet."})
+        if self.day < local_date(self.infant.birth_at, zone):
+            raise ValidationError({"day": f"That is before {self.infant.name} was born."})

@@ -25,3 +25,16 @@ def check_not_future(value: datetime | None, field: str, now: datetime | None = 
 def check_end_after_start(start: datetime | None, end: datetime | None) -> None:
     if start is not None and end is not None and end <= start:
         raise ValidationError({"ended_at": MSG_END_BEFORE_START})
+
+
+def check_not_before_birth(value: datetime | None, field: str, infant) -> None:
+    """Baby records start at birth (an hour's slack for a clock set roughly)."""
+    if value is None or infant is None or infant.birth_at is None:
+        return
+    if value < infant.birth_at - timedelta(hours=1):
+        born = infant.birth_at.astimezone(infant.mother.zone)
+        raise ValidationError(
+            {
+                field: f"That is before {infant.name} was born ({born:%d %b %Y %H:%M}). Check the date and year."
+            }
+        )

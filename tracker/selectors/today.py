@@ -9,7 +9,7 @@ from django.utils import timezone
 from tracker.localtime import local_date, local_day_bounds
 from tracker.models import DoseLog, FeedingSession, Infant, Pregnancy, Regimen, SymptomEntry
 from tracker.models.symptoms import DailyCheck
-from tracker.services.doses import Slot, regimen_slots_on
+from tracker.services.doses import Slot, pick_current_slot, regimen_slots_on
 from tracker.services.feeding import next_breast
 
 
@@ -27,6 +27,7 @@ class SlotStatus:
 class RegimenToday:
     regimen: Regimen
     slots: list[SlotStatus]
+    current: Slot | None = None  # what "Took my probiotic" answers now
 
     @property
     def taken(self) -> int:
@@ -84,16 +85,15 @@ def today_overview(*, mother, now: datetime | None = None) -> TodayOverview:
         (log.regimen_id, log.slot_time): log
         for log in DoseLog.objects.filter(regimen__in=regimens, slot_date=day)
     }
-    regimen_rows = [
-        RegimenToday(
-            regimen=regimen,
-            slots=[
-                SlotStatus(slot, logs.get((regimen.pk, slot.at)))
-                for slot in regimen_slots_on(regimen=regimen, day=day)
-            ],
-        )
-        for regimen in regimens
-    ]
+    regimen_rows = []
+    for regimen in regimens:
+        slots = [
+            SlotStatus(slot, logs.get((regimen.pk, slot.at)))
+            for slot in regimen_slots_on(regimen=regimen, day=day)
+        ]
+        logged = {s.slot.at for s in slots if not s.is_open}
+        current = pick_current_slot([s.slot for s in slots], logged, now)
+        regimen_rows.append(RegimenToday(regimen=regimen, slots=slots, current=current))
     upcoming = None
     if not regimens:
         upcoming = (

@@ -1,7 +1,7 @@
 """Logging doses against a regimen's slots."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -74,18 +74,36 @@ def open_slots_on(*, regimen: Regimen, day: date) -> list[Slot]:
     return [slot for slot in regimen_slots_on(regimen=regimen, day=day) if slot.at not in logged]
 
 
-def dose_take_now(*, regimen: Regimen, now: datetime | None = None) -> DoseLog | None:
-    """ "Took my probiotic": answer today's open slot nearest to ``now``.
+#: "Took my probiotic" answers a slot from this long before its time.
+EARLY_WINDOW = timedelta(hours=2)
 
-    Ties go to the earlier slot. Returns None when today has no open slot.
-    """
+
+def pick_current_slot(slots: list[Slot], logged: set[time], now: datetime) -> Slot | None:
+    """The slot "Took my probiotic" answers at ``now``, of one day's ``slots`` given the
+    times already ``logged``: an open slot at most 2 hours ahead and later than every
+    logged one, the nearest to ``now`` (ties: the earlier). None otherwise, so a second
+    tap never logs the evening dose in the morning, nor back-fills a missed morning
+    dose after the evening one (the per-slot buttons still can)."""
+    after = max(logged, default=None)
+    eligible = [
+        slot
+        for slot in slots
+        if slot.at not in logged
+        and (after is None or slot.at > after)
+        and slot.scheduled_at - EARLY_WINDOW <= now
+    ]
+    return min(eligible, key=lambda slot: (abs(slot.scheduled_at - now), slot.scheduled_at), default=None)
+
+
+def dose_take_now(*, regimen: Regimen, now: datetime | None = None) -> DoseLog | None:
+    """ "Took my probiotic": log ``pick_current_slot`` as taken now; None if there is none."""
     now = now or timezone.now()
     today = local_date(now, regimen.mother.zone)
-    candidates = open_slots_on(regimen=regimen, day=today)
-    if not candidates:
+    logged = set(DoseLog.objects.filter(regimen=regimen, slot_date=today).values_list("slot_time", flat=True))
+    slot = pick_current_slot(regimen_slots_on(regimen=regimen, day=today), logged, now)
+    if slot is None:
         return None
-    nearest = min(candidates, key=lambda slot: (abs(slot.scheduled_at - now), slot.scheduled_at))
-    log, _ = dose_log(regimen=regimen, slot_date=nearest.day, slot_time=nearest.at, taken_at=now)
+    log, _ = dose_log(regimen=regimen, slot_date=slot.day, slot_time=slot.at, taken_at=now)
     return log
 
 

@@ -4,7 +4,8 @@ from datetime import date
 
 from django.db import transaction
 
-from tracker.models import Infant, Pregnancy, Regimen, SupplementProduct
+from tracker.localtime import local_today
+from tracker.models import DoseLog, Infant, Pregnancy, Regimen, SupplementProduct
 
 
 def regimen_apply_preset(*, regimen: Regimen) -> Regimen:
@@ -25,12 +26,10 @@ def regimens_follow_pregnancy(*, pregnancy: Pregnancy) -> None:
 @transaction.atomic
 def pregnancy_set_due_date(*, mother, due_date: date) -> Pregnancy:
     """Create or update the mother's current pregnancy; trial regimens follow."""
-    pregnancy = Pregnancy.objects.for_mother(mother).first()
-    if pregnancy is None:
-        pregnancy = Pregnancy.objects.create(mother=mother, due_date=due_date)
-    else:
-        pregnancy.due_date = due_date
-        pregnancy.save(update_fields=["due_date"])
+    pregnancy = Pregnancy.objects.for_mother(mother).first() or Pregnancy(mother=mother)
+    pregnancy.due_date = due_date
+    pregnancy.full_clean()
+    pregnancy.save()
     regimens_follow_pregnancy(pregnancy=pregnancy)
     return pregnancy
 
@@ -51,9 +50,37 @@ def infant_save(*, infant: Infant) -> Infant:
     return infant
 
 
+def _reslot_logs_from(*, regimen: Regimen, first_day: date) -> None:
+    """After the dose times change, move each log from ``first_day`` on whose time is no
+    longer scheduled to the nearest free new slot of the same day, so a dose already
+    taken today still counts (and is not offered again)."""
+    new_times = regimen.slot_times
+    orphans = DoseLog.objects.filter(regimen=regimen, slot_date__gte=first_day).exclude(
+        slot_time__in=new_times
+    )
+    for log in orphans.order_by("slot_date", "slot_time"):
+        taken = set(
+            DoseLog.objects.filter(regimen=regimen, slot_date=log.slot_date).values_list(
+                "slot_time", flat=True
+            )
+        )
+        free = [t for t in new_times if t not in taken]
+        if not free:
+            continue
+        minutes = log.slot_time.hour * 60 + log.slot_time.minute
+        nearest = min(free, key=lambda t: abs(t.hour * 60 + t.minute - minutes))
+        log.slot_time = nearest
+        log.scheduled_at = regimen.slot_at(log.slot_date, nearest)
+        log.save(update_fields=["slot_time", "scheduled_at"])
+
+
 @transaction.atomic
 def regimen_save(*, regimen: Regimen, product: SupplementProduct | None = None) -> Regimen:
-    """Validate and save a regimen (and a new product with it), applying the preset."""
+    """Validate and save a regimen (and a new product with it), applying the preset.
+
+    When the dose times of an existing regimen change, today's and later logs follow
+    the new times; earlier days keep the times they were logged against.
+    """
     if product is not None:
         product.mother = regimen.mother
         product.full_clean()
@@ -64,5 +91,21 @@ def regimen_save(*, regimen: Regimen, product: SupplementProduct | None = None) 
     regimen.doses_per_day = regimen.doses_per_day or len(regimen.dose_times)
     regimen_apply_preset(regimen=regimen)
     regimen.full_clean()
+    times_changed = (
+        regimen.pk is not None
+        and Regimen.objects.filter(pk=regimen.pk).values_list("dose_times", flat=True).first()
+        != regimen.dose_times
+    )
     regimen.save()
+    if times_changed:
+        _reslot_logs_from(regimen=regimen, first_day=local_today(regimen.mother.zone))
     return regimen
+
+
+@transaction.atomic
+def infant_delete(*, infant: Infant) -> None:
+    """Delete a baby added by mistake, with all of their records; trial dates follow."""
+    pregnancy = infant.pregnancy
+    infant.delete()
+    if pregnancy is not None:
+        regimens_follow_pregnancy(pregnancy=pregnancy)

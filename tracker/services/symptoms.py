@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tracker.localtime import local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
 
 MSG_CRYING_RUNNING = "Crying is already being timed for {name}."
@@ -54,7 +55,21 @@ def crying_stop(*, entry: SymptomEntry, now: datetime | None = None) -> SymptomE
 def daily_check_save(
     *, infant: Infant, day: date, no_symptoms: bool, other_than_breast_milk: bool | None, notes: str = ""
 ) -> DailyCheck:
-    """Create or replace the daily check of ``infant`` for local ``day``."""
+    """Create or replace the daily check of ``infant`` for local ``day``.
+
+    "No symptoms today" is refused on a day with symptoms logged for her baby.
+    """
+    if no_symptoms:
+        start, end = local_day_bounds(day, infant.mother.zone)
+        logged = SymptomEntry.objects.filter(
+            infant=infant, occurred_at__gte=start, occurred_at__lt=end
+        ).count()
+        if logged:
+            raise ValidationError(
+                f"You logged {logged} symptom{'s' if logged > 1 else ''} for {infant.name} that day, "
+                "so “no symptoms” can't be ticked. Delete them in History if they were a mistake."
+            )
+    DailyCheck(infant=infant, day=day, no_symptoms=no_symptoms).clean()
     check, _ = DailyCheck.objects.update_or_create(
         infant=infant,
         day=day,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from tracker.access import get_owned_or_404
 from tracker.forms.setup import DueDateForm, InfantForm, RegimenForm
@@ -37,9 +38,15 @@ def due_date(request: HttpRequest) -> HttpResponse:
     pregnancy = Pregnancy.objects.for_mother(request.user).first()
     form = DueDateForm(request.POST or None, initial={"due_date": pregnancy.due_date} if pregnancy else None)
     if request.method == "POST" and form.is_valid():
-        regimen_services.pregnancy_set_due_date(mother=request.user, due_date=form.cleaned_data["due_date"])
-        messages.success(request, "Due date saved.")
-        return _next_step(request)
+        try:
+            regimen_services.pregnancy_set_due_date(
+                mother=request.user, due_date=form.cleaned_data["due_date"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Due date saved.")
+            return _next_step(request)
     return render(request, "tracker/setup/form.html", {"form": form, "title": "Your due date"})
 
 
@@ -67,15 +74,37 @@ def infant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _infant_form(request, infant, f"Edit {infant.name}")
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def infant_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    infant = get_owned_or_404(Infant, request.user, pk)
+    if request.method == "POST":
+        regimen_services.infant_delete(infant=infant)
+        messages.success(request, f"{infant.name} and all of their records are deleted.")
+        return redirect("setup")
+    counts = {
+        "feeds": infant.feeds.count(),
+        "symptoms": infant.symptoms.count(),
+        "checks": infant.daily_checks.count(),
+    }
+    return render(request, "tracker/setup/infant_delete.html", {"infant": infant, "counts": counts})
+
+
 def _regimen_form(request: HttpRequest, regimen: Regimen, title: str) -> HttpResponse:
     form = RegimenForm(request.POST or None, instance=regimen, mother=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            regimen_services.regimen_save(regimen=form.save(commit=False), product=form.product())
+            saved = regimen_services.regimen_save(regimen=form.save(commit=False), product=form.product())
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Regimen saved.")
+            end = f"{saved.end_date:%d %b %Y}" if saved.end_date else "no end date"
+            how = (
+                " (trial preset: the dates follow your due date and the birth)"
+                if saved.preset == "trial"
+                else ""
+            )
+            messages.success(request, f"Regimen saved: {saved.start_date:%d %b %Y} to {end}{how}.")
             return redirect("today")
     return render(request, "tracker/setup/form.html", {"form": form, "title": title})
 

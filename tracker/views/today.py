@@ -10,13 +10,13 @@ from django.utils.formats import time_format
 from django.views.decorators.http import require_POST
 
 from tracker.access import get_owned_or_404
-from tracker.forms.today import DailyCheckForm, QuickSymptomForm
+from tracker.forms.today import DailyCheckForm, QuickSymptomForm, SlotAnswerForm
 from tracker.localtime import local_today
 from tracker.models import FeedingSession, Infant, Regimen, SymptomEntry
 from tracker.selectors.today import today_overview
 from tracker.services import doses, feeding, symptoms
 
-PAIN_LEVELS = [(0, "0 none"), (1, "1 mild"), (2, "2 clear"), (3, "3 severe")]
+PAIN_LEVELS = [(1, "1 mild"), (2, "2 moderate"), (3, "3 severe")]
 
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
@@ -36,7 +36,12 @@ def today(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tracker/today.html",
-        {"overview": overview, "brussels": SymptomEntry.BRUSSELS_SCALE, "pain_levels": PAIN_LEVELS},
+        {
+            "overview": overview,
+            "brussels": SymptomEntry.BRUSSELS_SCALE,
+            "pain_levels": PAIN_LEVELS,
+            "spit_sizes": SymptomEntry.Size.choices,
+        },
     )
 
 
@@ -50,12 +55,48 @@ def dose_take(request: HttpRequest) -> HttpResponse:
         _error(request, error)
         return redirect("today")
     if log is None:
-        messages.info(request, "Every dose for today is already logged.")
+        if doses.open_slots_on(regimen=regimen, day=local_today(request.user.zone)):
+            messages.info(
+                request, "No dose is due right now. To log a dose, use the Taken button next to it."
+            )
+        else:
+            messages.info(request, "Every dose for today is already logged.")
     else:
         messages.success(
             request,
             f"Logged: your {log.slot_time:%H:%M} dose, taken at {_local_hm(log.taken_at)}.",
         )
+    return redirect("today")
+
+
+@login_required
+@require_POST
+def dose_slot(request: HttpRequest) -> HttpResponse:
+    """The per-slot buttons: this slot of today, taken now or skipped."""
+    regimen = get_owned_or_404(Regimen, request.user, request.POST.get("regimen"))
+    form = SlotAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That dose could not be logged. Please try again.")
+        return redirect("today")
+    data = form.cleaned_data
+    try:
+        log, created = doses.dose_log(
+            regimen=regimen,
+            slot_date=local_today(request.user.zone),
+            slot_time=data["slot_time"],
+            status=data["status"],
+        )
+    except ValidationError as error:
+        _error(request, error)
+        return redirect("today")
+    if not created:
+        messages.info(request, f"Your {log.slot_time:%H:%M} dose was already logged.")
+    elif log.status == log.Status.TAKEN:
+        messages.success(
+            request, f"Logged: your {log.slot_time:%H:%M} dose, taken at {_local_hm(log.taken_at)}."
+        )
+    else:
+        messages.success(request, f"Logged: your {log.slot_time:%H:%M} dose is skipped.")
     return redirect("today")
 
 
@@ -68,7 +109,10 @@ def feed_start(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(request, f"Feed started on the {feed.start_side} at {_local_hm(feed.started_at)}.")
+        messages.success(
+            request,
+            f"Feed started for {infant.name} on the {feed.start_side} at {_local_hm(feed.started_at)}.",
+        )
     return redirect("today")
 
 
@@ -81,7 +125,7 @@ def feed_switch(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(request, f"Switched to the {feed.current_side}.")
+        messages.success(request, f"{feed.infant.name}: switched to the {feed.current_side}.")
     return redirect("today")
 
 
@@ -96,7 +140,9 @@ def feed_stop(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "Set the time the feed really ended, then save.")
         return redirect("feed_edit", pk=feed.pk)
     minutes = round(feed.duration.total_seconds() / 60)
-    messages.success(request, f"Feed stopped at {_local_hm(feed.ended_at)} ({minutes} min).")
+    messages.success(
+        request, f"{feed.infant.name}: feed stopped at {_local_hm(feed.ended_at)} ({minutes} min)."
+    )
     return redirect("today")
 
 
@@ -116,7 +162,8 @@ def symptom_quick(request: HttpRequest) -> HttpResponse:
         _error(request, error)
     else:
         messages.success(
-            request, f"Logged: {entry.get_kind_display().lower()} at {_local_hm(entry.occurred_at)}."
+            request,
+            f"Logged for {infant.name}: {entry.get_kind_display().lower()} at {_local_hm(entry.occurred_at)}.",
         )
     return redirect("today")
 
@@ -130,7 +177,7 @@ def crying_start(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(request, "Crying timer started.")
+        messages.success(request, f"Crying timer started for {infant.name}.")
     return redirect("today")
 
 
@@ -142,8 +189,11 @@ def crying_stop(request: HttpRequest, pk: int) -> HttpResponse:
         entry = symptoms.crying_stop(entry=entry)
     except ValidationError as error:
         _error(request, error)
-    else:
-        messages.success(request, f"Crying logged: {entry.duration_minutes} min.")
+        messages.info(
+            request, "Set when the crying really stopped (or how many minutes it lasted), then save."
+        )
+        return redirect("symptom_edit", pk=entry.pk)
+    messages.success(request, f"{entry.infant.name}: crying logged, {entry.duration_minutes} min.")
     return redirect("today")
 
 
