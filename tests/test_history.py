@@ -11,8 +11,10 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from tests.factories import (
@@ -23,6 +25,7 @@ from tests.factories import (
     RegimenFactory,
     SymptomEntryFactory,
 )
+from tracker.forms.fields import MSG_YEAR, LocalDateField, LocalDateTimeField
 from tracker.models import DailyCheck, DoseLog, FeedingSession, SymptomEntry
 
 UTC = UTC
@@ -118,15 +121,18 @@ def test_doses_list_is_hers_latest_slot_first(mother_client, regimen, outsider):
         slot_time=time(20, 0),
         status=DoseLog.Status.SKIPPED,
         skip_reason="Forgot",
+        source=DoseLog.Source.EMAIL,
     )
-    DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 15), slot_time=time(8, 0))
+    DoseLogFactory(
+        regimen=regimen, slot_date=date(2026, 11, 15), slot_time=time(8, 0), source=DoseLog.Source.API
+    )
     DoseLogFactory(regimen=RegimenFactory(mother=outsider), slot_date=date(2026, 11, 15))
 
     listed = rows(mother_client.get("/history/doses/"))
     assert listed == [
-        "Sun 15 Nov · 08:00 dose Taken at 08:00 · Multi-strain probiotic Edit · Delete",
-        "Sat 14 Nov · 20:00 dose Skipped: Forgot · Multi-strain probiotic Edit · Delete",
-        "Sat 14 Nov · 08:00 dose Taken at 08:00 · Multi-strain probiotic Edit · Delete",
+        "Sun 15 Nov · 08:00 dose Taken at 08:00 · Multi-strain probiotic · via API Edit Delete",
+        "Sat 14 Nov · 20:00 dose Skipped: Forgot · Multi-strain probiotic · from the reminder email Edit Delete",
+        "Sat 14 Nov · 08:00 dose Taken at 08:00 · Multi-strain probiotic · logged in the app Edit Delete",
     ]
 
 
@@ -155,9 +161,9 @@ def test_checks_list_by_day_and_baby(mother_client, infant, twin):
 
     listed = rows(mother_client.get("/history/checks/"))
     assert [row.split(" Edit")[0] for row in listed] == [
-        "Sat 14 Nov · Luca No symptoms · breast milk only Good day",
-        "Sat 14 Nov · Sara Symptoms not ruled out · milk: not sure",
-        "Fri 13 Nov · Luca No symptoms · not only breast milk",
+        "Sat 14 Nov · Luca No symptoms: yes · Other than breast milk: no Good day",
+        "Sat 14 Nov · Sara No symptoms: no · Other than breast milk: not sure",
+        "Fri 13 Nov · Luca No symptoms: yes · Other than breast milk: yes",
     ]
     only_13 = rows(mother_client.get("/history/checks/?date_from=2026-11-13&date_to=2026-11-13"))
     assert len(only_13) == 1 and only_13[0].startswith("Fri 13 Nov · Luca")
@@ -201,7 +207,7 @@ def test_a_reversed_date_range_is_reported(mother_client, infant):
 
 def test_empty_lists_say_what_to_do(mother_client, infant):
     assert "No feeds yet — start one from Today" in text(mother_client.get("/history/feeds/"))
-    assert "No doses logged yet — tap “Took my probiotic” on Today." in text(
+    assert "No doses logged yet — tap “Took my probiotic” on Today, or log a missed dose." in text(
         mother_client.get("/history/doses/")
     )
     assert "No symptoms logged yet" in text(mother_client.get("/history/symptoms/"))
@@ -485,7 +491,7 @@ def test_editing_a_daily_check(mother_client, infant):
     )
     assert (check.infant, check.day) == (infant, date(2026, 11, 15))
     assert "Saved Luca’s daily check for 15 Nov." in text(response)
-    assert "Symptoms not ruled out · not only breast milk Some formula at night" in rows(response)[0]
+    assert "No symptoms: no · Other than breast milk: yes Some formula at night" in rows(response)[0]
 
 
 # Deleting
@@ -546,6 +552,7 @@ def urls(one_of_each) -> dict[str, str]:
         "history_symptoms": "/history/symptoms/",
         "history_checks": "/history/checks/",
         "feed_add": "/history/feeds/add/",
+        "dose_add": "/history/doses/add/",
         "symptom_add": "/history/symptoms/add/?kind=stool",
         "dose_edit": f"/history/doses/{dose.pk}/edit/",
         "dose_delete": f"/history/doses/{dose.pk}/delete/",
@@ -574,6 +581,7 @@ ALL_URLS = [
     "history_symptoms",
     "history_checks",
     "feed_add",
+    "dose_add",
     "symptom_add",
     *OWN_ROW_URLS,
 ]
@@ -625,3 +633,424 @@ def test_without_a_baby_adding_sends_her_to_add_one(mother_client):
     response = mother_client.get("/history/feeds/add/")
     assert response["Location"] == "/setup/baby/add/"
     assert mother_client.get("/history/symptoms/add/")["Location"] == "/setup/baby/add/"
+
+
+# Dates far outside any real record
+
+
+def in_zone(mother, zone: str):
+    mother.time_zone = zone
+    mother.save(update_fields=["time_zone"])
+
+
+def test_the_date_fields_take_years_2000_to_2100_only():
+    day = LocalDateField()
+    assert day.clean("2000-01-01") == date(2000, 1, 1)
+    assert day.clean("2100-12-31") == date(2100, 12, 31)
+    for typo in ("1999-12-31", "2101-01-01", "0001-01-01", "9999-12-31"):
+        with pytest.raises(ValidationError) as refused:
+            day.clean(typo)
+        assert refused.value.messages == [MSG_YEAR]
+
+    moment = LocalDateTimeField()
+    with timezone.override("Asia/Tokyo"):
+        assert moment.clean("2026-11-16T09:00") == datetime(2026, 11, 16, 0, 0, tzinfo=UTC)
+        for typo in ("0001-01-01T00:00", "9999-12-31T23:59"):
+            with pytest.raises(ValidationError) as refused:
+                moment.clean(typo)
+            assert refused.value.messages == [MSG_YEAR]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Rome", "Asia/Tokyo", "America/New_York"])
+@pytest.mark.parametrize("kind", ["feeds", "symptoms", "doses", "checks"])
+@pytest.mark.parametrize("query", ["date_to=9999-12-31", "date_from=0001-01-01"])
+def test_a_filter_year_far_off_is_reported_not_a_crash(mother_client, mother, infant, zone, kind, query):
+    in_zone(mother, zone)
+    FeedingSessionFactory(infant=infant, started_at=utc(14, 8))
+    SymptomEntryFactory(infant=infant, occurred_at=utc(14, 8))
+    response = mother_client.get(f"/history/{kind}/?{query}")
+    assert response.status_code == 200
+    assert MSG_YEAR in text(response)
+    if kind in ("feeds", "symptoms"):
+        assert len(rows(response)) == 1  # the bad filter is not applied
+
+
+def test_a_symptom_in_year_1_is_refused_for_a_mother_in_tokyo(mother_client, mother, infant):
+    in_zone(mother, "Asia/Tokyo")
+    response = mother_client.post(
+        "/history/symptoms/add/?kind=regurgitation",
+        {"infant": infant.pk, "occurred_at": "0001-01-01T00:00", "size": "small"},
+    )
+    assert response.status_code == 200
+    assert MSG_YEAR in text(response)
+    assert not SymptomEntry.objects.exists()
+
+
+def test_feed_and_dose_forms_refuse_a_year_far_off(mother_client, mother, infant, regimen):
+    in_zone(mother, "Asia/Tokyo")
+    feed = mother_client.post(
+        "/history/feeds/add/", feed_data(infant=infant.pk, started_at="0001-01-01T00:00")
+    )
+    assert MSG_YEAR in text(feed)
+    assert not FeedingSession.objects.exists()
+    log = DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 15))
+    dose = mother_client.post(
+        f"/history/doses/{log.pk}/edit/", {"status": "taken", "taken_at": "9999-12-31T23:59"}
+    )
+    assert MSG_YEAR in text(dose)
+    added = mother_client.post(
+        "/history/doses/add/",
+        {"regimen": regimen.pk, "slot_date": "0001-01-01", "slot_time": "08:00", "status": "skipped"},
+    )
+    assert MSG_YEAR in text(added)
+    assert DoseLog.objects.count() == 1
+
+
+# Feed minutes and wording
+
+
+def form_errors(response) -> dict[str, list[str]]:
+    return {name: list(errors) for name, errors in response.context["form"].errors.items()}
+
+
+def test_more_breast_minutes_than_the_feed_lasted_is_refused(mother_client, infant):
+    response = mother_client.post(
+        "/history/feeds/add/",
+        feed_data(infant=infant.pk, ended_at="2026-11-16T08:10", minutes_left="200", minutes_right="0"),
+    )
+    assert response.status_code == 200
+    assert "The minutes on each breast add up to 200 min, more than the feed's 10 min." in text(response)
+    assert not FeedingSession.objects.exists()
+
+
+def test_a_bottle_feed_with_breast_minutes_is_refused(mother_client, infant):
+    response = mother_client.post(
+        "/history/feeds/add/", feed_data(infant=infant.pk, method="formula", bottle_ml="90")
+    )
+    assert "A bottle feed has no time on the breast" in text(response)
+    assert not FeedingSession.objects.exists()
+    mother_client.post(
+        "/history/feeds/add/",
+        feed_data(
+            infant=infant.pk,
+            method="formula",
+            bottle_ml="90",
+            start_side="",
+            minutes_left="0",
+            minutes_right="0",
+            switches="0",
+        ),
+    )
+    assert FeedingSession.objects.get().bottle_ml == 90
+
+
+def test_the_feed_form_says_bottle_only_for_no_breast(mother_client, infant):
+    page = mother_client.get("/history/feeds/add/").content.decode()
+    assert '<option value="" selected>No breast (bottle only)</option>' in page
+    assert "---------" not in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"method": "mixed", "bottle_ml": "-5"},
+            "bottle_ml",
+            "A bottle amount must be between 1 and 400 ml.",
+        ),
+        ({"minutes_left": "-1"}, "minutes_left", "Minutes on one breast must be between 0 and 240."),
+        ({"minutes_right": "300"}, "minutes_right", "Minutes on one breast must be between 0 and 240."),
+        ({"switches": "-1"}, "switches", "Give the number of side switches: 0 or more."),
+    ],
+    ids=["bottle-negative", "minutes-negative", "minutes-too-many", "switches-negative"],
+)
+def test_feed_numbers_out_of_range_get_plain_messages(mother_client, infant, overrides, field, message):
+    response = mother_client.post("/history/feeds/add/", feed_data(infant=infant.pk, **overrides))
+    assert form_errors(response)[field] == [message]
+    assert "Ensure this value" not in text(response)
+    assert not FeedingSession.objects.exists()
+
+
+def test_symptom_minutes_out_of_range_get_plain_messages(mother_client, infant):
+    crying = mother_client.post(
+        "/history/symptoms/add/?kind=crying",
+        {"infant": infant.pk, "occurred_at": "2026-11-16T08:00", "duration_minutes": "2000"},
+    )
+    assert form_errors(crying)["duration_minutes"] == [
+        "Crying minutes must be between 0 and 1440 (24 hours)."
+    ]
+    stool = mother_client.post(
+        "/history/symptoms/add/?kind=stool",
+        {
+            "infant": infant.pk,
+            "occurred_at": "2026-11-16T08:00",
+            "stool_consistency": "4",
+            "straining_minutes": "-3",
+        },
+    )
+    assert form_errors(stool)["straining_minutes"] == ["Straining minutes must be between 0 and 120."]
+    assert "Ensure this value" not in text(crying) + text(stool)
+    assert not SymptomEntry.objects.exists()
+
+
+# A feed left running
+
+
+@pytest.fixture
+def running_feed(infant):
+    """Started at 05:00 her time on the left, on the right since 05:10, never stopped."""
+    return FeedingSessionFactory(
+        infant=infant,
+        started_at=utc(16, 4),
+        ended_at=None,
+        start_side="left",
+        left_seconds=600,
+        right_seconds=0,
+        switches=1,
+        current_side="right",
+        side_started_at=utc(16, 4, 10),
+    )
+
+
+def test_the_running_feed_form_asks_for_the_real_end(mother_client, running_feed):
+    page = text(mother_client.get(f"/history/feeds/{running_feed.pk}/edit/"))
+    assert "You were on the right breast since 05:10." in page
+    assert "When did the feed really end?" in page
+    assert "Leave empty while the feed is still going" not in page
+
+
+def test_ending_a_running_feed_keeps_the_time_on_the_breast_she_was_on(mother_client, running_feed):
+    response = mother_client.post(
+        f"/history/feeds/{running_feed.pk}/edit/",
+        feed_data(
+            started_at="2026-11-16T05:00", ended_at="2026-11-16T05:40", minutes_left="10", minutes_right="0"
+        ),
+    )
+    assert response.status_code == 302
+    running_feed.refresh_from_db()
+    assert (running_feed.left_seconds, running_feed.right_seconds) == (600, 30 * 60)
+    assert (running_feed.ended_at, running_feed.current_side, running_feed.side_started_at) == (
+        utc(16, 4, 40),
+        "",
+        None,
+    )
+
+
+def test_minutes_she_types_for_the_running_side_win(mother_client, running_feed):
+    mother_client.post(
+        f"/history/feeds/{running_feed.pk}/edit/",
+        feed_data(
+            started_at="2026-11-16T05:00", ended_at="2026-11-16T05:40", minutes_left="10", minutes_right="12"
+        ),
+    )
+    running_feed.refresh_from_db()
+    assert (running_feed.left_seconds, running_feed.right_seconds) == (600, 12 * 60)
+
+
+def test_an_end_before_the_side_started_adds_nothing(mother_client, running_feed):
+    mother_client.post(
+        f"/history/feeds/{running_feed.pk}/edit/",
+        feed_data(
+            started_at="2026-11-16T05:00", ended_at="2026-11-16T05:08", minutes_left="8", minutes_right="0"
+        ),
+    )
+    running_feed.refresh_from_db()
+    assert (running_feed.left_seconds, running_feed.right_seconds) == (480, 0)
+    assert running_feed.ended_at == utc(16, 4, 8)
+
+
+# Tap targets and coming back to the same list
+
+
+def test_edit_and_delete_are_thumb_sized_buttons(mother_client, infant, regimen):
+    FeedingSessionFactory(infant=infant, started_at=utc(14, 8))
+    DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 14))
+    SymptomEntryFactory(infant=infant, occurred_at=utc(14, 8))
+    DailyCheckFactory(infant=infant, day=date(2026, 11, 14))
+    for kind in ("feeds", "doses", "symptoms", "checks"):
+        content = mother_client.get(f"/history/{kind}/").content.decode()
+        links = re.findall(r'<a class="([^"]*)" href="/history/[a-z]+/\d+/(edit|delete)/', content)
+        assert sorted(action for _, action in links) == ["delete", "edit"]
+        assert all({"btn", "btn-tap"} <= set(classes.split()) for classes, _ in links)
+
+
+def test_list_links_carry_the_filtered_page_as_next(mother_client, infant):
+    for n in range(26):
+        FeedingSessionFactory(infant=infant, started_at=utc(10, 1) + timedelta(hours=3 * n))
+    here = f"/history/feeds/?infant={infant.pk}&date_from=2026-11-01&page=2"
+    content = mother_client.get(here).content.decode()
+    feed = FeedingSession.objects.order_by("started_at").first()
+    encoded = quote(here, safe="/")
+    assert f'href="/history/feeds/{feed.pk}/edit/?next={encoded}"' in content
+    assert f'href="/history/feeds/{feed.pk}/delete/?next={encoded}"' in content
+
+
+@pytest.mark.parametrize("kind", ["feeds", "doses", "symptoms", "checks"])
+def test_deleting_from_a_filtered_list_goes_back_to_it(mother_client, one_of_each, kind):
+    row, _ = one_of_each[kind]
+    here = f"/history/{kind}/?date_from=2026-11-01&date_to=2026-11-05"
+    asked = mother_client.get(f"/history/{kind}/{row.pk}/delete/", {"next": here})
+    assert f'href="{html.escape(here)}">No, keep it' in asked.content.decode()
+    done = mother_client.post(f"/history/{kind}/{row.pk}/delete/?next={quote(here)}")
+    assert done["Location"] == here
+    assert not type(row).objects.filter(pk=row.pk).exists()
+
+
+def test_saving_an_edit_goes_back_to_the_list_it_came_from(mother_client, one_of_each):
+    entry, _ = one_of_each["symptoms"]
+    here = "/history/symptoms/?kind=regurgitation&page=1"
+    form = mother_client.get(f"/history/symptoms/{entry.pk}/edit/", {"next": here}).content.decode()
+    assert f'href="{html.escape(here)}">Cancel' in form
+    assert f'href="/history/symptoms/{entry.pk}/delete/?next={quote(here, safe="")}"' in form
+    saved = mother_client.post(
+        f"/history/symptoms/{entry.pk}/edit/?next={quote(here)}",
+        {"occurred_at": "2026-11-03T14:05", "size": "medium"},
+    )
+    assert saved["Location"] == here
+
+
+@pytest.mark.parametrize(
+    "unsafe",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)", "history/"],
+)
+def test_a_next_to_another_site_is_ignored(mother_client, one_of_each, unsafe):
+    row, _ = one_of_each["feeds"]
+    asked = mother_client.get(f"/history/feeds/{row.pk}/delete/", {"next": unsafe})
+    assert "evil" not in asked.content.decode() and "javascript" not in asked.content.decode()
+    done = mother_client.post(f"/history/feeds/{row.pk}/delete/?next={quote(unsafe, safe='')}")
+    assert done["Location"] == "/history/feeds/"
+
+
+def test_ending_a_running_feed_sent_from_today_goes_back_to_today(mother_client, running_feed):
+    data = feed_data(
+        started_at="2026-11-16T05:00", ended_at="2026-11-16T05:40", minutes_left="10", minutes_right="0"
+    )
+    response = mother_client.post(f"/history/feeds/{running_feed.pk}/edit/", data)
+    assert response["Location"] == "/"
+
+
+def test_an_explicit_next_to_today_wins_for_any_feed(mother_client, infant):
+    feed = FeedingSessionFactory(infant=infant, started_at=utc(15, 6))
+    response = mother_client.post(
+        f"/history/feeds/{feed.pk}/edit/?next=/",
+        feed_data(
+            started_at="2026-11-15T07:00", ended_at="2026-11-15T07:20", minutes_left="10", minutes_right="10"
+        ),
+    )
+    assert response["Location"] == "/"
+
+
+# Logging a missed dose
+
+
+def dose_data(regimen, **overrides) -> dict:
+    data = {
+        "regimen": regimen.pk,
+        "slot_date": "2026-11-15",
+        "slot_time": "20:00",
+        "status": "taken",
+        "taken_at": "2026-11-15T21:30",
+        "skip_reason": "",
+    }
+    return data | overrides
+
+
+def test_the_doses_list_links_to_log_a_missed_dose(mother_client, regimen):
+    empty = mother_client.get("/history/doses/").content.decode()
+    assert empty.count('href="/history/doses/add/"') == 2  # the button and the empty state
+    DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 14))
+    assert (
+        'href="/history/doses/add/">Log a missed dose'
+        in mother_client.get("/history/doses/").content.decode()
+    )
+
+
+def test_log_a_missed_dose_offers_her_regimen_and_its_times(mother_client, regimen, outsider):
+    RegimenFactory(mother=outsider, dose_times=["07:15"])
+    page = mother_client.get("/history/doses/add/")
+    content = page.content.decode()
+    assert (
+        f'<option value="{regimen.pk}" selected>Multi-strain probiotic, from 01 Oct 2026</option>' in content
+    )
+    assert 'value="08:00"' in content and 'value="20:00"' in content
+    assert "07:15" not in content
+    assert 'value="2026-11-16"' in content  # today, her day
+
+
+def test_a_missed_dose_is_logged_in_her_time(mother_client, regimen):
+    response = mother_client.post("/history/doses/add/", dose_data(regimen), follow=True)
+    log = DoseLog.objects.get()
+    assert (log.regimen, log.slot_date, log.slot_time, log.status) == (
+        regimen,
+        date(2026, 11, 15),
+        time(20),
+        "taken",
+    )
+    assert (log.taken_at, log.source, log.skip_reason) == (utc(15, 20, 30), "web", "")
+    assert "Saved the 20:00 dose of 15 Nov." in text(response)
+    assert rows(response)[0].startswith("Sun 15 Nov · 20:00 dose Taken at 21:30")
+
+
+def test_a_skipped_dose_keeps_its_reason_and_no_time(mother_client, regimen):
+    mother_client.post(
+        "/history/doses/add/",
+        dose_data(regimen, status="skipped", skip_reason="Felt sick", slot_time="08:00"),
+    )
+    log = DoseLog.objects.get()
+    assert (log.slot_time, log.status, log.taken_at, log.skip_reason) == (
+        time(8),
+        "skipped",
+        None,
+        "Felt sick",
+    )
+
+
+def test_a_taken_dose_needs_its_time(mother_client, regimen):
+    response = mother_client.post("/history/doses/add/", dose_data(regimen, taken_at=""))
+    assert form_errors(response)["taken_at"] == ["Say when you took it."]
+    assert not DoseLog.objects.exists()
+
+
+def test_a_dose_already_logged_is_not_logged_twice(mother_client, regimen):
+    DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 15), slot_time=time(20), status="skipped")
+    response = mother_client.post("/history/doses/add/", dose_data(regimen))
+    assert response.status_code == 200
+    assert "That dose is already logged." in text(response)
+    assert "Saved" not in text(response)
+    assert DoseLog.objects.get().status == "skipped"
+
+
+def test_the_models_dose_messages_show_on_the_form(mother_client, mother, regimen):
+    evening = RegimenFactory(mother=mother, dose_times=["09:00"], start_date=date(2026, 11, 1))
+    outside = mother_client.post("/history/doses/add/", dose_data(regimen, slot_date="2026-09-20"))
+    assert form_errors(outside)["slot_date"] == [
+        "That day is outside your regimen (01 Oct 2026 to no end date)."
+    ]
+    not_a_time = mother_client.post("/history/doses/add/", dose_data(evening, slot_time="20:00"))
+    assert form_errors(not_a_time)["slot_time"] == ["20:00 is not one of your dose times (09:00)."]
+    future = mother_client.post("/history/doses/add/", dose_data(regimen, taken_at="2026-11-16T11:00"))
+    assert form_errors(future)["taken_at"] == [
+        "That time is in the future. You can log things up to 5 minutes ahead, not more."
+    ]
+    assert not DoseLog.objects.exists()
+
+
+def test_she_cannot_log_a_dose_on_another_mothers_regimen(mother_client, regimen, outsider):
+    theirs = RegimenFactory(mother=outsider)
+    response = mother_client.post("/history/doses/add/", dose_data(theirs))
+    assert form_errors(response)["regimen"] == ["Choose one of your own regimens."]
+    assert not DoseLog.objects.exists()
+
+
+def test_without_a_regimen_logging_a_dose_sends_her_to_set_one_up(mother_client):
+    assert mother_client.get("/history/doses/add/")["Location"] == "/setup/regimen/add/"
+
+
+def test_a_model_message_about_a_sides_seconds_shows_on_its_minutes_field(mother_client, infant, monkeypatch):
+    def refuse(feed):
+        raise ValidationError({"left_seconds": "Too long on the left."})
+
+    monkeypatch.setattr(FeedingSession, "clean", refuse)
+    response = mother_client.post("/history/feeds/add/", feed_data(infant=infant.pk))
+    assert form_errors(response)["minutes_left"] == ["Too long on the left."]
+    assert not FeedingSession.objects.exists()

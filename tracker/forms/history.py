@@ -9,11 +9,17 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+from django.utils.formats import time_format
 
-from tracker.forms.setup import DATE_INPUT, DATETIME_INPUT, CrispyForm
-from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, SymptomEntry
+from tracker.forms.fields import LocalDateField, LocalDateTimeField
+from tracker.forms.setup import CrispyForm
+from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, Side, SymptomEntry
+from tracker.models.regimens import parse_dose_time
+from tracker.models.symptoms import MAX_CRYING_MINUTES, MAX_STRAINING_MINUTES
+from tracker.models.validators import MSG_BOTTLE_RANGE
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+MAX_SIDE_MINUTES = 240
 MSG_OWN_INFANT = "Choose one of your own babies."
 MSG_CRYING_HOW_LONG = "Give the minutes, or the time the crying stopped."
 NOTES_INPUT = forms.Textarea(attrs={"rows": 2})
@@ -41,8 +47,8 @@ class HistoryFilterForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("", "All symptoms"), *SymptomEntry.Kind.choices], required=False, label="Symptom"
     )
-    date_from = forms.DateField(required=False, widget=DATE_INPUT, label="From")
-    date_to = forms.DateField(required=False, widget=DATE_INPUT, label="To")
+    date_from = LocalDateField(required=False, label="From")
+    date_to = LocalDateField(required=False, label="To")
 
     def __init__(self, *args, mother, by_infant: bool = True, by_kind: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,21 +86,28 @@ class HistoryFilterForm(forms.Form):
 class ModelMessagesMixin:
     """Put every message of the model's validation on the form, once.
 
-    A message about a field the form doesn't show goes above the form, instead
-    of Django refusing it; the same message twice (field validator and
-    ``clean()`` both checking a range) is shown once.
+    A message about a model field the form shows under another name goes on
+    that field (``model_field_names``); one about a field the form doesn't
+    show goes above the form, instead of Django refusing it; the same message
+    twice (field validator and ``clean()`` both checking a range) is shown once.
     """
+
+    #: model field -> the form field that edits it
+    model_field_names: dict[str, str] = {}
 
     def add_error(self, field, error):
         if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
             grouped: dict[str, list[ValidationError]] = {}
+            shown: dict[str, set[str]] = {}
             for name, errors in error.error_dict.items():
-                key = name if name in self.fields else NON_FIELD_ERRORS
-                shown = set(self._errors.get(key, [])) if self._errors is not None else set()
+                key = self.model_field_names.get(name, name)
+                key = key if key in self.fields else NON_FIELD_ERRORS
+                if key not in shown:
+                    shown[key] = set(self._errors.get(key, [])) if self._errors is not None else set()
                 for item in errors:
                     text = " ".join(item.messages)
-                    if text not in shown:
-                        shown.add(text)
+                    if text not in shown[key]:
+                        shown[key].add(text)
                         grouped.setdefault(key, []).append(item)
             if not grouped:
                 return
@@ -112,27 +125,110 @@ def _limit_to_her_infants(form: forms.BaseForm, mother) -> None:
         form.initial["infant"] = form.initial.get("infant") or infants[0].pk
 
 
+def _range_messages(message: str) -> dict[str, str]:
+    """One plain message for every way a number can be out of range (form field or model)."""
+    return {"invalid": message, "min_value": message, "max_value": message}
+
+
+MSG_SIDE_MINUTES = f"Minutes on one breast must be between 0 and {MAX_SIDE_MINUTES}."
+MSG_SWITCHES = "Give the number of side switches: 0 or more."
+MSG_TAKEN_WHEN = "Say when you took it."
+
+
+def _minutes_field(side: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=f"Minutes on the {side}",
+        min_value=0,
+        max_value=MAX_SIDE_MINUTES,
+        required=False,
+        error_messages=_range_messages(MSG_SIDE_MINUTES),
+    )
+
+
 class DoseForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
     class Meta:
         model = DoseLog
         fields = ["status", "taken_at", "skip_reason"]
-        widgets = {"status": forms.RadioSelect, "taken_at": DATETIME_INPUT}
+        field_classes = {"taken_at": LocalDateTimeField}
+        widgets = {"status": forms.RadioSelect}
         labels = {"taken_at": "Taken at", "skip_reason": "Why it was skipped (optional)"}
         help_texts = {"taken_at": "Your local time. Ignored for a skipped dose."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["taken_at"].input_formats = DATETIME_FORMATS
         self.helper = self._helper()
 
 
-class FeedForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
-    """A feed typed in afterwards (with the baby) or corrected (the baby stays)."""
+class DoseAddForm(ModelMessagesMixin, CrispyForm, forms.Form):
+    """A dose logged afterwards: which regimen, which slot, taken (when) or skipped (why).
 
-    minutes_left = forms.IntegerField(label="Minutes on the left", min_value=0, max_value=240, required=False)
-    minutes_right = forms.IntegerField(
-        label="Minutes on the right", min_value=0, max_value=240, required=False
+    The slot is offered from her regimens' dose times; the model says whether
+    it is one of the chosen regimen's times and inside its window.
+    """
+
+    submit_label = "Log this dose"
+
+    regimen = forms.ModelChoiceField(
+        queryset=Regimen.objects.none(),
+        label="Probiotic",
+        error_messages={"invalid_choice": "Choose one of your own regimens."},
     )
+    slot_date = LocalDateField(label="Day")
+    slot_time = forms.ChoiceField(label="Dose", widget=forms.RadioSelect)
+    status = forms.ChoiceField(
+        label="Did you take it?",
+        choices=[(DoseLog.Status.TAKEN, "Yes, I took it"), (DoseLog.Status.SKIPPED, "No, I skipped it")],
+        initial=DoseLog.Status.TAKEN,
+        widget=forms.RadioSelect,
+    )
+    taken_at = LocalDateTimeField(
+        label="Taken at", required=False, help_text="Your local time. Needed when you took it."
+    )
+    skip_reason = forms.CharField(label="Why it was skipped (optional)", max_length=200, required=False)
+
+    def __init__(self, *args, mother, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        regimens = self.fields["regimen"]
+        regimens.queryset = Regimen.objects.for_mother(mother).select_related("product")
+        regimens.label_from_instance = lambda regimen: (
+            f"{regimen.product.name}, from {regimen.start_date:%d %b %Y}"
+        )
+        hers = list(regimens.queryset)
+        if len(hers) == 1:
+            regimens.empty_label = None
+            self.initial.setdefault("regimen", hers[0].pk)
+        times = sorted({at for regimen in hers for at in regimen.dose_times})
+        self.fields["slot_time"].choices = [(at, at) for at in times]
+        if len(times) == 1:
+            self.initial.setdefault("slot_time", times[0])
+        self.initial.setdefault("slot_date", today)
+        self.helper = self._helper()
+
+    def clean_slot_time(self):
+        return parse_dose_time(self.cleaned_data["slot_time"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == DoseLog.Status.TAKEN:
+            data["skip_reason"] = ""
+            if data.get("taken_at") is None and "taken_at" not in self.errors:
+                self.add_error("taken_at", MSG_TAKEN_WHEN)
+        else:
+            data["taken_at"] = None
+        return data
+
+
+class FeedForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
+    """A feed typed in afterwards (with the baby) or corrected (the baby stays).
+
+    For a feed whose timer still runs, the breast she is on has no minutes yet:
+    setting the end time adds the time from that side's start to the end,
+    unless she typed that side's minutes herself.
+    """
+
+    minutes_left = _minutes_field("left")
+    minutes_right = _minutes_field("right")
+    model_field_names = {"left_seconds": "minutes_left", "right_seconds": "minutes_right"}
 
     class Meta:
         model = FeedingSession
@@ -146,7 +242,8 @@ class FeedForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
             "bottle_ml",
             "notes",
         ]
-        widgets = {"started_at": DATETIME_INPUT, "ended_at": DATETIME_INPUT, "notes": NOTES_INPUT}
+        field_classes = {"started_at": LocalDateTimeField, "ended_at": LocalDateTimeField}
+        widgets = {"notes": NOTES_INPUT}
         labels = {
             "infant": "Baby",
             "started_at": "Started",
@@ -155,20 +252,29 @@ class FeedForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
             "switches": "Side switches",
         }
         help_texts = {"ended_at": "Your local time."}
-        error_messages = {"infant": {"invalid_choice": MSG_OWN_INFANT}}
+        error_messages = {
+            "infant": {"invalid_choice": MSG_OWN_INFANT},
+            "bottle_ml": _range_messages(MSG_BOTTLE_RANGE),
+            "switches": _range_messages(MSG_SWITCHES),
+        }
 
     def __init__(self, *args, mother, **kwargs):
         super().__init__(*args, **kwargs)
         feed = self.instance
+        self.intro = ""
+        self._running_side = ""
         if feed.pk is None:
             _limit_to_her_infants(self, mother)
             self.fields["ended_at"].required = True
         else:
             del self.fields["infant"]
             if feed.is_running:
-                self.fields["ended_at"].help_text = "Leave empty while the feed is still going."
-        for name in ("started_at", "ended_at"):
-            self.fields[name].input_formats = DATETIME_FORMATS
+                self.fields["ended_at"].help_text = "When did the feed really end? Your local time."
+                if feed.current_side and feed.side_started_at:
+                    self._running_side = feed.current_side
+                    since = time_format(timezone.localtime(feed.side_started_at), "H:i")
+                    self.intro = f"You were on the {feed.current_side} breast since {since}."
+        self.fields["start_side"].choices = [("", "No breast (bottle only)"), *Side.choices]
         self.initial.setdefault("minutes_left", round(feed.left_seconds / 60))
         self.initial.setdefault("minutes_right", round(feed.right_seconds / 60))
         self.order_fields(
@@ -183,7 +289,18 @@ class FeedForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
             name = f"minutes_{side}"
             if name in self.changed_data and name in data:
                 setattr(self.instance, f"{side}_seconds", (data[name] or 0) * 60)
+        self._bank_running_side(data)
         return data
+
+    def _bank_running_side(self, data: dict) -> None:
+        """Add the running side's time, from when she moved to it to the end she gives."""
+        side, end = self._running_side, data.get("ended_at")
+        if not side or end is None or f"minutes_{side}" in self.changed_data:
+            return
+        feed = self.instance
+        seconds = max(0, round((end - feed.side_started_at).total_seconds()))
+        name = f"{side}_seconds"
+        setattr(feed, name, getattr(feed, name) + seconds)
 
 
 class SymptomForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
@@ -204,16 +321,23 @@ class SymptomForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
             "straining_minutes",
             "notes",
         ]
+        field_classes = {"occurred_at": LocalDateTimeField, "ended_at": LocalDateTimeField}
         widgets = {
-            "occurred_at": DATETIME_INPUT,
-            "ended_at": DATETIME_INPUT,
             "severity": forms.Select(choices=PAIN_LEVELS),
             "size": forms.RadioSelect,
             "stool_consistency": forms.RadioSelect,
             "notes": NOTES_INPUT,
         }
         labels = {"infant": "Baby", "occurred_at": "When", "ended_at": "Stopped at", "stool_colour": "Colour"}
-        error_messages = {"infant": {"invalid_choice": MSG_OWN_INFANT}}
+        error_messages = {
+            "infant": {"invalid_choice": MSG_OWN_INFANT},
+            "duration_minutes": _range_messages(
+                f"Crying minutes must be between 0 and {MAX_CRYING_MINUTES} (24 hours)."
+            ),
+            "straining_minutes": _range_messages(
+                f"Straining minutes must be between 0 and {MAX_STRAINING_MINUTES}."
+            ),
+        }
 
     def __init__(self, *args, mother, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,9 +352,6 @@ class SymptomForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
         if entry.kind == SymptomEntry.Kind.CRYING:
             self.fields["occurred_at"].label = "Started at"
             self.fields["duration_minutes"].help_text = "Or leave empty and give the time it stopped."
-        for name in ("occurred_at", "ended_at"):
-            if name in self.fields:
-                self.fields[name].input_formats = DATETIME_FORMATS
         self._was_running = entry.pk is not None and entry.is_running
         self.helper = self._helper()
 

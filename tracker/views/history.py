@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,11 +15,20 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from tracker.access import get_owned_or_404
-from tracker.forms.history import DailyCheckEditForm, DoseForm, FeedForm, HistoryFilterForm, SymptomForm
-from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, SymptomEntry
+from tracker.forms.history import (
+    DailyCheckEditForm,
+    DoseAddForm,
+    DoseForm,
+    FeedForm,
+    HistoryFilterForm,
+    SymptomForm,
+)
+from tracker.localtime import local_today
+from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, SymptomEntry
 from tracker.selectors.history import daily_check_history, dose_history, feed_history, symptom_history
 from tracker.services import doses, feeding, symptoms
 
@@ -29,6 +39,8 @@ TABS = [
     ("symptoms", "Symptoms", "history_symptoms"),
     ("checks", "Checks", "history_checks"),
 ]
+#: The record each tab lists, as in its edit and delete URL names ("feed_edit").
+RECORDS = {"doses": "dose", "feeds": "feed", "symptoms": "symptom", "checks": "check"}
 
 
 def _when(moment: datetime) -> str:
@@ -53,6 +65,23 @@ def _check_label(check: DailyCheck) -> str:
     return f"{check.infant.name}’s daily check for {date_format(check.day, 'j M')}"
 
 
+def _back_url(request: HttpRequest, default: str) -> str:
+    """Where to go after a form or a delete: the ``next`` page she came from, else ``default`` (a URL name).
+
+    Only a path on this site is followed, never another host or scheme.
+    """
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts=None, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(default)
+
+
+def _with_next(url: str, back: str) -> str:
+    return f"{url}?{urlencode({'next': back})}"
+
+
 def _list_page(
     request: HttpRequest, tab: str, rows: models.QuerySet, form: HistoryFilterForm
 ) -> HttpResponse:
@@ -73,6 +102,9 @@ def _list_page(
         "filter_form": form,
         "filtered": any(value is not None for value in form.filters().values()),
         "query": query.urlencode(),
+        "here": request.get_full_path(),  # the edit and delete links come back to this very page
+        "edit_name": f"{RECORDS[tab]}_edit",
+        "delete_name": f"{RECORDS[tab]}_delete",
     }
     return render(request, f"tracker/history/{tab}.html", context)
 
@@ -87,7 +119,11 @@ def _form_page(
     label: Callable[[models.Model], str],
     delete_url: str = "",
 ) -> HttpResponse:
-    """Show ``form``; on a valid POST save it through ``save`` (a service) and go ``back``."""
+    """Show ``form``; on a valid POST save it through ``save`` (a service) and go back.
+
+    Back is the safe ``next`` page, else the URL named ``back``.
+    """
+    back_url = _back_url(request, back)
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form)
@@ -95,18 +131,25 @@ def _form_page(
             form.add_error(None, error)
         else:
             messages.success(request, f"Saved {label(saved)}.")
-            return redirect(back)
-    context = {"form": form, "title": title, "back": reverse(back), "delete_url": delete_url}
+            return redirect(back_url)
+    context = {
+        "form": form,
+        "title": title,
+        "back": back_url,
+        "delete_url": _with_next(delete_url, back_url) if delete_url else "",
+        "intro": getattr(form, "intro", ""),
+    }
     return render(request, "tracker/history/form.html", context)
 
 
 def _confirm_delete(request: HttpRequest, row: models.Model, *, label: str, back: str) -> HttpResponse:
-    """GET asks; only a POST deletes."""
+    """GET asks; only a POST deletes. Then back to the safe ``next`` page, else the URL named ``back``."""
+    back_url = _back_url(request, back)
     if request.method == "POST":
         row.delete()
         messages.success(request, f"Deleted {label}.")
-        return redirect(back)
-    context = {"question": f"Delete {label}? This can't be undone.", "back": reverse(back)}
+        return redirect(back_url)
+    context = {"question": f"Delete {label}? This can't be undone.", "back": back_url}
     return render(request, "tracker/history/confirm_delete.html", context)
 
 
@@ -156,6 +199,29 @@ def dose_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _log_missed_dose(form: DoseAddForm) -> DoseLog:
+    log, created = doses.dose_log(**form.cleaned_data, source=DoseLog.Source.WEB)
+    if not created:
+        raise ValidationError("That dose is already logged. To change it, edit it in the list of doses.")
+    return log
+
+
+@login_required
+def dose_add(request: HttpRequest) -> HttpResponse:
+    if not Regimen.objects.for_mother(request.user).exists():
+        messages.info(request, "Set up your probiotic first, then you can log doses.")
+        return redirect("regimen_add")
+    form = DoseAddForm(request.POST or None, mother=request.user, today=local_today(request.user.zone))
+    return _form_page(
+        request,
+        form,
+        title="Log a missed dose",
+        back="history_doses",
+        save=_log_missed_dose,
+        label=_dose_label,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def dose_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -172,7 +238,8 @@ def _feed_form(request: HttpRequest, feed: FeedingSession, title: str) -> HttpRe
         request,
         form,
         title=title,
-        back="history_feeds",
+        # A running feed is edited when Today sends her to set its real end: back there.
+        back="today" if feed.pk and feed.is_running else "history_feeds",
         save=lambda form: feeding.feed_save(feed=form.save(commit=False)),
         label=_feed_label,
         delete_url=reverse("feed_delete", args=[feed.pk]) if feed.pk else "",
@@ -269,6 +336,7 @@ def check_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("doses/", dose_list, name="history_doses"),
+    path("doses/add/", dose_add, name="dose_add"),
     path("doses/<int:pk>/edit/", dose_edit, name="dose_edit"),
     path("doses/<int:pk>/delete/", dose_delete, name="dose_delete"),
     path("feeds/", feed_list, name="history_feeds"),

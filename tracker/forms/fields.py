@@ -1,0 +1,65 @@
+"""Date and time fields for what the mother types, in her own time zone.
+
+Both refuse a year outside 2000-2100 before the value meets a time zone: a
+typo like 0001 or 9999 would otherwise overflow when it is turned into UTC
+or into a day's bounds, and no record in this app can be that far off.
+"""
+
+from datetime import date, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import from_current_timezone
+from django.utils.dateparse import parse_datetime
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MSG_YEAR = f"Check the year: dates from {MIN_YEAR} to {MAX_YEAR} only."
+DATE_FORMATS = ["%Y-%m-%d"]
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+def _check_year(value: date | None) -> None:
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError(MSG_YEAR, code="year")
+
+
+class LocalDateField(forms.DateField):
+    """A calendar day (the browser's date picker), years 2000-2100."""
+
+    widget = forms.DateInput(
+        attrs={"type": "date", "min": f"{MIN_YEAR}-01-01", "max": f"{MAX_YEAR}-12-31"}, format="%Y-%m-%d"
+    )
+    input_formats = DATE_FORMATS
+
+    def to_python(self, value) -> date | None:
+        day = super().to_python(value)
+        _check_year(day)
+        return day
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock date and time in the active (her) zone, made aware only after the year is checked."""
+
+    widget = forms.DateTimeInput(
+        attrs={"type": "datetime-local", "min": f"{MIN_YEAR}-01-01T00:00", "max": f"{MAX_YEAR}-12-31T23:59"},
+        format="%Y-%m-%dT%H:%M",
+    )
+    input_formats = DATETIME_FORMATS
+
+    def to_python(self, value) -> datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, date):
+            moment = datetime(value.year, value.month, value.day)
+        else:
+            try:
+                moment = parse_datetime(value.strip())
+            except ValueError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            if moment is None:
+                # Formats parse_datetime doesn't know: try ours, still naive.
+                moment = forms.fields.BaseTemporalField.to_python(self, value)
+        _check_year(moment)
+        return from_current_timezone(moment)
