@@ -5,11 +5,9 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from tracker.forms.fields import LocalDateField, LocalDateTimeField
 from tracker.models import Infant, Regimen, SupplementProduct
 from tracker.models.regimens import parse_dose_time
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class CrispyForm:
@@ -23,8 +21,7 @@ class CrispyForm:
 
 class DueDateForm(CrispyForm, forms.Form):
     submit_label = "Continue"
-    due_date = forms.DateField(
-        widget=DATE_INPUT,
+    due_date = LocalDateField(
         label="Your due date",
         help_text="The date your baby is (or was) due. Already born? Use the due date you were given.",
     )
@@ -35,6 +32,8 @@ class DueDateForm(CrispyForm, forms.Form):
 
 
 class InfantForm(CrispyForm, forms.ModelForm):
+    birth_at = LocalDateTimeField(label="Born at", help_text="Date and time of birth, in your time zone.")
+
     class Meta:
         model = Infant
         fields = [
@@ -45,12 +44,9 @@ class InfantForm(CrispyForm, forms.ModelForm):
             "delivery_mode",
             "birth_weight_g",
         ]
-        widgets = {"birth_at": DATETIME_INPUT}
-        help_texts = {"birth_at": "Date and time of birth, in your time zone."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["birth_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.helper = self._helper()
 
 
@@ -89,7 +85,8 @@ class RegimenForm(CrispyForm, forms.ModelForm):
     class Meta:
         model = Regimen
         fields = ["preset", "doses_per_day", "dose_times", "start_date", "end_date"]
-        widgets = {"start_date": DATE_INPUT, "end_date": DATE_INPUT, "preset": forms.RadioSelect}
+        widgets = {"preset": forms.RadioSelect}
+        field_classes = {"start_date": LocalDateField, "end_date": LocalDateField}
         help_texts = {
             "start_date": "Only with “My own dates”. The trial preset sets the dates from your due date "
             "and your baby's birth, and ignores these.",
