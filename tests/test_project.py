@@ -46,3 +46,19 @@ def test_compose_stack_has_every_service_with_a_healthcheck():
 def test_healthz_answers(client, db):
     response = client.get("/healthz")
     assert response.content == b"ok"
+
+
+def test_collectstatic_with_the_production_storage_finds_every_file(tmp_path, settings):
+    """Production serves hashed, compressed files (WhiteNoise); a vendored file that names a
+    missing source map or font would make `collectstatic` fail at deploy time."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    for name in ["vendor/bootstrap/bootstrap.min.css", "vendor/chartjs/chart.umd.min.js", "tracker/app.css"]:
+        assert name in manifest
