@@ -1,0 +1,287 @@
+"""Symptom trends for the dashboard: daily counts, 7-day averages, screening flags.
+
+Days are the mother's local days (``infant.mother.zone``); an entry belongs to
+the local day on which it occurred (timed crying to the day it started). The
+flags are modelled on the Rome IV criteria for infants. They screen, they do
+not diagnose: each one says so and sends the mother to her clinician.
+"""
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import TruncDate
+
+from tracker.localtime import days_between, local_date, local_day_bounds
+from tracker.models import DailyCheck, Infant, SymptomEntry
+
+Kind = SymptomEntry.Kind
+ROLLING_DAYS = 7
+SCREENING = "Screening, not a diagnosis: talk to your clinician."
+
+REGURGITATION_PER_DAY = 2
+REGURGITATION_RUN_DAYS = 21
+REGURGITATION_FROM_AGE_DAYS = 21
+REGURGITATION_UNTIL_MONTHS = 12
+CRYING_MINUTES_PER_DAY = 180
+CRYING_DAYS_IN_WEEK = 3
+CRYING_UNTIL_MONTHS = 5
+STOOLS_PER_WEEK_AT_MOST = 2
+STOOL_WEEKS = 4
+STRAINING_MINUTES = 10
+STRAINING_UNTIL_MONTHS = 9
+FREQUENT_SPIT_UP = f"Spit-up 2 or more times a day, every day for 3 weeks or more. {SCREENING}"
+LONG_CRYING = f"Crying or fussing for 3 hours or more a day, on 3 or more days in a week. {SCREENING}"
+FEW_STOOLS = f"2 stools a week or fewer, for 4 weeks in a row. {SCREENING}"
+LONG_STRAINING = f"Straining for 10 minutes or more before a stool. {SCREENING}"
+
+
+@dataclass(frozen=True)
+class SymptomDay:
+    """One local day's counts, and each as the mean over the 7 days ending that day.
+
+    ``crying_minutes`` adds typed durations to timed spans (rounded to the
+    minute). A ``*_7d`` value averages the days of that window on or after the
+    birth day (so a 3-day-old's average is over 3 days); None before birth.
+    """
+
+    day: date
+    regurgitations: int
+    crying_minutes: int
+    stools: int
+    abdominal_pain: int
+    regurgitations_7d: float | None
+    crying_minutes_7d: float | None
+    stools_7d: float | None
+    abdominal_pain_7d: float | None
+
+
+@dataclass(frozen=True)
+class ScreeningFlag:
+    """A Rome IV-style screening rule; ``trigger_days`` are the local days that met it."""
+
+    name: str
+    triggered: bool
+    wording: str
+    trigger_days: list[date]
+
+
+@dataclass(frozen=True)
+class SymptomTrends:
+    """Daily symptoms over local days ``first_day``..``last_day`` (inclusive), with flags.
+
+    ``flags`` look at the whole history from ``birth_day`` to ``last_day``,
+    not only the displayed range, so a three-week pattern is seen whatever
+    range is on screen.
+    """
+
+    first_day: date
+    last_day: date
+    birth_day: date
+    per_day: list[SymptomDay]
+    flags: list[ScreeningFlag]
+
+
+def symptom_trends(*, infant: Infant, first_day: date, last_day: date) -> SymptomTrends:
+    """Symptoms of ``infant`` per local day from ``first_day`` to ``last_day``, both inclusive.
+
+    Days are in the mother's time zone. Counts are entries per day; crying is
+    in minutes per day. Rolling averages reach back 6 days before
+    ``first_day`` and the screening flags back to the birth day; both come
+    from the same query. Two queries whatever the amount of data (pass an
+    infant with ``mother`` loaded).
+    """
+    if last_day < first_day:
+        raise ValueError("last_day is before first_day")
+    zone = infant.mother.zone
+    birth_day = local_date(infant.birth_at, zone)
+    history_start = min(birth_day, first_day - timedelta(days=ROLLING_DAYS - 1))
+    history = _DailyHistory.load(infant=infant, first_day=history_start, last_day=last_day)
+
+    per_day = []
+    for day in days_between(first_day, last_day):
+        window = [d for d in days_between(day - timedelta(days=ROLLING_DAYS - 1), day) if d >= birth_day]
+        per_day.append(
+            SymptomDay(
+                day=day,
+                regurgitations=history.regurgitations.get(day, 0),
+                crying_minutes=history.crying_minutes.get(day, 0),
+                stools=history.stools.get(day, 0),
+                abdominal_pain=history.abdominal_pain.get(day, 0),
+                regurgitations_7d=_mean(history.regurgitations, window),
+                crying_minutes_7d=_mean(history.crying_minutes, window),
+                stools_7d=_mean(history.stools, window),
+                abdominal_pain_7d=_mean(history.abdominal_pain, window),
+            )
+        )
+
+    life = days_between(birth_day, last_day) if birth_day <= last_day else []
+    flags = [
+        _regurgitation_flag(history, life, birth_day),
+        _crying_flag(history, life, birth_day),
+        _stool_flag(history, life),
+        _straining_flag(history, life, birth_day),
+    ]
+    return SymptomTrends(
+        first_day=first_day, last_day=last_day, birth_day=birth_day, per_day=per_day, flags=flags
+    )
+
+
+@dataclass(frozen=True)
+class _DailyHistory:
+    """Per local day totals; days without entries are absent (read them as 0)."""
+
+    regurgitations: dict[date, int]
+    crying_minutes: dict[date, int]
+    stools: dict[date, int]
+    abdominal_pain: dict[date, int]
+    straining_days: set[date]
+    checked_days: set[date]
+
+    @classmethod
+    def load(cls, *, infant: Infant, first_day: date, last_day: date) -> "_DailyHistory":
+        zone = infant.mother.zone
+        start, _ = local_day_bounds(first_day, zone)
+        _, end = local_day_bounds(last_day, zone)
+        timed = ExpressionWrapper(F("ended_at") - F("occurred_at"), output_field=DurationField())
+        rows = (
+            SymptomEntry.objects.filter(infant=infant, occurred_at__gte=start, occurred_at__lt=end)
+            .annotate(day=TruncDate("occurred_at", tzinfo=zone))
+            .order_by()
+            .values("day")
+            .annotate(
+                regurgitations=Count("pk", filter=Q(kind=Kind.REGURGITATION)),
+                typed_crying=Sum("duration_minutes", filter=Q(kind=Kind.CRYING)),
+                timed_crying=Sum(
+                    timed,
+                    filter=Q(kind=Kind.CRYING, duration_minutes__isnull=True, ended_at__isnull=False),
+                ),
+                stools=Count("pk", filter=Q(kind=Kind.STOOL)),
+                abdominal_pain=Count("pk", filter=Q(kind=Kind.ABDOMINAL_PAIN)),
+                strained=Count("pk", filter=Q(kind=Kind.STOOL, straining_minutes__gte=STRAINING_MINUTES)),
+            )
+        )
+        history = cls({}, {}, {}, {}, set(), set())
+        for row in rows:
+            day = row["day"]
+            history.regurgitations[day] = row["regurgitations"]
+            timed_seconds = row["timed_crying"].total_seconds() if row["timed_crying"] else 0
+            history.crying_minutes[day] = (row["typed_crying"] or 0) + round(timed_seconds / 60)
+            history.stools[day] = row["stools"]
+            history.abdominal_pain[day] = row["abdominal_pain"]
+            if row["strained"]:
+                history.straining_days.add(day)
+        history.checked_days.update(
+            DailyCheck.objects.filter(infant=infant, day__gte=first_day, day__lte=last_day)
+            .order_by()
+            .values_list("day", flat=True)
+        )
+        return history
+
+
+def _mean(series: dict[date, int], days: list[date]) -> float | None:
+    return sum(series.get(d, 0) for d in days) / len(days) if days else None
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day of the month ``months`` later (the month's last day if shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _under_months(birth_day: date, months: int) -> Callable[[date], bool]:
+    limit = _add_months(birth_day, months)
+    return lambda day: day < limit
+
+
+def _regurgitation_flag(history: _DailyHistory, life: list[date], birth_day: date) -> ScreeningFlag:
+    """Spit-up at least twice on every one of 21 or more consecutive days, aged 3 weeks to 12 months."""
+    young_enough = _under_months(birth_day, REGURGITATION_UNTIL_MONTHS)
+    trigger_days: list[date] = []
+    run: list[date] = []
+    for day in [*life, None]:  # None closes the last run
+        counted = (
+            day is not None
+            and (day - birth_day).days >= REGURGITATION_FROM_AGE_DAYS
+            and young_enough(day)
+            and history.regurgitations.get(day, 0) >= REGURGITATION_PER_DAY
+        )
+        if counted:
+            run.append(day)
+            continue
+        if len(run) >= REGURGITATION_RUN_DAYS:
+            trigger_days.extend(run)
+        run = []
+    return ScreeningFlag(
+        name="regurgitation",
+        triggered=bool(trigger_days),
+        wording=FREQUENT_SPIT_UP,
+        trigger_days=trigger_days,
+    )
+
+
+def _crying_flag(history: _DailyHistory, life: list[date], birth_day: date) -> ScreeningFlag:
+    """Crying for 3 hours or more a day on at least 3 days of any 7, under 5 months."""
+    young_enough = _under_months(birth_day, CRYING_UNTIL_MONTHS)
+    long_days = [
+        day
+        for day in life
+        if young_enough(day) and history.crying_minutes.get(day, 0) >= CRYING_MINUTES_PER_DAY
+    ]
+    trigger_days: set[date] = set()
+    for i, day in enumerate(long_days):
+        # Long days are sorted: the window of 7 days ending on ``day`` holds a run of them.
+        in_window = [d for d in long_days[max(0, i - ROLLING_DAYS + 1) : i + 1] if (day - d).days < 7]
+        if len(in_window) >= CRYING_DAYS_IN_WEEK:
+            trigger_days.update(in_window)
+    return ScreeningFlag(
+        name="crying",
+        triggered=bool(trigger_days),
+        wording=LONG_CRYING,
+        trigger_days=sorted(trigger_days),
+    )
+
+
+def _stool_flag(history: _DailyHistory, life: list[date]) -> ScreeningFlag:
+    """At most 2 stools in each of 4 consecutive weeks (28 days) in which stools were being logged.
+
+    Only weeks that lie wholly between the birth day and ``last_day`` count,
+    and a week counts only if it has a logged stool or a daily check. A mother
+    who has never logged a stool is not told her baby has few.
+    """
+    if not any(history.stools.values()):
+        return ScreeningFlag(name="few_stools", triggered=False, wording=FEW_STOOLS, trigger_days=[])
+
+    def few_stools_logged(week: list[date]) -> bool:
+        stools = sum(history.stools.get(d, 0) for d in week)
+        logged = stools > 0 or any(d in history.checked_days for d in week)
+        return logged and stools <= STOOLS_PER_WEEK_AT_MOST
+
+    span = STOOL_WEEKS * 7
+    quiet_week_ends = {life[i] for i in range(6, len(life)) if few_stools_logged(life[i - 6 : i + 1])}
+    trigger_days: set[date] = set()
+    for i in range(span - 1, len(life)):
+        week_ends = [life[i] - timedelta(days=7 * k) for k in range(STOOL_WEEKS)]
+        if all(end in quiet_week_ends for end in week_ends):
+            trigger_days.update(life[i - span + 1 : i + 1])
+    return ScreeningFlag(
+        name="few_stools",
+        triggered=bool(trigger_days),
+        wording=FEW_STOOLS,
+        trigger_days=sorted(trigger_days),
+    )
+
+
+def _straining_flag(history: _DailyHistory, life: list[date], birth_day: date) -> ScreeningFlag:
+    """A stool with 10 minutes or more of straining before it, under 9 months."""
+    young_enough = _under_months(birth_day, STRAINING_UNTIL_MONTHS)
+    trigger_days = [day for day in life if day in history.straining_days and young_enough(day)]
+    return ScreeningFlag(
+        name="straining",
+        triggered=bool(trigger_days),
+        wording=LONG_STRAINING,
+        trigger_days=trigger_days,
+    )
