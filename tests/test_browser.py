@@ -111,3 +111,29 @@ def test_new_mother_signs_up_onboards_and_logs_dose_feed_and_spit_up(page):
     assert any(f"{minute} · Spit-up (small)" in log for minute in spit_minutes), log
     if os.environ.get("SCREENSHOT_PATH"):  # to look at the page by hand
         page.screenshot(path=os.environ["SCREENSHOT_PATH"], full_page=True)
+
+
+def test_dashboard_draws_its_charts_without_console_errors(page):
+    from django.core.management import call_command
+
+    call_command(
+        "seed_demo", days=30, email="demo@example.org", tz="Europe/Rome", seed=7, stdout=open(os.devnull, "w")
+    )
+    base = page.base_url
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill("demo@example.org")
+    page.get_by_label("Password").fill("milk-and-probiotics-demo")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/dashboard/?range=30")
+    for chart in ["feeding-chart", "symptoms-chart"]:
+        drawn = page.evaluate(
+            "id => { const c = Chart.getChart(id); return c ? c.data.datasets[0].data.length : 0 }", chart
+        )
+        assert drawn == 30, chart
+        box = page.locator(f"#{chart}").bounding_box()
+        assert box["width"] > 300 and box["height"] > 150  # fills a 375 px phone
+    adherence = page.locator("[data-testid^=adherence-]").inner_text()
+    assert "Days covered" in adherence and "/31 days)" in adherence
+    if os.environ.get("SCREENSHOT_PATH"):
+        page.screenshot(path=os.environ["SCREENSHOT_PATH"].replace(".png", "-dashboard.png"), full_page=True)

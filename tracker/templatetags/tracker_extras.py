@@ -26,3 +26,17 @@ def duration_short(value: timedelta | None) -> str:
         return "under a minute"
     hours, mins = divmod(total, 60)
     return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """0.857 -> "85.7%"; None -> "–" (nothing to measure yet)."""
+    if value is None:
+        return "–"
+    return f"{value * 100:.1f}%"
+
+
+@register.filter
+def percent_width(value: float | None) -> str:
+    """A CSS width for a progress bar, 0-100%."""
+    return f"{max(0.0, min(1.0, value or 0.0)) * 100:.1f}%"

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from tracker.views import health, history, reminder_links, reminder_settings, setup, today
+from tracker.views import dashboard, health, history, reminder_links, reminder_settings, setup, today
 
 urlpatterns = [
     path("", today.today, name="today"),
     path("healthz", health.healthz, name="healthz"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("today/dose/", today.dose_take, name="dose_take"),
     path("today/dose/slot/", today.dose_slot, name="dose_slot"),
     path("today/feed/start/", today.feed_start, name="feed_start"),

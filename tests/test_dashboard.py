@@ -1,0 +1,158 @@
+"""The dashboard page: the numbers she sees, empty states, twins, and a constant query count."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+import time_machine
+
+from tests.factories import (
+    DoseLogFactory,
+    FeedingSessionFactory,
+    InfantFactory,
+    RegimenFactory,
+    SymptomEntryFactory,
+)
+from tracker.models import DoseLog, FeedingSession, SymptomEntry
+
+UTC = UTC
+# 16 Nov 2026, 21:00 in Rome: both of today's doses are due.
+NOW = datetime(2026, 11, 16, 20, 0, tzinfo=UTC)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def log_day(regimen, day, *, taken=(), skipped=(), late_minutes=0):
+    for at in taken:
+        slot = regimen.slot_at(day, at)
+        DoseLogFactory(
+            regimen=regimen, slot_date=day, slot_time=at, taken_at=slot + timedelta(minutes=late_minutes)
+        )
+    for at in skipped:
+        DoseLogFactory(regimen=regimen, slot_date=day, slot_time=at, status="skipped", taken_at=None)
+
+
+def test_the_numbers_she_sees_for_a_ten_day_window(mother, mother_client):
+    regimen = RegimenFactory(mother=mother, start_date=date(2026, 11, 7))  # 7..16 Nov: 10 days, 20 doses
+    morning, evening = time(8, 0), time(20, 0)
+    for offset in range(6):  # 7-12 Nov: all taken on time
+        log_day(regimen, date(2026, 11, 7 + offset), taken=[morning, evening])
+    log_day(regimen, date(2026, 11, 13), taken=[morning], skipped=[evening])
+    # 14 Nov: nothing logged (missed)
+    log_day(regimen, date(2026, 11, 15), skipped=[morning, evening])
+    log_day(regimen, date(2026, 11, 16), taken=[morning, evening], late_minutes=90)
+    page = mother_client.get("/dashboard/").content.decode()
+    # Taken: 12 + 1 + 2 = 15 of 20; covered days: 7 (7-12 Nov and 16 Nov) of 10; on time 13 of 15.
+    assert '<dd class="col-5 text-end" data-testid="pdc">70.0%' in page
+    assert "(7/10 days)" in page
+    assert 'data-testid="dose-adherence">75.0%' in page
+    assert "(15/20)" in page
+    assert 'data-testid="on-time">86.7%' in page
+    assert "16 Nov: taken" in page and "15 Nov: skipped" in page and "14 Nov: missed" in page
+    assert "13 Nov: partial" in page
+
+
+def test_feeding_numbers_and_twin_switch(mother, mother_client):
+    luca = InfantFactory(mother=mother, name="Luca")
+    sofia = InfantFactory(mother=mother, pregnancy=luca.pregnancy, name="Sofia")
+    for hour in (6, 9, 12):
+        FeedingSessionFactory(infant=luca, started_at=datetime(2026, 11, 16, hour, 0, tzinfo=UTC))
+    FeedingSessionFactory(infant=sofia, started_at=datetime(2026, 11, 16, 7, 0, tzinfo=UTC))
+    luca_page = mother_client.get(f"/dashboard/?range=7&infant={luca.pk}")
+    sofia_page = mother_client.get(f"/dashboard/?range=7&infant={sofia.pk}")
+    assert luca_page.context["board"].feeding.feeds_per_day == pytest.approx(3 / 7)
+    assert sofia_page.context["board"].feeding.feeds_per_day == pytest.approx(1 / 7)
+    assert 'data-testid="feeds-per-day">0.4<' in luca_page.content.decode()
+    assert sofia_page.context["board"].infant == sofia
+
+
+def test_another_mothers_baby_id_shows_her_own_baby(mother_client, mother, outsider):
+    mine = InfantFactory(mother=mother, name="Luca")
+    theirs = InfantFactory(mother=outsider, name="Secret")
+    response = mother_client.get(f"/dashboard/?infant={theirs.pk}")
+    assert response.context["board"].infant == mine
+    assert "Secret" not in response.content.decode()
+
+
+def test_empty_states_say_what_to_log(mother_client):
+    page = mother_client.get("/dashboard/").content.decode()
+    assert "No regimen yet." in page and "Set up your regimen" in page
+    assert "When your baby is born" in page
+
+
+def test_a_regimen_that_has_not_started(mother, mother_client):
+    RegimenFactory(mother=mother, start_date=date(2026, 12, 1))
+    page = mother_client.get("/dashboard/").content.decode()
+    assert "Starts on 1 December 2026. Nothing to count yet." in page
+
+
+def test_a_screening_flag_is_worded_as_screening(mother, mother_client):
+    infant = InfantFactory(mother=mother, birth_at=datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    for offset in range(25):  # two spit-ups a day for 25 days, baby over 3 weeks old
+        day = datetime(2026, 10, 20, 9, 0, tzinfo=UTC) + timedelta(days=offset)
+        SymptomEntryFactory(infant=infant, occurred_at=day)
+        SymptomEntryFactory(infant=infant, occurred_at=day + timedelta(hours=5))
+    page = mother_client.get("/dashboard/?range=30").content.decode()
+    assert "Screening, not a diagnosis: talk to your clinician." in page
+    assert "The days that triggered it" in page
+    assert "has reflux" not in page.lower()
+
+
+def seed_history(mother, days: int):
+    """``days`` days of doses, feeds and symptoms, bulk-inserted."""
+    infant = InfantFactory(mother=mother, birth_at=NOW - timedelta(days=days + 1))
+    regimen = RegimenFactory(mother=mother, start_date=(NOW - timedelta(days=days)).date())
+    doses, feeds, symptoms = [], [], []
+    for offset in range(days):
+        day = regimen.start_date + timedelta(days=offset)
+        for at in regimen.slot_times:
+            slot = regimen.slot_at(day, at)
+            doses.append(
+                DoseLog(regimen=regimen, slot_date=day, slot_time=at, scheduled_at=slot, taken_at=slot)
+            )
+        start = datetime.combine(day, time(0, 30), UTC)
+        for n in range(10):
+            begin = start + timedelta(hours=2 * n)
+            feeds.append(
+                FeedingSession(
+                    infant=infant,
+                    started_at=begin,
+                    ended_at=begin + timedelta(minutes=20),
+                    start_side="left",
+                    left_seconds=600,
+                    right_seconds=600,
+                    switches=1,
+                )
+            )
+        symptoms.append(SymptomEntry(infant=infant, kind="regurgitation", size="small", occurred_at=start))
+        symptoms.append(SymptomEntry(infant=infant, kind="stool", stool_consistency=4, occurred_at=start))
+    DoseLog.objects.bulk_create(doses)
+    FeedingSession.objects.bulk_create(feeds)
+    SymptomEntry.objects.bulk_create(symptoms)
+
+
+@pytest.mark.parametrize("range_key", ["7", "all"])
+def test_query_count_is_small_and_the_same_for_a_week_and_two_years(
+    mother, mother_client, outsider, django_assert_max_num_queries, range_key
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    seed_history(mother, 7)
+    with CaptureQueriesContext(connection) as week:
+        mother_client.get(f"/dashboard/?range={range_key}")
+    other = outsider
+    seed_history(other, 730)
+    from django.test import Client
+
+    client = Client()
+    client.force_login(other)
+    with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as years:
+        response = client.get(f"/dashboard/?range={range_key}")
+    assert response.context["board"].regimens[0].adherence.days_elapsed == 731
+    assert len(years.captured_queries) == len(week.captured_queries)

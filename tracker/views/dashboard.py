@@ -1,0 +1,62 @@
+"""The mother's dashboard: adherence, feeding and symptom trends."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tracker.selectors.dashboard import RANGES, Dashboard, dashboard_for
+
+
+def _chart_data(board: Dashboard) -> dict:
+    """The series the charts draw, keyed by local ISO day; markers as label indexes."""
+    data: dict = {"feeding": None, "symptoms": None}
+    if board.feeding is not None:
+        days = [row.day.isoformat() for row in board.feeding.per_day]
+        data["feeding"] = {
+            "labels": days,
+            "feeds": [row.feeds for row in board.feeding.per_day],
+            "minutes": [round(row.minutes) for row in board.feeding.per_day],
+        }
+    if board.symptoms is not None:
+        rows = board.symptoms.per_day
+        data["symptoms"] = {
+            "labels": [row.day.isoformat() for row in rows],
+            "regurgitations": [row.regurgitations for row in rows],
+            "regurgitations_7d": [row.regurgitations_7d for row in rows],
+            "crying_minutes": [row.crying_minutes for row in rows],
+            "crying_minutes_7d": [row.crying_minutes_7d for row in rows],
+            "stools": [row.stools for row in rows],
+            "stools_7d": [row.stools_7d for row in rows],
+        }
+    data["markers"] = [{"day": m.day.isoformat(), "label": m.label} for m in board.markers]
+    return data
+
+
+def _trend_sentence(board: Dashboard) -> str:
+    """A text summary of the symptom chart, for screen readers and a quick read."""
+    rows = (
+        [row for row in board.symptoms.per_day if row.regurgitations_7d is not None] if board.symptoms else []
+    )
+    if not rows:
+        return "No symptoms logged in this range yet."
+    first, last = rows[0], rows[-1]
+    return (
+        f"Spit-ups, 7-day average: {first.regurgitations_7d:.1f} a day on {first.day:%d %b}, "
+        f"{last.regurgitations_7d:.1f} a day on {last.day:%d %b}. "
+        f"Crying: {first.crying_minutes_7d:.0f} then {last.crying_minutes_7d:.0f} minutes a day. "
+        f"Stools: {first.stools_7d:.1f} then {last.stools_7d:.1f} a day."
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    board = dashboard_for(
+        mother=request.user, range_key=request.GET.get("range", ""), infant_id=request.GET.get("infant")
+    )
+    context = {
+        "board": board,
+        "ranges": [(key, "All" if key == "all" else f"{key} days") for key in RANGES],
+        "chart_data": _chart_data(board),
+        "trend_sentence": _trend_sentence(board),
+    }
+    return render(request, "tracker/dashboard.html", context)
