@@ -1,5 +1,6 @@
 """A new mother in a real headless Chromium (Debian's), on a 375 px wide phone screen."""
 
+import io
 import os
 import shutil
 from datetime import datetime, timedelta
@@ -117,7 +118,7 @@ def test_dashboard_draws_its_charts_without_console_errors(page):
     from django.core.management import call_command
 
     call_command(
-        "seed_demo", days=30, email="demo@example.org", tz="Europe/Rome", seed=7, stdout=open(os.devnull, "w")
+        "seed_demo", days=30, email="demo@example.org", tz="Europe/Rome", seed=7, stdout=io.StringIO()
     )
     base = page.base_url
     page.goto(f"{base}/accounts/login/")
