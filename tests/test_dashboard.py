@@ -53,8 +53,8 @@ def test_the_numbers_she_sees_for_a_ten_day_window(mother, mother_client):
     assert 'data-testid="dose-adherence">75.0%' in page
     assert "(15/20)" in page
     assert 'data-testid="on-time">86.7%' in page
-    assert "16 Nov: taken" in page and "15 Nov: skipped" in page and "14 Nov: missed" in page
-    assert "13 Nov: partial" in page
+    assert "Mon 16 Nov: all taken" in page and "Sun 15 Nov: skipped" in page and "Sat 14 Nov: missed" in page
+    assert "Fri 13 Nov: partly taken" in page
 
 
 def test_feeding_numbers_and_twin_switch(mother, mother_client):

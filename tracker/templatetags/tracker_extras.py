@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -40,3 +41,30 @@ def percent(value: float | None) -> str:
 def percent_width(value: float | None) -> str:
     """A CSS width for a progress bar, 0-100%."""
     return f"{max(0.0, min(1.0, value or 0.0)) * 100:.1f}%"
+
+
+CALENDAR_LABELS = {
+    "taken": "all taken",
+    "partial": "partly taken",
+    "skipped": "skipped",
+    "missed": "missed",
+    "future": "to come",
+    "open": "today, doses still open",
+}
+
+
+@register.simple_tag
+def dose_calendar(adherence, today) -> str:
+    """The regimen calendar as one cell per local day, built in Python: a two-year window
+    is 730 cells, too many for a template loop (or format_html) on every page view.
+    Every piece is ours (a fixed state name and a formatted date), so nothing needs escaping."""
+    cells = []
+    for day, state in adherence.calendar:
+        state = "open" if day == today and adherence.today_is_open else str(state)
+        label = f"{day:%a} {day.day} {day:%b}: {CALENDAR_LABELS[state]}"
+        extra = " cal-today" if day == today else ""
+        cells.append(
+            f'<span role="listitem" class="cal cal-{state}{extra}" title="{label}">'
+            f'<span class="visually-hidden">{label}</span></span>'
+        )
+    return mark_safe("".join(cells))  # noqa: S308 - built only from the fixed strings above
