@@ -330,3 +330,49 @@ def test_send_due_reminders_rejects_a_naive_now():
 
     with pytest.raises(CommandError, match="needs a UTC offset"):
         call_command("send_due_reminders", now="2026-11-16T07:00")
+
+
+def test_abandoned_reminders_are_put_back_and_sent_once(anna, anna_regimen):
+    """A lost message leaves a row "queued"; a worker that died mid-send leaves one "sending"."""
+    queued = DoseReminder.objects.create(
+        regimen=anna_regimen,
+        slot_date=date(2026, 11, 16),
+        slot_time=time(8, 0),
+        due_at=ROME_0800,
+        status=DoseReminder.Status.QUEUED,
+        claimed_at=ROME_0800 + timedelta(hours=1),  # its last attempt failed at 09:00
+    )
+    sending = DoseReminder.objects.create(
+        regimen=anna_regimen,
+        slot_date=date(2026, 11, 16),
+        slot_time=time(8, 0),
+        kind="follow_up",
+        due_at=ROME_0800 + timedelta(hours=1),
+        status=DoseReminder.Status.SENDING,
+        claimed_at=ROME_0800 + timedelta(hours=1),
+    )
+    run(ROME_0800 + timedelta(hours=1, minutes=5))  # too soon: a retry or a send may still be under way
+    assert mail.outbox == []
+    run(ROME_0800 + timedelta(hours=1, minutes=16))
+    queued.refresh_from_db()
+    sending.refresh_from_db()
+    assert (queued.status, sending.status) == ("sent", "sent")
+    assert len(mail.outbox) == 2
+    run(ROME_0800 + timedelta(hours=1, minutes=30))
+    assert len(mail.outbox) == 2
+
+
+def test_a_permanent_mail_error_fails_at_once_without_retrying(anna, anna_regimen, settings, monkeypatch):
+    import smtplib
+
+    from tracker.reminders import sending
+
+    def refuse(self):
+        raise smtplib.SMTPRecipientsRefused({"anna@example.org": (550, b"no such user")})
+
+    monkeypatch.setattr(sending.EmailMultiAlternatives, "send", refuse)
+    output = run(ROME_0800)
+    reminder = DoseReminder.objects.get()
+    assert (reminder.status, reminder.attempts) == ("failed", 1)
+    assert "1 failed" in output
+    assert reminder.status_reason.startswith("SMTPRecipientsRefused")

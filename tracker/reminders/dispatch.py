@@ -8,7 +8,8 @@ Each run:
    (regimen, slot, kind) - the unique constraint makes a second insert a no-op;
 2. settles the pending rows that must not be sent: already logged, reminders off,
    quiet hours, or more than two hours late;
-3. claims the rest with one conditional UPDATE (``status = pending`` →
+3. puts back to pending what a lost message or a dead worker abandoned, then
+   claims the sendable rows with one conditional UPDATE (``status = pending`` →
    ``queued`` with a fresh claim token), so two dispatchers running at once never
    both get a row, and returns the claimed ids for sending.
 """
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
@@ -25,6 +27,10 @@ from tracker.localtime import local_date, wall_clock_to_utc
 from tracker.models import DoseLog, DoseReminder, Regimen, ReminderSettings
 
 LATE_LIMIT = timedelta(hours=2)
+#: A "sending" row this old was abandoned by a worker that died mid-send.
+ABANDONED_SENDING = timedelta(minutes=10)
+#: Past the longest retry delay, a "queued" row whose task never came is abandoned.
+ABANDONED_QUEUED_MARGIN = timedelta(minutes=5)
 FOLLOW_UP_AFTER = timedelta(minutes=60)
 DEFAULT_SETTINGS = ReminderSettings()
 
@@ -32,6 +38,7 @@ DEFAULT_SETTINGS = ReminderSettings()
 @dataclass
 class DispatchResult:
     recorded: int = 0
+    requeued: int = 0
     claimed: list[int] = field(default_factory=list)
     skipped: int = 0
     dropped: int = 0
@@ -142,6 +149,17 @@ def settle_unsendable(*, now: datetime) -> tuple[int, int]:
     return skipped, dropped
 
 
+def requeue_abandoned(*, now: datetime) -> int:
+    """Put back to pending the reminders a lost message or a dead worker left behind: queued
+    longer than the longest retry delay, or "sending" for 10 minutes. The next claim sends
+    them (or, past two hours, drops them). Returns how many were put back."""
+    queued_before = now - timedelta(seconds=settings.REMINDER_RETRY_MAX_DELAY) - ABANDONED_QUEUED_MARGIN
+    abandoned = Q(status=DoseReminder.Status.QUEUED, claimed_at__lt=queued_before) | Q(
+        status=DoseReminder.Status.SENDING, claimed_at__lt=now - ABANDONED_SENDING
+    )
+    return DoseReminder.objects.filter(abandoned).update(status=DoseReminder.Status.PENDING, claim_token=None)
+
+
 def claim_due_reminders(*, now: datetime) -> list[int]:
     """Atomically move every sendable pending reminder to ``queued`` under a fresh claim
     token and return the ids this call claimed (none that another dispatcher got)."""
@@ -162,6 +180,7 @@ def reminders_dispatch(
     """
     result = DispatchResult()
     with transaction.atomic():
+        result.requeued = requeue_abandoned(now=now)
         result.recorded = record_due_reminders(now=now)
     with transaction.atomic():
         result.skipped, result.dropped = settle_unsendable(now=now)

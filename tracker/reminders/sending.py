@@ -33,6 +33,13 @@ def _claim_for_sending(reminder_id: int, now: datetime) -> bool:
     )
 
 
+def is_permanent(error: Exception) -> bool:
+    """A mail error that retrying cannot fix: a 5xx answer (unknown user, rejected)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
 def _set_status(reminder_id: int, status: str, reason: str = "", **extra) -> None:
     DoseReminder.objects.filter(pk=reminder_id).update(status=status, status_reason=reason[:200], **extra)
 
@@ -79,10 +86,11 @@ def build_reminder_email(reminder: DoseReminder) -> EmailMultiAlternatives:
     return message
 
 
-def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
+def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=None) -> str:
     """Send reminder ``reminder_id`` if it is still wanted. Returns what happened:
-    "sent", "skipped" (logged meanwhile), "dropped" (over 2 h late) or "not claimable"
-    (already sent, failed, or in another worker's hands).
+    "sent", "skipped" (logged meanwhile), "dropped" (over 2 h late), "failed" (the mail
+    server refused it for good) or "not claimable" (already sent, failed, or in another
+    worker's hands). ``connection`` is an open mail connection to reuse, if any.
 
     A transient mail error puts the row back to "queued" (attempts + 1) and re-raises,
     so the caller can retry; ``reminder_mark_failed`` ends it.
@@ -99,14 +107,18 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
     if now - reminder.due_at > LATE_LIMIT:
         _set_status(reminder_id, DoseReminder.Status.DROPPED, "more than 2 hours late")
         return "dropped"
+    message = build_reminder_email(reminder)
+    message.connection = connection
     try:
-        build_reminder_email(reminder).send()
+        message.send()
     except TRANSIENT_ERRORS as error:
+        reason = f"{type(error).__name__}: {error}"
+        if is_permanent(error):
+            _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=reminder.attempts + 1)
+            return "failed"
+        # Back to queued, stamped now: the dispatcher's sweep knows a retry is pending.
         _set_status(
-            reminder_id,
-            DoseReminder.Status.QUEUED,
-            f"{type(error).__name__}: {error}",
-            attempts=reminder.attempts + 1,
+            reminder_id, DoseReminder.Status.QUEUED, reason, attempts=reminder.attempts + 1, claimed_at=now
         )
         raise
     _set_status(reminder_id, DoseReminder.Status.SENT, sent_at=now, attempts=reminder.attempts + 1)

@@ -25,12 +25,11 @@ class Command(BaseCommand):
     help = "Send the dose reminders due now. Safe to run twice at once: each reminder is sent once."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--now", type=parse_now, help="Pretend it is this instant (ISO 8601 with offset)."
-        )
+        parser.add_argument("--now", help="Pretend it is this instant (ISO 8601 with offset).")
 
-    def handle(self, *args, now: str | None = None, **options):
-        now = parse_now(now) if now else timezone.now()
+    def handle(self, *args, now: str | datetime | None = None, **options):
+        # From the shell --now is a string; call_command may pass a datetime.
+        now = parse_now(now) if isinstance(now, str) else (now or timezone.now())
         result = reminders_dispatch(now=now)
         outcomes: dict[str, int] = {}
         for reminder_id in result.claimed:

@@ -1,0 +1,435 @@
+"""Dose reminders through a real Celery worker, a real broker and (for retries) a real SMTP server.
+
+The worker runs in a thread of this process and consumes from the broker the settings name:
+the filesystem transport by default, Redis when CELERY_BROKER_URL says so (as in CI). Each
+test routes the reminder tasks to a queue of its own, so leftovers of other runs never
+reach it. If the broker named in the settings is down, these tests fail: they never skip.
+"""
+
+import re
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.contrib.auth.hashers import make_password
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from tests.factories import PASSWORD, RegimenFactory, UserFactory
+from tests.smtp import MailSink, smtp_server
+from tracker.celery import app as celery_app
+from tracker.models import DoseLog, DoseReminder, Regimen, ReminderSettings, SupplementProduct
+from tracker.reminders.dispatch import reminders_dispatch
+from tracker.reminders.tokens import read_token
+from tracker.tasks import dispatch_reminders, send_reminder
+
+SEND_TASK = "tracker.tasks.send_reminder"
+BATCH_TASK = "tracker.tasks.send_reminder_batch"
+ACTION_LINK = re.compile(r"https?://[^\s\"<>]+/r/(took|skip|snooze)/([^/\s\"<>]+)/")
+#: Generous bounds for a loaded CI machine; the polling loops return as soon as it is done.
+WORKER_TIMEOUT = 60
+
+
+# --- a worker on a queue of its own ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskRun:
+    name: str
+    args: tuple
+    state: str
+    retval: object
+
+
+class TaskRuns:
+    """Every task the embedded worker finished (retries included), for bounded waits."""
+
+    def __init__(self) -> None:
+        self.runs: list[TaskRun] = []
+        self._changed = threading.Condition()
+
+    def record(self, *, task=None, args=None, state=None, retval=None, **_) -> None:
+        with self._changed:
+            self.runs.append(TaskRun(task.name, tuple(args or ()), state, retval))
+            self._changed.notify_all()
+
+    def of(self, name: str) -> list[TaskRun]:
+        with self._changed:
+            return [run for run in self.runs if run.name == name]
+
+    def wait_for(self, condition: Callable[[list[TaskRun]], bool], timeout: float = WORKER_TIMEOUT) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not condition(self.runs):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(left)
+            return True
+
+
+def sends_ending(outcome: str, count: int = 1) -> Callable[[list[TaskRun]], bool]:
+    """Sends that ended with ``outcome``: single sends, and the sends of batch tasks."""
+
+    def done(runs: list[TaskRun]) -> bool:
+        single = sum(run.name == SEND_TASK and run.retval == outcome for run in runs)
+        batched = sum(
+            run.retval.get(outcome, 0)
+            for run in runs
+            if run.name == BATCH_TASK and isinstance(run.retval, dict)
+        )
+        return single + batched >= count
+
+    return done
+
+
+@pytest.fixture
+def reminder_queue() -> Iterator[str]:
+    """Route every tracker task to a fresh queue; delete the queue afterwards."""
+    name = f"test-reminders-{uuid.uuid4().hex}"
+    routes = celery_app.conf.task_routes
+    # update(), not attribute assignment: only update() makes the app rebuild its router.
+    celery_app.conf.update(task_routes={"tracker.tasks.*": {"queue": name}})
+    try:
+        yield name
+    finally:
+        celery_app.conf.update(task_routes=routes)
+        with celery_app.connection_for_write() as conn:
+            queue = celery_app.amqp.queues[name](conn.default_channel)
+            queue.declare()
+            # Drop what a stopped worker handed back (a retry still waiting), then the queue.
+            queue.purge()
+            queue.delete()
+
+
+@pytest.fixture
+def task_runs() -> Iterator[TaskRuns]:
+    runs = TaskRuns()
+
+    def finished(**kwargs) -> None:
+        runs.record(**kwargs)
+        # The worker thread's connection would outlive the test and keep PostgreSQL
+        # from dropping the test database; it reconnects for the next task.
+        connections.close_all()
+
+    task_postrun.connect(finished, weak=False)
+    try:
+        yield runs
+    finally:
+        task_postrun.disconnect(finished)
+
+
+@pytest.fixture
+def reminder_worker(transactional_db, reminder_queue, task_runs):
+    """A real worker consuming the test's queue from the configured broker."""
+    with celery_app.connection_for_write() as conn:
+        # Fails (never skips) when the configured broker, e.g. Redis in CI, is down.
+        conn.ensure_connection(max_retries=2, interval_start=0.2, interval_step=0.2)
+    with start_worker(
+        celery_app,
+        pool="solo",
+        perform_ping_check=False,
+        queues=[reminder_queue],
+        shutdown_timeout=30,
+    ) as worker:
+        yield worker
+
+
+# --- mothers with a dose due ----------------------------------------------------------------
+
+
+def regimen_due_at(mother: User, moment: datetime, product_name: str = "BioGaia Protectis") -> Regimen:
+    """A regimen with one daily dose at the wall-clock minute ``moment`` shows in her zone."""
+    local = moment.astimezone(mother.zone)
+    return RegimenFactory(
+        mother=mother,
+        product__name=product_name,
+        dose_times=[f"{local:%H:%M}"],
+        start_date=local.date() - timedelta(days=1),
+    )
+
+
+ZONES = ["Europe/Rome", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "UTC"]
+
+
+def mothers_due_at(count: int, moment: datetime) -> list[User]:
+    """``count`` mothers across several zones, each with a dose due at ``moment`` (her local
+    time) and one 12 hours away. Bulk inserts: the password is hashed once."""
+    password = make_password(PASSWORD)
+    mothers = User.objects.bulk_create(
+        User(
+            email=f"mother{n:04d}@example.org",
+            display_name=f"Mother {n}",
+            time_zone=ZONES[n % len(ZONES)],
+            role=User.Role.MOTHER,
+            password=password,
+        )
+        for n in range(count)
+    )
+    products = SupplementProduct.objects.bulk_create(
+        SupplementProduct(mother=mother, name="Lactobacillus reuteri drops") for mother in mothers
+    )
+    regimens = []
+    for mother, product in zip(mothers, products, strict=True):
+        local = moment.astimezone(mother.zone)
+        times = sorted([f"{local:%H:%M}", f"{local + timedelta(hours=12):%H:%M}"])
+        regimens.append(
+            Regimen(
+                mother=mother,
+                product=product,
+                preset=Regimen.Preset.CUSTOM,
+                doses_per_day=2,
+                dose_times=times,
+                start_date=local.date() - timedelta(days=7),
+            )
+        )
+    Regimen.objects.bulk_create(regimens)
+    return mothers
+
+
+def run_at_once(workers: int, target: Callable[[int], None], timeout: float = 300) -> None:
+    """Start ``target(i)`` in ``workers`` threads released by one barrier; re-raise any error."""
+    barrier = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            target(index)
+        except BaseException as error:  # handed to the test thread, re-raised there
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), f"a dispatcher still runs after {timeout} s"
+    if errors:
+        raise errors[0]
+
+
+def action_links(text: str) -> dict[str, str]:
+    links = {match.group(1): match.group(0) for match in ACTION_LINK.finditer(text)}
+    assert len(ACTION_LINK.findall(text)) == len(links), "an action link appears twice"
+    return links
+
+
+def csrf_token(page: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found, "the confirm page has no form"
+    return found.group(1)
+
+
+# --- 1. end to end --------------------------------------------------------------------------
+
+
+def test_a_due_dose_is_emailed_by_the_worker_and_i_took_it_logs_it_once(reminder_worker, task_runs):
+    anna = UserFactory(email="anna@example.org", display_name="Anna", time_zone="Europe/Rome")
+    regimen = regimen_due_at(anna, timezone.now())
+    slot = regimen.slot_times[0]
+
+    dispatch_reminders.delay()  # what beat sends every minute; the worker runs it and the send
+
+    assert task_runs.wait_for(sends_ending("sent")), f"no email sent; the worker ran {task_runs.runs}"
+    assert [run.retval for run in task_runs.of("tracker.tasks.dispatch_reminders")] == [1]
+    reminder = DoseReminder.objects.get()
+    assert (reminder.regimen_id, reminder.kind, reminder.status, reminder.attempts) == (
+        regimen.pk,
+        DoseReminder.Kind.SLOT,
+        DoseReminder.Status.SENT,
+        1,
+    )
+    assert reminder.slot_time == slot
+
+    [email] = mail.outbox
+    assert email.to == ["anna@example.org"]
+    assert email.from_email == "Probiotic tracker <reminders@localhost>"
+    assert email.subject == f"Time for your BioGaia Protectis ({slot:%H:%M})"
+    headers = email.message()
+    unsubscribe_url = headers["List-Unsubscribe"].strip("<>")
+    assert urlsplit(unsubscribe_url).path.startswith("/r/unsubscribe/")
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    links = action_links(email.body)
+    assert sorted(links) == ["skip", "snooze", "took"]
+    [(html, mimetype)] = email.alternatives
+    assert mimetype == "text/html"
+    assert action_links(html) == links
+    assert unsubscribe_url in email.body
+    for action, url in links.items():
+        assert read_token(action, urlsplit(url).path.rstrip("/").rsplit("/", 1)[1]).object_id == reminder.pk
+
+    took = urlsplit(links["took"]).path
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(took)
+    assert page.status_code == 200
+    assert "Yes, I took it" in page.text
+    assert f"Your {slot:%H:%M} dose of BioGaia Protectis" in page.text
+    assert DoseLog.objects.count() == 0, "opening the link (as a mail scanner does) logged a dose"
+
+    confirmed = browser.post(took, {"csrfmiddlewaretoken": csrf_token(page.text)})
+    assert confirmed.status_code == 200
+    assert f"Logged: your {slot:%H:%M} dose is taken." in confirmed.text
+    [log] = DoseLog.objects.all()
+    assert (log.regimen_id, log.slot_date, log.slot_time) == (regimen.pk, reminder.slot_date, slot)
+    assert (log.status, log.source) == (DoseLog.Status.TAKEN, DoseLog.Source.EMAIL)
+
+    again = browser.post(took, {"csrfmiddlewaretoken": csrf_token(page.text)})
+    assert again.status_code == 200
+    assert "This dose is already logged as taken at" in again.text
+    assert "Nothing was changed." in again.text
+    assert DoseLog.objects.count() == 1
+
+    # RFC 8058 one-click: the mail provider POSTs to the header's URL, without a CSRF token.
+    one_click = browser.post(urlsplit(unsubscribe_url).path, {"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 200
+    assert ReminderSettings.objects.get(mother=anna).email_enabled is False
+
+
+# --- 2. exactly once ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_started_together_send_each_of_1000_mothers_one_email():
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "needs true concurrent writers: the SQLite in-memory test database is shared-cache, "
+            "where a second writer fails at once ('database table is locked') instead of waiting; "
+            "runs on PostgreSQL"
+        )
+    now = datetime(2026, 11, 16, 7, 0, tzinfo=UTC)
+    mothers = mothers_due_at(1000, now)
+    outputs = [StringIO(), StringIO()]
+
+    def dispatcher(index: int) -> None:
+        call_command(
+            "send_due_reminders", "--now", now.isoformat(), stdout=outputs[index], stderr=outputs[index]
+        )
+
+    run_at_once(2, dispatcher)
+
+    claimed = [int(re.search(r"(\d+) claimed", out.getvalue()).group(1)) for out in outputs]
+    assert sum(claimed) == 1000, [out.getvalue() for out in outputs]
+    recipients = Counter(address for email in mail.outbox for address in email.to)
+    assert len(mail.outbox) == 1000
+    assert [address for address, times in recipients.items() if times > 1] == []
+    assert set(recipients) == {mother.email for mother in mothers}
+    # Each email is about her own dose: its "I took it" link names a reminder of her regimen.
+    mother_of_reminder = dict(DoseReminder.objects.values_list("pk", "regimen__mother__email"))
+    for email in mail.outbox:
+        token = urlsplit(action_links(email.body)["took"]).path.rstrip("/").rsplit("/", 1)[1]
+        assert mother_of_reminder[read_token("took", token).object_id] == email.to[0]
+    assert Counter(DoseReminder.objects.values_list("status", flat=True)) == {DoseReminder.Status.SENT: 1000}
+    assert DoseReminder.objects.filter(kind=DoseReminder.Kind.SLOT, due_at=now).count() == 1000
+
+
+@pytest.mark.django_db
+def test_the_send_task_run_twice_for_one_reminder_sends_one_email():
+    anna = UserFactory(email="anna@example.org", time_zone="Europe/Rome")
+    regimen_due_at(anna, timezone.now())
+    [reminder_id] = reminders_dispatch(now=timezone.now()).claimed
+
+    first = send_reminder.apply(args=[reminder_id]).get()
+    second = send_reminder.apply(args=[reminder_id]).get()
+
+    assert (first, second) == ("sent", "not claimable")
+    assert [email.to for email in mail.outbox] == [["anna@example.org"]]
+    reminder = DoseReminder.objects.get(pk=reminder_id)
+    assert (reminder.status, reminder.attempts) == (DoseReminder.Status.SENT, 1)
+
+
+def test_a_reminder_the_broker_delivers_twice_is_emailed_once(reminder_worker, task_runs):
+    anna = UserFactory(email="anna@example.org", time_zone="America/New_York")
+    regimen_due_at(anna, timezone.now())
+    [reminder_id] = reminders_dispatch(now=timezone.now()).claimed
+
+    send_reminder.delay(reminder_id)
+    send_reminder.delay(reminder_id)
+
+    assert task_runs.wait_for(lambda runs: len([r for r in runs if r.name == SEND_TASK]) >= 2), task_runs.runs
+    assert sorted(run.retval for run in task_runs.of(SEND_TASK)) == ["not claimable", "sent"]
+    assert [email.to for email in mail.outbox] == [["anna@example.org"]]
+    assert DoseReminder.objects.get(pk=reminder_id).status == DoseReminder.Status.SENT
+
+
+# --- 3. a flaky mail server -----------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp_settings(settings):
+    """Point Django's SMTP backend at a local server; retry fast."""
+
+    def use(host: str, port: int) -> None:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = host, port
+        settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+        settings.EMAIL_TIMEOUT = 5
+
+    settings.REMINDER_RETRY_BASE_DELAY = 0.1
+    settings.REMINDER_RETRY_MAX_DELAY = 0.5
+    return use
+
+
+def test_a_mail_server_that_refuses_twice_gets_the_email_on_the_third_attempt(
+    reminder_worker, task_runs, smtp_settings
+):
+    anna = UserFactory(email="anna@example.org", time_zone="Europe/Rome")
+    regimen = regimen_due_at(anna, timezone.now(), product_name="Lactobacillus reuteri drops")
+    sink = MailSink(refuse_first=2)
+    with smtp_server(sink) as (host, port):
+        smtp_settings(host, port)
+        dispatch_reminders.delay()
+        assert task_runs.wait_for(sends_ending("sent")), task_runs.runs
+
+    # The first attempt is in the batch task; the retries in the single send task.
+    assert [run.state for run in task_runs.of(BATCH_TASK)] == ["SUCCESS"]
+    assert [run.state for run in task_runs.of(SEND_TASK)] == ["RETRY", "SUCCESS"]
+    assert (sink.data_attempts, sink.refused, sink.accepted) == (3, 2, 1)
+    [received] = sink.messages
+    assert received.recipients == ("anna@example.org",)
+    message = message_from_bytes(received.content)
+    assert message["To"] == "anna@example.org"
+    assert message["Subject"] == f"Time for your Lactobacillus reuteri drops ({regimen.slot_times[0]:%H:%M})"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    reminder = DoseReminder.objects.get()
+    assert (reminder.status, reminder.attempts) == (DoseReminder.Status.SENT, 3)
+    assert mail.outbox == []
+
+
+def test_a_mail_server_that_always_refuses_leaves_the_reminder_failed_and_nothing_stuck(
+    reminder_worker, task_runs, smtp_settings, monkeypatch
+):
+    task = celery_app.tasks[SEND_TASK]
+    monkeypatch.setattr(task, "max_retries", 2)  # REMINDER_MAX_RETRIES is 5: fewer, for speed
+    anna = UserFactory(email="anna@example.org", time_zone="Europe/Rome")
+    regimen_due_at(anna, timezone.now())
+    sink = MailSink(refuse_always=True)
+    with smtp_server(sink) as (host, port):
+        smtp_settings(host, port)
+        dispatch_reminders.delay()
+        assert task_runs.wait_for(sends_ending("failed")), task_runs.runs
+
+    assert [run.state for run in task_runs.of(SEND_TASK)] == ["RETRY", "SUCCESS"]
+    assert (sink.data_attempts, sink.accepted) == (3, 0)
+    reminder = DoseReminder.objects.get()
+    assert (reminder.status, reminder.attempts) == (DoseReminder.Status.FAILED, 3)
+    assert reminder.status_reason.startswith("gave up after 3 attempts: SMTPDataError")
+    stuck = DoseReminder.objects.filter(status__in=[DoseReminder.Status.QUEUED, DoseReminder.Status.SENDING])
+    assert not stuck.exists()
+    assert mail.outbox == []
