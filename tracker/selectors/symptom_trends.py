@@ -255,17 +255,25 @@ def _stool_flag(history: _DailyHistory, life: list[date]) -> ScreeningFlag:
     if not any(history.stools.values()):
         return ScreeningFlag(name="few_stools", triggered=False, wording=FEW_STOOLS, trigger_days=[])
 
-    def few_stools_logged(week: list[date]) -> bool:
-        stools = sum(history.stools.get(d, 0) for d in week)
-        logged = stools > 0 or any(d in history.checked_days for d in week)
+    # Prefix sums over the days of life: a week's stools and checks in O(1).
+    stools_upto, checks_upto = [0], [0]
+    for day in life:
+        stools_upto.append(stools_upto[-1] + history.stools.get(day, 0))
+        checks_upto.append(checks_upto[-1] + (day in history.checked_days))
+
+    def quiet_week_ending(i: int) -> bool:
+        """Days i-6..i logged (a stool or a check) with at most 2 stools."""
+        if i < 6:
+            return False
+        stools = stools_upto[i + 1] - stools_upto[i - 6]
+        logged = stools > 0 or checks_upto[i + 1] - checks_upto[i - 6] > 0
         return logged and stools <= STOOLS_PER_WEEK_AT_MOST
 
     span = STOOL_WEEKS * 7
-    quiet_week_ends = {life[i] for i in range(6, len(life)) if few_stools_logged(life[i - 6 : i + 1])}
+    quiet = [quiet_week_ending(i) for i in range(len(life))]
     trigger_days: set[date] = set()
     for i in range(span - 1, len(life)):
-        week_ends = [life[i] - timedelta(days=7 * k) for k in range(STOOL_WEEKS)]
-        if all(end in quiet_week_ends for end in week_ends):
+        if all(quiet[i - 7 * k] for k in range(STOOL_WEEKS)):
             trigger_days.update(life[i - span + 1 : i + 1])
     return ScreeningFlag(
         name="few_stools",
