@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timeuntil
 
 from accounts.forms import ProfileForm, SignupForm
@@ -36,15 +37,31 @@ def reset_link_lifetime() -> str:
     return timeuntil(now + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT), now, depth=1)
 
 
+#: Session key for where to go after signing up (an invite link sends clinicians here and back).
+AFTER_SIGNUP = "after_signup"
+
+
+def _remember_next(request: HttpRequest) -> None:
+    """Keep a safe ``?next=`` in the session: the sign-up form posts to a bare URL."""
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.session[AFTER_SIGNUP] = next_url
+
+
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(home_url_name(request.user))
-    form = SignupForm(request.POST or None)
+    _remember_next(request)
+    initial = {"role": User.Role.CLINICIAN} if request.GET.get("role") == User.Role.CLINICIAN else None
+    form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        next_url = request.session.pop(AFTER_SIGNUP, None)
         login(request, user, backend=MODEL_BACKEND)
         messages.success(request, f"Welcome, {user.get_short_name()}! Your account is ready.")
-        return redirect(home_url_name(user))
+        return redirect(next_url or home_url_name(user))
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -128,3 +128,16 @@ class DailyCheckFactory(factory.django.DjangoModelFactory):
     day = date(2026, 11, 2)
     no_symptoms = True
     other_than_breast_milk = False
+
+
+class CareGrantFactory(factory.django.DjangoModelFactory):
+    """An accepted grant (summary only, no expiry) from a mother to a clinician."""
+
+    class Meta:
+        model = "tracker.CareGrant"
+
+    mother = factory.SubFactory(UserFactory)
+    clinician = factory.SubFactory(ClinicianFactory)
+    invited_email = factory.LazyAttribute(lambda o: o.clinician.email if o.clinician else "dr@example.org")
+    scope = "summary"
+    accepted_at = factory.LazyFunction(lambda: datetime.now(UTC))

@@ -1,12 +1,18 @@
 """Every URL of the app, generated from the URL configuration so none is forgotten:
-the owner gets it, an outsider gets 404, a logged-out visitor is sent to log in."""
+the owner gets it, an outsider gets 404, a logged-out visitor is sent to log in.
+Clinician URLs (named ``clinician_*``): a mother gets 404; on a patient URL
+(``<int:mother_id>``) only a clinician with an active grant gets in."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from tests.factories import (
+    CareGrantFactory,
+    ClinicianFactory,
     DailyCheckFactory,
     DoseLogFactory,
     FeedingSessionFactory,
@@ -22,7 +28,12 @@ OWNED_BY_PREFIX = {
     "check_": "check",
     "infant_": "infant",
     "regimen_": "regimen",
+    "grant_": "grant",
 }
+#: Pages for clinician accounts only; a mother gets 404.
+CLINICIAN_PREFIX = "clinician_"
+#: The route parameter naming the mother on a clinician's patient URL.
+PATIENT_PARAM = "<int:mother_id>"
 # URLs open to anyone (no login).
 PUBLIC = {
     "login",
@@ -70,10 +81,13 @@ def records(mother, infant, regimen):
             occurred_at=datetime(2026, 11, 2, 11, 0, tzinfo=UTC),
         ),
         "check": DailyCheckFactory(infant=infant),
+        "grant": CareGrantFactory(mother=mother),
+        "patient": mother,
     }
 
 
 def url_for(route: str, name: str, records) -> str:
+    route = route.replace(PATIENT_PARAM, str(records["patient"].pk))
     if "<int:pk>" not in route:
         return "/" + route
     kind = next(kind for prefix, kind in OWNED_BY_PREFIX.items() if name.startswith(prefix))
@@ -109,6 +123,10 @@ def test_every_private_url_is_known_to_this_test():
             assert any(name.startswith(prefix) for prefix in OWNED_BY_PREFIX), (
                 f"{name}: add its record type to OWNED_BY_PREFIX"
             )
+        if PATIENT_PARAM in route:
+            assert name.startswith(CLINICIAN_PREFIX), f"{name}: a patient URL must be a clinician_ URL"
+        unknown = route.replace("<int:pk>", "").replace(PATIENT_PARAM, "")
+        assert "<" not in unknown, f"{name}: teach url_for about the parameters in {route}"
 
 
 @pytest.mark.parametrize("name, route", private_patterns(), ids=[name for name, _ in private_patterns()])
@@ -135,12 +153,64 @@ def test_owner_gets_it_and_outsider_gets_404(mother_client, outsider_client, rec
         assert mother_client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize(
-    "name, route",
-    [(n, r) for n, r in private_patterns() if "<int:pk>" not in r and n not in POST_ONLY],
-    ids=[n for n, r in private_patterns() if "<int:pk>" not in r and n not in POST_ONLY],
-)
+def mother_pages():
+    return [
+        (n, r)
+        for n, r in private_patterns()
+        if "<int:pk>" not in r and n not in POST_ONLY and not n.startswith(CLINICIAN_PREFIX)
+    ]
+
+
+@pytest.mark.parametrize("name, route", mother_pages(), ids=[name for name, _ in mother_pages()])
 def test_her_own_pages_open_for_her(mother_client, records, name, route):
     response = mother_client.get(url_for(route, name, records))
     assert response.status_code == 200
     assert response.context["user"].email == "anna@example.org"
+
+
+def clinician_pages():
+    return [(n, r) for n, r in private_patterns() if n.startswith(CLINICIAN_PREFIX)]
+
+
+def patient_pages():
+    return [(n, r) for n, r in clinician_pages() if PATIENT_PARAM in r]
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def fetch(client: Client, name: str, url: str):
+    return client.post(url) if name in POST_ONLY else client.get(url)
+
+
+@pytest.mark.parametrize("name, route", clinician_pages(), ids=[name for name, _ in clinician_pages()])
+def test_a_mother_gets_404_on_clinician_pages(mother_client, records, name, route):
+    assert fetch(mother_client, name, url_for(route, name, records)).status_code == 404
+
+
+@pytest.mark.parametrize("name, route", clinician_pages(), ids=[name for name, _ in clinician_pages()])
+def test_a_clinician_with_an_active_grant_gets_them(mother, records, name, route):
+    grant = CareGrantFactory(mother=mother, scope="summary_exports")
+    response = fetch(client_for(grant.clinician), name, url_for(route, name, records))
+    assert response.status_code == (302 if name in POST_ONLY else 200)
+
+
+@pytest.mark.parametrize("name, route", patient_pages(), ids=[name for name, _ in patient_pages()])
+@pytest.mark.parametrize("grant_state", ["none", "revoked", "expired", "not_accepted", "other_mother"])
+def test_a_clinician_without_an_active_grant_gets_404(mother, outsider, records, name, route, grant_state):
+    clinician = ClinicianFactory()
+    now = timezone.now()
+    full = {"mother": mother, "clinician": clinician, "scope": "summary_exports"}
+    if grant_state == "revoked":
+        CareGrantFactory(**full, revoked_at=now - timedelta(minutes=1))
+    elif grant_state == "expired":
+        CareGrantFactory(**full, expires_at=now - timedelta(minutes=1))
+    elif grant_state == "not_accepted":
+        CareGrantFactory(**{**full, "clinician": None}, accepted_at=None, invited_email=clinician.email)
+    elif grant_state == "other_mother":
+        CareGrantFactory(**{**full, "mother": outsider})
+    response = fetch(client_for(clinician), name, url_for(route, name, records))
+    assert response.status_code == 404

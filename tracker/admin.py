@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from tracker.models import (
+    AuditEvent,
+    CareGrant,
     DailyCheck,
     DoseLog,
     DoseReminder,
@@ -81,3 +83,42 @@ class DoseReminderAdmin(admin.ModelAdmin):
 @admin.register(ReminderSettings)
 class ReminderSettingsAdmin(admin.ModelAdmin):
     list_display = ["mother", "email_enabled", "follow_up", "quiet_start", "quiet_end"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed: grants change only through the mother, the audit log never."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CareGrant)
+class CareGrantAdmin(ReadOnlyAdmin):
+    list_display = [
+        "mother",
+        "clinician",
+        "invited_email",
+        "scope",
+        "created_at",
+        "accepted_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    list_filter = ["scope"]
+    search_fields = ["mother__email", "clinician__email", "invited_email"]
+    list_select_related = ["mother", "clinician"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_email", "action", "mother", "ip_address", "detail"]
+    list_filter = ["action"]
+    date_hierarchy = "created_at"
+    search_fields = ["actor_email", "mother__email"]
+    list_select_related = ["mother"]

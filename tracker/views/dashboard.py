@@ -7,7 +7,7 @@ from django.shortcuts import render
 from tracker.selectors.dashboard import RANGES, Dashboard, dashboard_for
 
 
-def _chart_data(board: Dashboard) -> dict:
+def chart_data_for(board: Dashboard) -> dict:
     """The series the charts draw, keyed by local ISO day; markers as label indexes."""
     data: dict = {"feeding": None, "symptoms": None}
     if board.feeding is not None:
@@ -32,7 +32,7 @@ def _chart_data(board: Dashboard) -> dict:
     return data
 
 
-def _trend_sentence(board: Dashboard) -> str:
+def trend_sentence_for(board: Dashboard) -> str:
     """A text summary of the symptom chart, for screen readers and a quick read."""
     rows = (
         [row for row in board.symptoms.per_day if row.regurgitations_7d is not None] if board.symptoms else []
@@ -56,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "board": board,
         "ranges": [(key, "All" if key == "all" else f"{key} days") for key in RANGES],
-        "chart_data": _chart_data(board),
-        "trend_sentence": _trend_sentence(board),
+        "chart_data": chart_data_for(board),
+        "trend_sentence": trend_sentence_for(board),
     }
     return render(request, "tracker/dashboard.html", context)

@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from tracker.views import dashboard, health, history, reminder_links, reminder_settings, setup, today
+from tracker.views import (
+    clinician,
+    dashboard,
+    health,
+    history,
+    reminder_links,
+    reminder_settings,
+    setup,
+    sharing,
+    today,
+)
 
 urlpatterns = [
     path("", today.today, name="today"),
@@ -28,4 +38,9 @@ urlpatterns = [
     path("r/snooze/<str:token>/", reminder_links.snooze, name="reminder_snooze"),
     path("r/unsubscribe/<str:token>/", reminder_links.unsubscribe, name="reminder_unsubscribe"),
     path("history/", include(history.urlpatterns)),
+    path("sharing/", sharing.sharing, name="sharing"),
+    path("sharing/<int:pk>/revoke/", sharing.grant_revoke, name="grant_revoke"),
+    path("sharing/invite/<str:token>/", sharing.invite_accept, name="invite_accept"),
+    path("clinician/", clinician.clinician_home, name="clinician_home"),
+    path("clinician/<int:mother_id>/", clinician.clinician_patient, name="clinician_patient"),
 ]

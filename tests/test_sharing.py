@@ -1,0 +1,244 @@
+"""Sharing her record: invitations, acceptance, revocation, expiry, and the audit trail she reads."""
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.http import Http404
+from django.test import Client
+
+from accounts.models import User
+from tests.factories import PASSWORD, CareGrantFactory, ClinicianFactory, DoseLogFactory, RegimenFactory
+from tracker.access import get_patient_or_404
+from tracker.models import AuditEvent, CareGrant
+from tracker.sharing import services
+from tracker.sharing.tokens import make_invite_token
+
+# 16 Nov 2026, 21:00 in Rome.
+NOW = datetime(2026, 11, 16, 20, 0, tzinfo=UTC)
+IP = "203.0.113.9"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def clinician():
+    return ClinicianFactory(email="dr.rossi@example.org", display_name="Dr Rossi")
+
+
+@pytest.fixture
+def clinician_client(clinician) -> Client:
+    client = Client()
+    client.force_login(clinician)
+    return client
+
+
+def invite_path(message) -> str:
+    return re.search(r"https?://[^/\s]+(/sharing/invite/\S+/)", message.body).group(1)
+
+
+def test_the_invite_email_goes_to_the_address_with_a_working_link(
+    mother_client, clinician, clinician_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = mother_client.post(
+            "/sharing/",
+            {"email": "Dr.Rossi@example.org", "scope": "summary_exports", "last_day": "2026-12-31"},
+        )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["dr.rossi@example.org"]
+    assert "Anna" in message.subject
+    grant = CareGrant.objects.get()
+    assert grant.clinician is None and grant.scope == "summary_exports"
+    # Access ends at midnight after 31 Dec in Rome (UTC+1).
+    assert grant.expires_at == datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
+
+    page = clinician_client.get(invite_path(message))
+    assert "Anna invites you to see her record" in page.content.decode()
+    accepted = clinician_client.post(invite_path(message))
+    assert accepted["Location"] == f"/clinician/{grant.mother_id}/"
+    grant.refresh_from_db()
+    assert grant.clinician == clinician
+    assert grant.accepted_at == NOW
+
+
+def test_a_visitor_signs_up_as_clinician_and_comes_back_to_accept(mother):
+    grant = CareGrant.objects.create(mother=mother, invited_email="new.doc@example.org")
+    path = f"/sharing/invite/{make_invite_token(grant.pk)}/"
+    visitor = Client()
+    page = visitor.get(path)
+    signup_url = page.context["signup_url"]
+    assert signup_url.startswith("/accounts/signup/?next=") and "role=clinician" in signup_url
+    form = visitor.get(signup_url)
+    assert form.context["form"]["role"].value() == "clinician"
+    signed_up = visitor.post(
+        "/accounts/signup/",
+        {
+            "email": "new.doc@example.org",
+            "display_name": "Dr New",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "role": "clinician",
+            "time_zone": "Europe/Rome",
+        },
+    )
+    assert signed_up["Location"] == path
+    assert visitor.post(path)["Location"] == f"/clinician/{mother.pk}/"
+    grant.refresh_from_db()
+    assert grant.clinician.email == "new.doc@example.org"
+
+
+def test_a_mother_account_cannot_accept(mother, outsider_client):
+    grant = CareGrant.objects.create(mother=mother, invited_email="olga@example.org")
+    response = outsider_client.post(f"/sharing/invite/{make_invite_token(grant.pk)}/")
+    assert response.status_code == 400
+    assert "Only a clinician account can accept" in response.content.decode()
+    grant.refresh_from_db()
+    assert grant.clinician is None
+
+
+def test_a_tampered_or_old_invite_link_says_why(mother, clinician_client):
+    grant = CareGrant.objects.create(mother=mother, invited_email="dr.rossi@example.org")
+    token = make_invite_token(grant.pk)
+    assert "not valid" in clinician_client.get(f"/sharing/invite/{token}x/").content.decode()
+    with time_machine.travel(NOW + timedelta(days=15), tick=False):
+        response = clinician_client.post(f"/sharing/invite/{token}/")
+    assert response.status_code == 400
+    assert "invitations work for 14 days" in response.content.decode()
+    grant.refresh_from_db()
+    assert grant.clinician is None
+
+
+def test_clinician_sees_her_numbers_and_one_audit_row_is_written(mother, clinician, clinician_client):
+    CareGrantFactory(mother=mother, clinician=clinician)
+    regimen = RegimenFactory(mother=mother, start_date=date(2026, 11, 14))  # 14..16 Nov: 6 doses
+    for day in (date(2026, 11, 14), date(2026, 11, 15)):
+        for at in (time(8, 0), time(20, 0)):
+            DoseLogFactory(regimen=regimen, slot_date=day, slot_time=at)
+    page = clinician_client.get(f"/clinician/{mother.pk}/", REMOTE_ADDR=IP).content.decode()
+    assert 'data-testid="dose-adherence">66.7%' in page and "(4/6)" in page
+    assert "(2/3 days)" in page
+    assert "read-only summary" in page
+    assert "/setup/" not in page and "/today/" not in page  # no links to edit or log
+    event = AuditEvent.objects.get()
+    assert (event.actor, event.actor_email, event.mother) == (clinician, "dr.rossi@example.org", mother)
+    assert event.action == "view_summary" and event.ip_address == IP
+    assert event.created_at == NOW
+
+
+def test_the_clinician_list_shows_only_mothers_with_active_grants(
+    mother, outsider, clinician, clinician_client
+):
+    CareGrantFactory(mother=mother, clinician=clinician)
+    CareGrantFactory(mother=mother, clinician=clinician)  # a second grant: still one line
+    CareGrantFactory(mother=outsider, clinician=clinician, revoked_at=NOW)
+    page = clinician_client.get("/clinician/")
+    assert list(page.context["patients"]) == [mother]
+    assert f'href="/clinician/{outsider.pk}/"' not in page.content.decode()
+
+
+def test_revoking_takes_effect_on_the_next_request(mother, mother_client, clinician, clinician_client):
+    grant = CareGrantFactory(mother=mother, clinician=clinician)
+    assert clinician_client.get(f"/clinician/{mother.pk}/").status_code == 200
+    confirm = mother_client.get(f"/sharing/{grant.pk}/revoke/")
+    assert "Stop sharing with Dr Rossi?" in confirm.content.decode()
+    assert mother_client.post(f"/sharing/{grant.pk}/revoke/")["Location"] == "/sharing/"
+    assert clinician_client.get(f"/clinician/{mother.pk}/").status_code == 404
+    assert list(clinician_client.get("/clinician/").context["patients"]) == []
+    assert AuditEvent.objects.count() == 1  # the 404 wrote nothing
+
+
+def test_an_expired_grant_is_a_404(mother, clinician, clinician_client):
+    CareGrantFactory(mother=mother, clinician=clinician, expires_at=NOW + timedelta(hours=1))
+    assert clinician_client.get(f"/clinician/{mother.pk}/").status_code == 200
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        assert clinician_client.get(f"/clinician/{mother.pk}/").status_code == 404
+
+
+def test_a_summary_only_grant_does_not_cover_exports(mother, clinician):
+    grant = CareGrantFactory(mother=mother, clinician=clinician, scope="summary")
+    assert get_patient_or_404(clinician, mother.pk) == mother
+    with pytest.raises(Http404):
+        get_patient_or_404(clinician, mother.pk, exports=True)
+    CareGrant.objects.filter(pk=grant.pk).update(scope="summary_exports")
+    assert get_patient_or_404(clinician, mother.pk, exports=True) == mother
+
+
+def test_a_mother_gets_404_on_clinician_pages(mother, mother_client, outsider):
+    CareGrantFactory(mother=outsider, clinician=mother)  # even a (wrong) grant naming her
+    assert mother_client.get("/clinician/").status_code == 404
+    assert mother_client.get(f"/clinician/{outsider.pk}/").status_code == 404
+
+
+def test_the_audit_row_cannot_be_edited_or_deleted(mother, clinician):
+    event = services.audit_record(actor=clinician, mother=mother, action="view_summary")
+    event.detail = "changed"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    event.refresh_from_db()
+    assert event.detail == ""
+
+
+def test_deleting_the_clinician_keeps_who_it_was(mother, clinician):
+    services.audit_record(actor=clinician, mother=mother, action="view_summary")
+    clinician.delete()
+    event = AuditEvent.objects.get()
+    assert event.actor is None and event.actor_email == "dr.rossi@example.org"
+
+
+def test_her_sharing_page_lists_grants_and_the_audit_log_newest_first(
+    mother, mother_client, clinician, clinician_client
+):
+    CareGrantFactory(mother=mother, clinician=clinician)
+    CareGrant.objects.create(mother=mother, invited_email="lc@example.org")
+    clinician_client.get(f"/clinician/{mother.pk}/", REMOTE_ADDR=IP)
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        clinician_client.get(f"/clinician/{mother.pk}/", REMOTE_ADDR="198.51.100.7")
+        page = mother_client.get("/sharing/")
+    html = page.content.decode()
+    assert "Dr Rossi" in html and "lc@example.org" in html and "not accepted yet" in html
+    events = list(page.context["audit_page"])
+    assert [e.ip_address for e in events] == ["198.51.100.7", IP]
+    # Her local time (Rome, UTC+1): 21:00 and 22:00.
+    assert "16 Nov 2026, 22:00</td>\n              <td>dr.rossi@example.org</td>" in html
+    assert "Viewed the summary" in html
+
+
+def test_the_audit_log_is_paginated(mother, mother_client, clinician):
+    for _ in range(30):
+        services.audit_record(actor=clinician, mother=mother, action="view_summary")
+    first = mother_client.get("/sharing/")
+    assert len(first.context["audit_page"]) == 25 and "Page 1 of 2" in first.content.decode()
+    assert len(mother_client.get("/sharing/?page=2").context["audit_page"]) == 5
+
+
+def test_she_cannot_invite_herself_or_pick_a_past_day(mother_client):
+    response = mother_client.post("/sharing/", {"email": "anna@example.org", "scope": "summary"})
+    assert "That is your own address" in response.content.decode()
+    response = mother_client.post(
+        "/sharing/", {"email": "dr@example.org", "scope": "summary", "last_day": "2026-11-15"}
+    )
+    assert "That day has passed" in response.content.decode()
+    assert not CareGrant.objects.exists()
+
+
+def test_another_mother_cannot_revoke_her_grant(mother, outsider_client):
+    grant = CareGrantFactory(mother=mother)
+    assert outsider_client.post(f"/sharing/{grant.pk}/revoke/").status_code == 404
+    grant.refresh_from_db()
+    assert grant.revoked_at is None
+    assert User.objects.filter(pk=grant.clinician_id).exists()

@@ -1,0 +1,108 @@
+"""Sharing her record: the grants a mother gives clinicians, and the audit trail of their looks."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+
+from tracker.models.scoping import MotherScopedQuerySet
+
+
+class CareGrantQuerySet(MotherScopedQuerySet):
+    def active(self, now: datetime):
+        """Accepted, not revoked, and not expired at ``now``."""
+        return self.filter(clinician__isnull=False, revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class CareGrant(models.Model):
+    """A mother's permission for one clinician to read her record (and, by scope, export it).
+
+    It starts as an invitation to ``invited_email``; ``clinician`` is set when accepted.
+    """
+
+    class Scope(models.TextChoices):
+        SUMMARY = "summary", "Summary only"
+        SUMMARY_EXPORTS = "summary_exports", "Summary and downloads (CSV, PDF, FHIR)"
+
+    mother = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_grants")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="patient_grants",
+    )
+    invited_email = models.EmailField()
+    scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.SUMMARY)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="UTC; empty means until revoked.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CareGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["clinician", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.mother} → {self.clinician or self.invited_email} ({self.scope})"
+
+    @property
+    def covers_exports(self) -> bool:
+        return self.scope == self.Scope.SUMMARY_EXPORTS
+
+    def is_active(self, now: datetime) -> bool:
+        """Accepted, not revoked, and ``now`` is before the expiry (if any)."""
+        return (
+            self.clinician_id is not None
+            and self.revoked_at is None
+            and (self.expires_at is None or now < self.expires_at)
+        )
+
+
+class AuditEventQuerySet(MotherScopedQuerySet):
+    # No update() override: deleting an account nulls its foreign keys through an UPDATE.
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One look at (or download of) a mother's record. Append-only: rows are never changed
+    or deleted by the app. ``actor_email`` keeps who it was if the account goes."""
+
+    class Action(models.TextChoices):
+        VIEW_SUMMARY = "view_summary", "Viewed the summary"
+        EXPORT_CSV = "export_csv", "Downloaded a CSV export"
+        EXPORT_PDF = "export_pdf", "Downloaded the PDF summary"
+        EXPORT_FHIR = "export_fhir", "Downloaded the FHIR bundle"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="audit_events_made"
+    )
+    actor_email = models.EmailField()
+    mother = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="audit_events"
+    )
+    action = models.CharField(max_length=32, choices=Action.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_email} {self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("The audit log is append-only: an event cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only: an event cannot be deleted.")

@@ -1,0 +1,1 @@
+"""Sharing a mother's record with clinicians: invitations, grants and the audit trail."""

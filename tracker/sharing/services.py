@@ -1,0 +1,93 @@
+"""Writes for sharing: invite, accept, revoke, and the audit trail."""
+
+from datetime import datetime
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from tracker.models import AuditEvent, CareGrant
+from tracker.reminders.tokens import LinkError
+from tracker.sharing.tokens import INVITE_LIFETIME, make_invite_link
+
+
+def _send_invite(grant: CareGrant) -> None:
+    context = {
+        "grant": grant,
+        "mother": grant.mother,
+        "link": make_invite_link(grant.pk),
+        "lifetime_days": INVITE_LIFETIME.days,
+    }
+    send_mail(
+        subject=f"{grant.mother} invites you to see her feeding and probiotic record",
+        message=render_to_string("tracker/sharing/invite_email.txt", context),
+        from_email=None,
+        recipient_list=[grant.invited_email],
+    )
+
+
+def grant_invite(*, mother: User, email: str, scope: str, expires_at: datetime | None) -> CareGrant:
+    """Create a pending grant and email a signed invite link to ``email`` (after commit)."""
+    grant = CareGrant.objects.create(
+        mother=mother, invited_email=email.strip().lower(), scope=scope, expires_at=expires_at
+    )
+    transaction.on_commit(lambda: _send_invite(grant))
+    return grant
+
+
+def grant_accept(*, grant_id: int, clinician: User, now: datetime | None = None) -> CareGrant:
+    """Link the pending grant to ``clinician``. ``LinkError`` says why it can't be accepted."""
+    now = now or timezone.now()
+    if clinician.role != User.Role.CLINICIAN:
+        raise LinkError(
+            "Only a clinician account can accept an invitation. Log in with your clinician account."
+        )
+    with transaction.atomic():
+        grant = CareGrant.objects.select_for_update().select_related("mother").filter(pk=grant_id).first()
+        if grant is None or grant.revoked_at is not None:
+            raise LinkError(
+                "This invitation was withdrawn. Ask her to send a new one if you still need access."
+            )
+        if grant.expires_at is not None and grant.expires_at <= now:
+            raise LinkError("The access in this invitation has already ended. Ask her to send a new one.")
+        if grant.clinician_id is not None and grant.clinician_id != clinician.pk:
+            raise LinkError("This invitation was already accepted by another account.")
+        if grant.mother_id == clinician.pk:
+            raise LinkError("You cannot accept your own invitation.")
+        if grant.clinician_id is None:
+            grant.clinician = clinician
+            grant.accepted_at = now
+            grant.save(update_fields=["clinician", "accepted_at"])
+    return grant
+
+
+def grant_revoke(*, grant: CareGrant, now: datetime | None = None) -> bool:
+    """Revoke ``grant``; False if it was already revoked. Takes effect on the next request."""
+    return (
+        CareGrant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(
+            revoked_at=now or timezone.now()
+        )
+        == 1
+    )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the request came from, as the server saw it (REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *, actor: User, mother: User, action: str, request: HttpRequest | None = None, detail: str = ""
+) -> AuditEvent:
+    """Append one event to the mother's audit trail."""
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_email=actor.email,
+        mother=mother,
+        action=action,
+        detail=detail[:200],
+        ip_address=client_ip(request) if request is not None else None,
+    )

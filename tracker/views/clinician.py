@@ -1,0 +1,59 @@
+"""The clinician's screens: the mothers who share with them, and each one's read-only summary.
+
+A mother (or anyone else who is not a clinician) gets 404 here.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.models import User
+from tracker.access import get_patient_or_404
+from tracker.models import AuditEvent
+from tracker.selectors.dashboard import RANGES, dashboard_for
+from tracker.sharing import selectors, services
+from tracker.views.dashboard import chart_data_for, trend_sentence_for
+
+
+def clinician_required(view: Callable) -> Callable:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role != User.Role.CLINICIAN:
+            raise Http404("Clinician pages are for clinician accounts.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@clinician_required
+def clinician_home(request: HttpRequest) -> HttpResponse:
+    patients = selectors.patients_for_clinician(clinician=request.user, now=timezone.now())
+    return render(request, "tracker/clinician/home.html", {"patients": patients})
+
+
+@clinician_required
+def clinician_patient(request: HttpRequest, mother_id: int) -> HttpResponse:
+    mother = get_patient_or_404(request.user, mother_id)
+    board = dashboard_for(
+        mother=mother, range_key=request.GET.get("range", ""), infant_id=request.GET.get("infant")
+    )
+    services.audit_record(
+        actor=request.user,
+        mother=mother,
+        action=AuditEvent.Action.VIEW_SUMMARY,
+        request=request,
+        detail=f"range {board.range_key}" + (f", {board.infant.name}" if board.infant else ""),
+    )
+    context = {
+        "mother": mother,
+        "board": board,
+        "ranges": [(key, "All" if key == "all" else f"{key} days") for key in RANGES],
+        "chart_data": chart_data_for(board),
+        "trend_sentence": trend_sentence_for(board),
+    }
+    return render(request, "tracker/clinician/summary.html", context)
