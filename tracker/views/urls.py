@@ -3,6 +3,7 @@ from django.urls import include, path
 from tracker.views import (
     clinician,
     dashboard,
+    exports,
     health,
     history,
     reminder_links,
@@ -38,6 +39,7 @@ urlpatterns = [
     path("r/snooze/<str:token>/", reminder_links.snooze, name="reminder_snooze"),
     path("r/unsubscribe/<str:token>/", reminder_links.unsubscribe, name="reminder_unsubscribe"),
     path("history/", include(history.urlpatterns)),
+    path("exports/", include(exports.urlpatterns)),
     path("sharing/", sharing.sharing, name="sharing"),
     path("sharing/<int:pk>/revoke/", sharing.grant_revoke, name="grant_revoke"),
     path("sharing/invite/<str:token>/", sharing.invite_accept, name="invite_accept"),

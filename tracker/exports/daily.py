@@ -1,0 +1,201 @@
+"""The daily summary: one row per infant per local day, from birth (or first record) to today.
+
+The numbers are the dashboard's, computed the same way: feeds and symptoms as
+in ``feeding_summary`` and ``symptom_trends`` (grouped by the local day in
+SQL), doses as in ``adherence_for_regimen`` (a regimen's day counts at most
+``doses_per_day`` taken doses). Five queries whatever the amount of data;
+Python only walks the per-day totals.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import TruncDate
+
+from tracker.exports.catalogue import CHOICE, DATE, DECIMAL, INTEGER, Column, CsvExport
+from tracker.exports.csv_safe import yes_no
+from tracker.localtime import days_between, local_date, local_today
+from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, SymptomEntry
+from tracker.selectors.feeding_stats import NOT_BREAST_MILK_ONLY
+
+Kind = SymptomEntry.Kind
+
+
+def daily_rows(*, mother, today: date | None = None) -> Iterator[tuple]:
+    """Rows of ``(infant_id, day, doses_taken, doses_scheduled, feeds, feed_minutes,
+    regurgitations, crying_minutes, stools, exclusive_breastfeeding)``.
+
+    Days are the mother's local days; each infant's run goes from the earlier of
+    her birth day and her first record's day to ``today`` (default: the
+    mother's today), both inclusive. Doses are the mother's, so twins share them.
+    """
+    zone = mother.zone
+    today = today or local_today(zone)
+    feeds = _feeds_by_day(mother, zone)
+    symptoms = _symptoms_by_day(mother, zone)
+    checks = {
+        (infant_id, day): other
+        for infant_id, day, other in DailyCheck.objects.for_mother(mother)
+        .order_by()
+        .values_list("infant_id", "day", "other_than_breast_milk")
+    }
+    taken, scheduled = _doses_by_day(mother, today)
+
+    first_record: dict[int, date] = {}
+    for infant_id, day in [*feeds, *symptoms, *checks]:
+        first_record[infant_id] = min(day, first_record.get(infant_id, day))
+
+    for infant_id, birth_at in (
+        Infant.objects.for_mother(mother).order_by("birth_at", "pk").values_list("pk", "birth_at")
+    ):
+        first = min(local_date(birth_at, zone), first_record.get(infant_id, today))
+        for day in days_between(first, today):
+            key = (infant_id, day)
+            feed = feeds.get(key)
+            symptom = symptoms.get(key)
+            yield (
+                infant_id,
+                day.isoformat(),
+                taken.get(day, 0),
+                scheduled(day),
+                feed["feeds"] if feed else 0,
+                round(feed["minutes"], 1) if feed else 0.0,
+                symptom["regurgitations"] if symptom else 0,
+                symptom["crying_minutes"] if symptom else 0,
+                symptom["stools"] if symptom else 0,
+                _exclusive(checks.get(key), bool(feed and feed["not_breast_milk"])),
+            )
+
+
+def _exclusive(other_than_breast_milk: bool | None, gave_formula: bool) -> str:
+    """yes: the daily check says only breast milk and no formula/mixed feed started that day
+    (the dashboard's rule); no: either says otherwise; blank: nothing tells."""
+    if gave_formula or other_than_breast_milk:
+        return yes_no(False)
+    return yes_no(True) if other_than_breast_milk is False else ""
+
+
+def _feeds_by_day(mother, zone) -> dict[tuple[int, date], dict]:
+    ended = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+    rows = (
+        FeedingSession.objects.for_mother(mother)
+        .annotate(day=TruncDate("started_at", tzinfo=zone))
+        .order_by()
+        .values("infant_id", "day")
+        .annotate(
+            feeds=Count("pk"),
+            duration=Sum(ended, filter=Q(ended_at__isnull=False)),
+            not_breast_milk=Count("pk", filter=Q(method__in=NOT_BREAST_MILK_ONLY)),
+        )
+    )
+    return {
+        (row["infant_id"], row["day"]): {
+            "feeds": row["feeds"],
+            "minutes": (row["duration"] or timedelta()).total_seconds() / 60,
+            "not_breast_milk": row["not_breast_milk"],
+        }
+        for row in rows
+    }
+
+
+def _symptoms_by_day(mother, zone) -> dict[tuple[int, date], dict]:
+    timed = ExpressionWrapper(F("ended_at") - F("occurred_at"), output_field=DurationField())
+    rows = (
+        SymptomEntry.objects.for_mother(mother)
+        .annotate(day=TruncDate("occurred_at", tzinfo=zone))
+        .order_by()
+        .values("infant_id", "day")
+        .annotate(
+            regurgitations=Count("pk", filter=Q(kind=Kind.REGURGITATION)),
+            typed_crying=Sum("duration_minutes", filter=Q(kind=Kind.CRYING)),
+            timed_crying=Sum(
+                timed, filter=Q(kind=Kind.CRYING, duration_minutes__isnull=True, ended_at__isnull=False)
+            ),
+            stools=Count("pk", filter=Q(kind=Kind.STOOL)),
+        )
+    )
+    result = {}
+    for row in rows:
+        timed_seconds = row["timed_crying"].total_seconds() if row["timed_crying"] else 0
+        result[(row["infant_id"], row["day"])] = {
+            "regurgitations": row["regurgitations"],
+            # Rounded per day, as symptom_trends does, so the numbers agree to the minute.
+            "crying_minutes": (row["typed_crying"] or 0) + round(timed_seconds / 60),
+            "stools": row["stools"],
+        }
+    return result
+
+
+def _doses_by_day(mother, today: date):
+    """Taken doses per local day (summed over regimens, each capped at its ``doses_per_day``),
+    and a function giving the doses scheduled on a day (regimens covering it, up to today)."""
+    regimens = list(
+        Regimen.objects.for_mother(mother).values_list("pk", "doses_per_day", "start_date", "end_date")
+    )
+    windows = {pk: (per_day, start, min(end or today, today)) for pk, per_day, start, end in regimens}
+    rows = (
+        DoseLog.objects.for_mother(mother)
+        .order_by()
+        .values_list("regimen_id", "slot_date")
+        .annotate(taken=Count("pk", filter=Q(status=DoseLog.Status.TAKEN)))
+    )
+    taken: dict[date, int] = defaultdict(int)
+    for regimen_id, day, count in rows:
+        per_day, start, end = windows[regimen_id]
+        if start <= day <= end:
+            taken[day] += min(count, per_day)
+
+    def scheduled(day: date) -> int:
+        return sum(per_day for per_day, start, end in windows.values() if start <= day <= end)
+
+    return taken, scheduled
+
+
+DAILY = CsvExport(
+    key="daily",
+    title="Daily summary",
+    summary="One row per baby per day from birth to today: doses, feeds, symptoms, exclusive breastfeeding.",
+    columns=(
+        Column("infant_id", INTEGER, "The baby's id in this app (stable across exports)."),
+        Column(
+            "day", DATE, "The mother's local day (YYYY-MM-DD); each day from birth or first record to today."
+        ),
+        Column(
+            "doses_taken",
+            INTEGER,
+            "The mother's probiotic doses taken that day, at most the number scheduled per regimen.",
+            unit="doses",
+        ),
+        Column(
+            "doses_scheduled",
+            INTEGER,
+            "Doses her regimens scheduled that day (0 outside them).",
+            unit="doses",
+        ),
+        Column("feeds", INTEGER, "Feeds that started that day.", unit="feeds"),
+        Column(
+            "feed_minutes",
+            DECIMAL,
+            "Wall-clock minutes of the ended feeds that started that day.",
+            unit="minutes",
+        ),
+        Column("regurgitations", INTEGER, "Spit-ups logged that day.", unit="episodes"),
+        Column(
+            "crying_minutes",
+            INTEGER,
+            "Crying: typed durations plus timed spans (each day's timed total rounded), by start day.",
+            unit="minutes",
+        ),
+        Column("stools", INTEGER, "Stools logged that day.", unit="stools"),
+        Column(
+            "exclusive_breastfeeding",
+            CHOICE,
+            "yes: the daily check says only breast milk and no formula or mixed feed started that day; "
+            "no: the check or a feed says otherwise; blank: no daily check and no formula feed.",
+            allowed_values="yes | no | blank",
+        ),
+    ),
+    rows=daily_rows,
+)
