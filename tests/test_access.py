@@ -218,3 +218,25 @@ def test_a_clinician_without_an_active_grant_gets_404(mother, outsider, records,
         CareGrantFactory(**{**full, "mother": outsider})
     response = fetch(client_for(clinician), name, url_for(route, name, records))
     assert response.status_code == 404
+
+
+def export_pages():
+    return [(n, r) for n, r in patient_pages() if "_export_" in n]
+
+
+@pytest.mark.parametrize("name, route", export_pages(), ids=[name for name, _ in export_pages()])
+def test_a_summary_only_grant_gets_404_on_exports(mother, records, name, route):
+    grant = CareGrantFactory(mother=mother, scope="summary")
+    assert fetch(client_for(grant.clinician), name, url_for(route, name, records)).status_code == 404
+
+
+@pytest.mark.parametrize("name, route", export_pages(), ids=[name for name, _ in export_pages()])
+def test_each_export_by_a_clinician_writes_one_audit_row(mother, records, name, route):
+    from tracker.models import AuditEvent
+
+    grant = CareGrantFactory(mother=mother, scope="summary_exports")
+    response = fetch(client_for(grant.clinician), name, url_for(route, name, records))
+    body = b"".join(response.streaming_content)
+    assert response["Content-Type"].startswith("text/csv") and body.count(b"\n") >= 1
+    [event] = AuditEvent.objects.filter(mother=mother)
+    assert (event.action, event.actor_id, event.ip_address) == ("export_csv", grant.clinician_id, "127.0.0.1")

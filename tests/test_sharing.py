@@ -242,3 +242,18 @@ def test_another_mother_cannot_revoke_her_grant(mother, outsider_client):
     grant.refresh_from_db()
     assert grant.revoked_at is None
     assert User.objects.filter(pk=grant.clinician_id).exists()
+
+
+@pytest.mark.django_db
+def test_the_summary_lists_downloads_only_when_the_grant_covers_exports():
+    from tests.factories import CareGrantFactory
+
+    full = CareGrantFactory(scope="summary_exports")
+    summary_only = CareGrantFactory(scope="summary")
+    full_client, summary_client = Client(), Client()
+    full_client.force_login(full.clinician)
+    summary_client.force_login(summary_only.clinician)
+    with_exports = full_client.get(f"/clinician/{full.mother_id}/").content.decode()
+    without = summary_client.get(f"/clinician/{summary_only.mother_id}/").content.decode()
+    assert f"/clinician/{full.mother_id}/exports/feeds.csv" in with_exports
+    assert "/exports/" not in without and "shares the summary only" in without

@@ -7,12 +7,15 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.utils import timezone
 
 from accounts.models import User
 from tracker.access import get_patient_or_404
+from tracker.exports.catalogue import CsvExport
+from tracker.exports.dictionary import EXPORTS
 from tracker.models import AuditEvent
 from tracker.selectors.dashboard import RANGES, dashboard_for
 from tracker.sharing import selectors, services
@@ -55,5 +58,33 @@ def clinician_patient(request: HttpRequest, mother_id: int) -> HttpResponse:
         "ranges": [(key, "All" if key == "all" else f"{key} days") for key in RANGES],
         "chart_data": chart_data_for(board),
         "trend_sentence": trend_sentence_for(board),
+        "exports": EXPORTS if selectors.grant_covers_exports(clinician=request.user, mother=mother) else [],
     }
     return render(request, "tracker/clinician/summary.html", context)
+
+
+@clinician_required
+def clinician_export(request: HttpRequest, mother_id: int, *, export: CsvExport) -> StreamingHttpResponse:
+    """One of her CSV exports, for a clinician whose grant covers exports (audited)."""
+    mother = get_patient_or_404(request.user, mother_id, exports=True)
+    services.audit_record(
+        actor=request.user,
+        mother=mother,
+        action=AuditEvent.Action.EXPORT_CSV,
+        request=request,
+        detail=export.key,
+    )
+    return export.response(mother=mother)
+
+
+def export_urlpatterns() -> list:
+    """One URL per CSV export under a patient, named ``clinician_export_<key>``."""
+    return [
+        path(
+            f"<int:mother_id>/exports/{export.key}.csv",
+            clinician_export,
+            {"export": export},
+            name=f"clinician_export_{export.key}",
+        )
+        for export in EXPORTS
+    ]

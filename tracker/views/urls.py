@@ -45,4 +45,5 @@ urlpatterns = [
     path("sharing/invite/<str:token>/", sharing.invite_accept, name="invite_accept"),
     path("clinician/", clinician.clinician_home, name="clinician_home"),
     path("clinician/<int:mother_id>/", clinician.clinician_patient, name="clinician_patient"),
+    path("clinician/", include(clinician.export_urlpatterns())),
 ]
