@@ -257,3 +257,18 @@ def test_the_summary_lists_downloads_only_when_the_grant_covers_exports():
     without = summary_client.get(f"/clinician/{summary_only.mother_id}/").content.decode()
     assert f"/clinician/{full.mother_id}/exports/feeds.csv" in with_exports
     assert "/exports/" not in without and "shares the summary only" in without
+
+
+@pytest.mark.django_db
+def test_a_forwarded_invite_cannot_be_accepted_by_another_clinician():
+    from tracker.reminders.tokens import LinkError
+    from tracker.sharing.services import grant_accept
+
+    grant = CareGrantFactory(clinician=None, accepted_at=None, invited_email="dr.rossi@example.org")
+    other = ClinicianFactory(email="someone.else@example.org")
+    with pytest.raises(LinkError, match="This invitation was sent to dr.rossi@example.org"):
+        grant_accept(grant_id=grant.pk, clinician=other)
+    grant.refresh_from_db()
+    assert grant.clinician_id is None
+    rossi = ClinicianFactory(email="Dr.Rossi@example.org")
+    assert grant_accept(grant_id=grant.pk, clinician=rossi).clinician == rossi

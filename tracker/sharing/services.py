@@ -57,6 +57,12 @@ def grant_accept(*, grant_id: int, clinician: User, now: datetime | None = None)
             raise LinkError("This invitation was already accepted by another account.")
         if grant.mother_id == clinician.pk:
             raise LinkError("You cannot accept your own invitation.")
+        # A forwarded link must not open her record to someone else.
+        if grant.clinician_id is None and clinician.email.lower() != grant.invited_email.lower():
+            raise LinkError(
+                f"This invitation was sent to {grant.invited_email}. Log in with that account, "
+                "or ask her to invite the address you use here."
+            )
         if grant.clinician_id is None:
             grant.clinician = clinician
             grant.accepted_at = now
