@@ -47,8 +47,7 @@ class Pregnancy(models.Model):
 
     def birth_date(self) -> date | None:
         """The mother's local date of the first birth of this pregnancy, if any."""
-        first = self.infants.order_by("birth_at").first()
-        return local_date(first.birth_at, self.mother.zone) if first else None
+        return first_birth_date(pregnancy_id=self.pk, zone=self.mother.zone)
 
 
 class Infant(models.Model):
@@ -118,3 +117,14 @@ class Infant(models.Model):
 def validate_infant_belongs(infant: Infant, mother) -> None:
     if infant.mother_id != mother.pk:
         raise ValidationError({"infant": "Choose one of your own babies."})
+
+
+def first_birth_date(*, pregnancy_id: int, zone) -> date | None:
+    """The local date, in ``zone``, of the first birth of a pregnancy; one query."""
+    born = (
+        Infant.objects.filter(pregnancy_id=pregnancy_id)
+        .order_by("birth_at")
+        .values_list("birth_at", flat=True)
+        .first()
+    )
+    return local_date(born, zone) if born else None

@@ -7,8 +7,9 @@ from typing import NamedTuple
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 
-from tracker.localtime import days_between, local_date, local_today
-from tracker.models import DoseLog, Infant, Regimen
+from tracker.localtime import days_between, local_today
+from tracker.models import DoseLog, Regimen
+from tracker.models.family import first_birth_date
 
 #: The line adherence research draws between "adherent" and not: 80% of days (or doses).
 ADHERENT = 0.8
@@ -129,7 +130,11 @@ def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adh
     end = today if regimen.end_date is None else min(today, regimen.end_date)
     elapsed = days_between(start, end) if start <= end else []
     days = _doses_by_day(regimen=regimen, first=start, last=end) if elapsed else {}
-    birth = _birth_date(regimen)
+    birth = (
+        first_birth_date(pregnancy_id=regimen.pregnancy_id, zone=regimen.mother.zone)
+        if regimen.pregnancy_id
+        else None
+    )
 
     # Today is not held against her while some of its slots are still open.
     today_is_open = bool(elapsed) and end == today and not _is_settled(days.get(today, _NOTHING), per_day)
@@ -203,19 +208,6 @@ def _doses_by_day(*, regimen: Regimen, first: date, last: date) -> dict[date, _D
             on_time=min(row["on_time"], day_taken),
         )
     return days
-
-
-def _birth_date(regimen: Regimen) -> date | None:
-    """The mother's local date of the first birth of the regimen's pregnancy, in one query."""
-    if regimen.pregnancy_id is None:
-        return None
-    born = (
-        Infant.objects.filter(pregnancy_id=regimen.pregnancy_id, mother_id=regimen.mother_id)
-        .order_by("birth_at")
-        .values_list("birth_at", flat=True)
-        .first()
-    )
-    return local_date(born, regimen.mother.zone) if born else None
 
 
 def _is_settled(day: _Day, per_day: int) -> bool:
