@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+from tracker.exports.archive import archive_response
 from tracker.exports.catalogue import CsvExport
 from tracker.exports.dictionary import EXPORTS
 
@@ -20,8 +21,14 @@ def export_csv(request: HttpRequest, *, export: CsvExport) -> StreamingHttpRespo
     return export.response(mother=request.user)
 
 
+@login_required
+def export_archive(request: HttpRequest) -> HttpResponse:
+    return archive_response(mother=request.user)
+
+
 urlpatterns = [
     path("", export_index, name="export_index"),
+    path("all.zip", export_archive, name="export_archive"),
     *(
         path(f"{export.key}.csv", export_csv, {"export": export}, name=f"export_{export.key}")
         for export in EXPORTS

@@ -2,7 +2,9 @@ from django.urls import include, path
 
 from tracker.views import (
     clinician,
+    cohort,
     dashboard,
+    documents,
     exports,
     health,
     history,
@@ -40,10 +42,13 @@ urlpatterns = [
     path("r/unsubscribe/<str:token>/", reminder_links.unsubscribe, name="reminder_unsubscribe"),
     path("history/", include(history.urlpatterns)),
     path("exports/", include(exports.urlpatterns)),
+    path("exports/", include(documents.own_urlpatterns())),
     path("sharing/", sharing.sharing, name="sharing"),
     path("sharing/<int:pk>/revoke/", sharing.grant_revoke, name="grant_revoke"),
     path("sharing/invite/<str:token>/", sharing.invite_accept, name="invite_accept"),
     path("clinician/", clinician.clinician_home, name="clinician_home"),
     path("clinician/<int:mother_id>/", clinician.clinician_patient, name="clinician_patient"),
+    path("clinician/cohort.csv", cohort.cohort_export, name="clinician_cohort"),
     path("clinician/", include(clinician.export_urlpatterns())),
+    path("clinician/", include(documents.clinician_urlpatterns())),
 ]
