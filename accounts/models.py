@@ -1,5 +1,6 @@
 """People: mothers and clinicians, who log in with their email address."""
 
+import uuid
 import zoneinfo
 from functools import cache
 
@@ -47,6 +48,10 @@ class UserManager(BaseUserManager):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
 
+def new_records_stamp() -> str:
+    return uuid.uuid4().hex
+
+
 class User(AbstractUser):
     class Role(models.TextChoices):
         MOTHER = "mother", "Mother"
@@ -59,6 +64,8 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=80, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MOTHER)
+    #: Changes whenever a record of one of her past days changes (see tracker.closed_days).
+    records_stamp = models.CharField(max_length=32, default=new_records_stamp, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

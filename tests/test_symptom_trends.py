@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from tests.factories import DailyCheckFactory, InfantFactory, SymptomEntryFactory
 from tracker.localtime import days_between
@@ -295,8 +296,11 @@ def seed_symptoms(infant, days: int) -> date:
 def test_the_query_count_does_not_grow_with_the_data(infant, days, django_assert_num_queries):
     last_day = seed_symptoms(infant, days)
 
-    with django_assert_num_queries(2):
-        trends = symptom_trends(infant=infant, first_day=date(2026, 11, 1), last_day=last_day)
+    with time_machine.travel(at(last_day, 20), tick=False):  # the evening of the last day
+        with django_assert_num_queries(4):  # cold: entries and checks of the closed days, then of today
+            trends = symptom_trends(infant=infant, first_day=date(2026, 11, 1), last_day=last_day)
+        with django_assert_num_queries(2):  # warm: today's only
+            assert symptom_trends(infant=infant, first_day=date(2026, 11, 1), last_day=last_day) == trends
 
     assert len(trends.per_day) == days
     assert trends.per_day[-1].regurgitations_7d == 2.0

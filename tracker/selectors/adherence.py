@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 
+from tracker.closed_days import closed_days_cached, last_closed_day
 from tracker.localtime import days_between, local_today
 from tracker.models import DoseLog, Regimen
 from tracker.models.family import first_birth_date
@@ -15,6 +16,7 @@ from tracker.models.family import first_birth_date
 ADHERENT = 0.8
 #: A taken dose is on time when taken at most this long before or after its slot.
 ON_TIME_WINDOW = timedelta(minutes=60)
+ONE_DAY = timedelta(days=1)
 
 
 class DayState(StrEnum):
@@ -118,10 +120,12 @@ _NOTHING = _Day(0, 0, 0)
 def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adherence:
     """The adherence of ``regimen`` up to local ``today`` (default: the mother's today).
 
-    Two queries at most, whatever the length of the window: one that groups the dose
-    logs by local day in SQL, and one for the birth date when the regimen has a
-    pregnancy. ``regimen.mother`` is used for her time zone: load it with
-    ``select_related("mother")`` to avoid a third.
+    The dose logs are grouped by local day in SQL. The days before today (closed
+    days) and the birth date are cached until one of her past records changes
+    (``tracker.closed_days``), so a page view reads only today's logs: one query
+    whatever the length of the window, three when the cache is cold.
+    ``regimen.mother`` is used for her time zone and stamp: load it with
+    ``select_related("mother")`` to avoid another.
     """
     per_day = regimen.doses_per_day
     if today is None:
@@ -129,12 +133,12 @@ def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adh
     start = regimen.start_date
     end = today if regimen.end_date is None else min(today, regimen.end_date)
     elapsed = days_between(start, end) if start <= end else []
-    days = _doses_by_day(regimen=regimen, first=start, last=end) if elapsed else {}
-    birth = (
-        first_birth_date(pregnancy_id=regimen.pregnancy_id, zone=regimen.mother.zone)
-        if regimen.pregnancy_id
-        else None
-    )
+    # Closed days come from the cache; the rest (normally just today) is read live.
+    closed_last = min(end, today - ONE_DAY, last_closed_day(regimen.mother.zone))
+    days, birth = _closed_days(regimen=regimen, last=closed_last)
+    live_first = max(start, closed_last + ONE_DAY)
+    if elapsed and live_first <= end:
+        days = {**days, **_doses_by_day(regimen=regimen, first=live_first, last=end)}
 
     # Today is not held against her while some of its slots are still open.
     today_is_open = bool(elapsed) and end == today and not _is_settled(days.get(today, _NOTHING), per_day)
@@ -178,6 +182,28 @@ def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adh
         after_birth=after,
         calendar=calendar,
     )
+
+
+def _closed_days(*, regimen: Regimen, last: date) -> tuple[dict[date, _Day], date | None]:
+    """The per-day counts of ``regimen.start_date``..``last`` (closed days) and the local
+    birth date, cached until one of her past records changes (``tracker.closed_days``)."""
+    mother = regimen.mother
+
+    def compute() -> tuple[dict[date, _Day], date | None]:
+        days = (
+            _doses_by_day(regimen=regimen, first=regimen.start_date, last=last)
+            if regimen.start_date <= last
+            else {}
+        )
+        birth = (
+            first_birth_date(pregnancy_id=regimen.pregnancy_id, zone=mother.zone)
+            if regimen.pregnancy_id
+            else None
+        )
+        return days, birth
+
+    parts = (regimen.pk, regimen.start_date, last, regimen.doses_per_day, regimen.pregnancy_id)
+    return closed_days_cached(mother=mother, name="doses", parts=parts, compute=compute)
 
 
 def _doses_by_day(*, regimen: Regimen, first: date, last: date) -> dict[date, _Day]:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate
 
+from tracker.closed_days import closed_days_cached, last_closed_day
 from tracker.localtime import days_between, local_date, local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
 
@@ -90,15 +91,16 @@ def symptom_trends(*, infant: Infant, first_day: date, last_day: date) -> Sympto
     Days are in the mother's time zone. Counts are entries per day; crying is
     in minutes per day. Rolling averages reach back 6 days before
     ``first_day`` and the screening flags back to the birth day; both come
-    from the same query. Two queries whatever the amount of data (pass an
-    infant with ``mother`` loaded).
+    from the same per-day totals, those of the days before today cached (see
+    ``_history``). Two queries whatever the amount of data, four when the cache
+    is cold (pass an infant with ``mother`` loaded).
     """
     if last_day < first_day:
         raise ValueError("last_day is before first_day")
     zone = infant.mother.zone
     birth_day = local_date(infant.birth_at, zone)
     history_start = min(birth_day, first_day - timedelta(days=ROLLING_DAYS - 1))
-    history = _DailyHistory.load(infant=infant, first_day=history_start, last_day=last_day)
+    history = _history(infant=infant, first_day=history_start, last_day=last_day)
 
     per_day = []
     for day in days_between(first_day, last_day):
@@ -129,6 +131,25 @@ def symptom_trends(*, infant: Infant, first_day: date, last_day: date) -> Sympto
     )
 
 
+def _history(*, infant: Infant, first_day: date, last_day: date) -> "_DailyHistory":
+    """The per-day totals of ``first_day``..``last_day``: the closed days (before today)
+    from the cache until one of her past records changes (``tracker.closed_days``),
+    the rest (normally just today) read live."""
+    closed_last = min(last_day, last_closed_day(infant.mother.zone))
+    if closed_last < first_day:
+        return _DailyHistory.load(infant=infant, first_day=first_day, last_day=last_day)
+    closed = closed_days_cached(
+        mother=infant.mother,
+        name="symptoms",
+        parts=(infant.pk, first_day, closed_last),
+        compute=lambda: _DailyHistory.load(infant=infant, first_day=first_day, last_day=closed_last),
+    )
+    if closed_last == last_day:
+        return closed
+    live = _DailyHistory.load(infant=infant, first_day=closed_last + timedelta(days=1), last_day=last_day)
+    return closed.merged(live)
+
+
 @dataclass(frozen=True)
 class _DailyHistory:
     """Per local day totals; days without entries are absent (read them as 0)."""
@@ -139,6 +160,17 @@ class _DailyHistory:
     abdominal_pain: dict[date, int]
     straining_days: set[date]
     checked_days: set[date]
+
+    def merged(self, later: "_DailyHistory") -> "_DailyHistory":
+        """These days and those of ``later`` (days that do not overlap these)."""
+        return _DailyHistory(
+            regurgitations={**self.regurgitations, **later.regurgitations},
+            crying_minutes={**self.crying_minutes, **later.crying_minutes},
+            stools={**self.stools, **later.stools},
+            abdominal_pain={**self.abdominal_pain, **later.abdominal_pain},
+            straining_days=self.straining_days | later.straining_days,
+            checked_days=self.checked_days | later.checked_days,
+        )
 
     @classmethod
     def load(cls, *, infant: Infant, first_day: date, last_day: date) -> "_DailyHistory":
