@@ -102,22 +102,23 @@ def symptom_trends(*, infant: Infant, first_day: date, last_day: date) -> Sympto
     history_start = min(birth_day, first_day - timedelta(days=ROLLING_DAYS - 1))
     history = _history(infant=infant, first_day=history_start, last_day=last_day)
 
-    per_day = []
-    for day in days_between(first_day, last_day):
-        window = [d for d in days_between(day - timedelta(days=ROLLING_DAYS - 1), day) if d >= birth_day]
-        per_day.append(
-            SymptomDay(
-                day=day,
-                regurgitations=history.regurgitations.get(day, 0),
-                crying_minutes=history.crying_minutes.get(day, 0),
-                stools=history.stools.get(day, 0),
-                abdominal_pain=history.abdominal_pain.get(day, 0),
-                regurgitations_7d=_mean(history.regurgitations, window),
-                crying_minutes_7d=_mean(history.crying_minutes, window),
-                stools_7d=_mean(history.stools, window),
-                abdominal_pain_7d=_mean(history.abdominal_pain, window),
-            )
+    days = days_between(first_day, last_day)
+    series = (history.regurgitations, history.crying_minutes, history.stools, history.abdominal_pain)
+    means = [_rolling_means(values, days, birth_day) for values in series]
+    per_day = [
+        SymptomDay(
+            day=day,
+            regurgitations=history.regurgitations.get(day, 0),
+            crying_minutes=history.crying_minutes.get(day, 0),
+            stools=history.stools.get(day, 0),
+            abdominal_pain=history.abdominal_pain.get(day, 0),
+            regurgitations_7d=means[0][i],
+            crying_minutes_7d=means[1][i],
+            stools_7d=means[2][i],
+            abdominal_pain_7d=means[3][i],
         )
+        for i, day in enumerate(days)
+    ]
 
     life = days_between(birth_day, last_day) if birth_day <= last_day else []
     flags = [
@@ -213,8 +214,22 @@ class _DailyHistory:
         return history
 
 
-def _mean(series: dict[date, int], days: list[date]) -> float | None:
-    return sum(series.get(d, 0) for d in days) / len(days) if days else None
+def _rolling_means(series: dict[date, int], days: list[date], birth_day: date) -> list[float | None]:
+    """For each of the consecutive ``days``, the mean of ``series`` over the 7 days ending
+    that day, counting only days on or after ``birth_day`` (None when there is none).
+    One pass with a running sum, so two years cost no more per day than a week."""
+    span = days_between(days[0] - timedelta(days=ROLLING_DAYS - 1), days[-1])
+    values = [series.get(day, 0) if day >= birth_day else None for day in span]
+    means: list[float | None] = []
+    total = counted = 0
+    for i, value in enumerate(values):
+        if value is not None:
+            total, counted = total + value, counted + 1
+        if i >= ROLLING_DAYS and (dropped := values[i - ROLLING_DAYS]) is not None:
+            total, counted = total - dropped, counted - 1
+        if i >= ROLLING_DAYS - 1:
+            means.append(total / counted if counted else None)
+    return means
 
 
 def _add_months(day: date, months: int) -> date:
