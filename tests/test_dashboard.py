@@ -136,23 +136,28 @@ def seed_history(mother, days: int):
     SymptomEntry.objects.bulk_create(symptoms)
 
 
-@pytest.mark.parametrize("range_key", ["7", "all"])
+@pytest.mark.parametrize("range_key", ["7", "30", "all"])
 def test_query_count_is_small_and_the_same_for_a_week_and_two_years(
     mother, mother_client, outsider, django_assert_max_num_queries, range_key
 ):
+    """Cold (the first view, or the first after a past record changed) and warm (every
+    other view: the closed days come from the cache) counts, each the same for both."""
     from django.db import connection
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     seed_history(mother, 7)
-    with CaptureQueriesContext(connection) as week:
-        mother_client.get(f"/dashboard/?range={range_key}")
-    other = outsider
-    seed_history(other, 730)
-    from django.test import Client
-
-    client = Client()
-    client.force_login(other)
-    with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as years:
-        response = client.get(f"/dashboard/?range={range_key}")
+    seed_history(outsider, 730)
+    counts = {}
+    for who, client in (("week", mother_client), ("years", Client())):
+        if who == "years":
+            client.force_login(outsider)
+        with CaptureQueriesContext(connection) as cold:
+            client.get(f"/dashboard/?range={range_key}")
+        with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as warm:
+            response = client.get(f"/dashboard/?range={range_key}")
+        counts[who] = (len(cold.captured_queries), len(warm.captured_queries))
     assert response.context["board"].regimens[0].adherence.days_elapsed == 731
-    assert len(years.captured_queries) == len(week.captured_queries)
+    assert counts["years"] == counts["week"]
+    cold, warm = counts["years"]
+    assert warm <= 11 and cold <= warm + 7  # the cache saves a query per closed-days total

@@ -1,8 +1,9 @@
 """Feeding numbers on the dashboard, by the mother's local day (Europe/Rome)."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import time_machine
 
 from tests.factories import DailyCheckFactory, FeedingSessionFactory, InfantFactory
 from tracker.models import DailyCheck, FeedingSession
@@ -209,8 +210,12 @@ def seed_feeds(infant, days: int) -> date:
 def test_the_query_count_does_not_grow_with_the_data(infant, days, django_assert_num_queries):
     last_day = seed_feeds(infant, days)
 
-    with django_assert_num_queries(4):
-        summary = feeding_summary(infant=infant, first_day=date(2026, 11, 1), last_day=last_day, now=NOW)
+    with time_machine.travel(datetime.combine(last_day, time(20, 0), tzinfo=UTC), tick=False):
+        with django_assert_num_queries(7):  # cold: the closed days (3), today (3), the last feed
+            summary = feeding_summary(infant=infant, first_day=date(2026, 11, 1), last_day=last_day, now=NOW)
+        with django_assert_num_queries(4):  # warm: today's 3 and the last feed
+            again = feeding_summary(infant=infant, first_day=date(2026, 11, 1), last_day=last_day, now=NOW)
+    assert again == summary
 
     assert summary.days == days
     assert summary.feeds_per_day == 8.0

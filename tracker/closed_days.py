@@ -4,9 +4,9 @@ The dashboard's whole-history numbers (adherence since the regimen started, the
 screening flags since the birth) are built from per-day totals. The totals of
 the closed days are cached under the mother's ``records_stamp``; today's are
 always read live. The stamp changes whenever a record that falls on a closed day
-is written or deleted, whenever a logged record is edited, and on any change to
-a baby, a pregnancy or a regimen. So logging today's dose or spit-up keeps the
-cache warm, and an edit of the past is seen on the next page view.
+is written, moved or deleted, and on any change to a baby, a pregnancy or a
+regimen. So logging today's dose, feed or spit-up (and stopping today's feed)
+keeps the cache warm, and an edit of the past is seen on the next page view.
 
 Writes that bypass ``save()``/``delete()`` (``bulk_create``, ``QuerySet.update``)
 must call ``records_changed`` themselves if they touch closed days of an existing
@@ -14,16 +14,18 @@ mother; new mothers start with a fresh random stamp.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from accounts.models import User, new_records_stamp
 from tracker.localtime import local_date, local_today
-from tracker.models import DailyCheck, DoseLog, Infant, Pregnancy, Regimen, SymptomEntry
+from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Pregnancy, Regimen, SymptomEntry
 
 T = TypeVar("T")
 #: Closed days stay cached this long (the key also changes at her local midnight).
@@ -49,43 +51,57 @@ def records_changed(mother_id: int) -> None:
     User.objects.filter(pk=mother_id).update(records_stamp=new_records_stamp())
 
 
-def _mother_of(model, pk: int) -> tuple[int, ZoneInfo] | None:
-    """The id and time zone of the mother who owns the ``model`` row ``pk``."""
-    row = model.objects.filter(pk=pk).values_list("mother_id", "mother__time_zone").first()
+@dataclass(frozen=True)
+class _Logged:
+    """How to find, for a logged record, the mother who owns it and the local day it is on."""
+
+    owner: type[models.Model]  # the model its ``owner_field`` points at, which has ``mother``
+    owner_field: str
+    day_field: str  # a DateField (her local day) or a DateTimeField (an instant)
+
+
+LOGGED = {
+    DoseLog: _Logged(Regimen, "regimen_id", "slot_date"),
+    FeedingSession: _Logged(Infant, "infant_id", "started_at"),
+    SymptomEntry: _Logged(Infant, "infant_id", "occurred_at"),
+    DailyCheck: _Logged(Infant, "infant_id", "day"),
+}
+
+
+def _owner(logged: _Logged, instance) -> tuple[int, ZoneInfo] | None:
+    """The id and time zone of the mother who owns ``instance``."""
+    row = (
+        logged.owner.objects.filter(pk=getattr(instance, logged.owner_field))
+        .values_list("mother_id", "mother__time_zone")
+        .first()
+    )
     return (row[0], ZoneInfo(row[1])) if row else None
 
 
-def _written(owner: tuple[int, ZoneInfo] | None, day, *, created: bool) -> None:
-    """A new record for today (or later) leaves the closed days as they were."""
+def _local_day(value: date | datetime | None, zone: ZoneInfo) -> date | None:
+    return local_date(value, zone) if isinstance(value, datetime) else value
+
+
+def _remember_old_day(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Before an edit, note the day the record was on: moving it off a closed day changes that day."""
+    if instance._state.adding or raw:
+        return
+    day_field = LOGGED[sender].day_field
+    instance._closed_days_old = (
+        sender.objects.filter(pk=instance.pk).values_list(day_field, flat=True).first()
+    )
+
+
+def _logged_written(sender, instance, **kwargs) -> None:
+    logged = LOGGED[sender]
+    owner = _owner(logged, instance)
     if owner is None:
         return
     mother_id, zone = owner
-    if created and day is not None:
-        if isinstance(day, datetime):
-            day = local_date(day, zone)
-        if day > last_closed_day(zone):
-            return
-    records_changed(mother_id)
-
-
-def _dose_saved(sender, instance: DoseLog, created: bool, **kwargs) -> None:
-    _written(_mother_of(Regimen, instance.regimen_id), instance.slot_date, created=created)
-
-
-def _symptom_saved(sender, instance: SymptomEntry, created: bool, **kwargs) -> None:
-    _written(_mother_of(Infant, instance.infant_id), instance.occurred_at, created=created)
-
-
-def _check_saved(sender, instance: DailyCheck, created: bool, **kwargs) -> None:
-    _written(_mother_of(Infant, instance.infant_id), instance.day, created=created)
-
-
-def _dose_deleted(sender, instance: DoseLog, **kwargs) -> None:
-    _written(_mother_of(Regimen, instance.regimen_id), None, created=False)
-
-
-def _infant_record_deleted(sender, instance, **kwargs) -> None:
-    _written(_mother_of(Infant, instance.infant_id), None, created=False)
+    days = [getattr(instance, logged.day_field), getattr(instance, "_closed_days_old", None)]
+    closed = last_closed_day(zone)
+    if any(day is not None and _local_day(day, zone) <= closed for day in days):
+        records_changed(mother_id)
 
 
 def _family_changed(sender, instance, **kwargs) -> None:
@@ -95,12 +111,12 @@ def _family_changed(sender, instance, **kwargs) -> None:
 def connect() -> None:
     """Called once from ``TrackerConfig.ready``."""
     uid = "tracker.closed_days"
-    post_save.connect(_dose_saved, sender=DoseLog, dispatch_uid=f"{uid}.dose")
-    post_save.connect(_symptom_saved, sender=SymptomEntry, dispatch_uid=f"{uid}.symptom")
-    post_save.connect(_check_saved, sender=DailyCheck, dispatch_uid=f"{uid}.check")
-    post_delete.connect(_dose_deleted, sender=DoseLog, dispatch_uid=f"{uid}.dose_gone")
-    for model in (SymptomEntry, DailyCheck):
-        post_delete.connect(_infant_record_deleted, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
+    for model in LOGGED:
+        name = f"{uid}.{model.__name__}"
+        pre_save.connect(_remember_old_day, sender=model, dispatch_uid=f"{name}.before")
+        post_save.connect(_logged_written, sender=model, dispatch_uid=f"{name}.saved")
+        post_delete.connect(_logged_written, sender=model, dispatch_uid=f"{name}.gone")
     for model in (Infant, Pregnancy, Regimen):
-        post_save.connect(_family_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.saved")
-        post_delete.connect(_family_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.gone")
+        name = f"{uid}.{model.__name__}"
+        post_save.connect(_family_changed, sender=model, dispatch_uid=f"{name}.saved")
+        post_delete.connect(_family_changed, sender=model, dispatch_uid=f"{name}.gone")

@@ -7,11 +7,13 @@ runs in the database; Python only walks the per-day rows.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum, Window
 from django.db.models.functions import Lag, TruncDate
 from django.utils import timezone
 
+from tracker.closed_days import closed_days_cached, last_closed_day
 from tracker.localtime import days_between, local_day_bounds
 from tracker.models import DailyCheck, FeedingSession, Infant
 
@@ -64,57 +66,34 @@ def feeding_summary(
 
     The median interval is in minutes between the starts of consecutive feeds
     that both started in the range: the intervals come from a ``LAG`` window
-    over ``started_at`` and the median is taken in SQL by sorting them and
-    reading the middle one or two rows, which is portable (SQLite and
-    PostgreSQL) and never fetches every interval.
+    over ``started_at`` (portable to SQLite and PostgreSQL), kept sorted.
 
     A day counts as exclusive breastfeeding when its daily check says nothing
     other than breast milk was given and no formula or mixed feed started that
-    day; ``checked_days`` counts days with any daily check. At most 4 queries
-    whatever the amount of data (pass an infant with ``mother`` loaded).
+    day; ``checked_days`` counts days with any daily check.
+
+    The totals of the days before today are cached until one of her past records
+    changes (``tracker.closed_days``): 4 queries whatever the amount of data, 7 when
+    the cache is cold (pass an infant with ``mother`` loaded).
     """
     if last_day < first_day:
         raise ValueError("last_day is before first_day")
     now = now or timezone.now()
-    zone = infant.mother.zone
-    start, _ = local_day_bounds(first_day, zone)
-    _, end = local_day_bounds(last_day, zone)
-    feeds = FeedingSession.objects.filter(infant=infant, started_at__gte=start, started_at__lt=end)
-
-    ended_duration = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
-    rows = {
-        row["day"]: row
-        for row in feeds.annotate(day=TruncDate("started_at", tzinfo=zone))
-        .order_by()
-        .values("day")
-        .annotate(
-            feeds=Count("pk"),
-            duration=Sum(ended_duration, filter=Q(ended_at__isnull=False)),
-            left=Sum("left_seconds"),
-            right=Sum("right_seconds"),
-            not_breast_milk=Count("pk", filter=Q(method__in=NOT_BREAST_MILK_ONLY)),
-        )
-    }
-    checks = dict(
-        DailyCheck.objects.filter(infant=infant, day__gte=first_day, day__lte=last_day)
-        .order_by()
-        .values_list("day", "other_than_breast_milk")
-    )
+    days = _feeding_days(infant=infant, first_day=first_day, last_day=last_day)
     last_start = FeedingSession.objects.filter(infant=infant).aggregate(last=Max("started_at"))["last"]
 
     per_day = []
     left_seconds = right_seconds = 0
     exclusive_days = 0
     for day in days_between(first_day, last_day):
-        row = rows.get(day)
+        row = days.rows.get(day)
         if row is None:
             per_day.append(FeedingDay(day=day, feeds=0, minutes=0.0))
         else:
-            duration = row["duration"] or timedelta()
-            per_day.append(FeedingDay(day=day, feeds=row["feeds"], minutes=duration.total_seconds() / 60))
-            left_seconds += row["left"] or 0
-            right_seconds += row["right"] or 0
-        if checks.get(day) is False and not (row and row["not_breast_milk"]):
+            per_day.append(FeedingDay(day=day, feeds=row.feeds, minutes=row.seconds / 60))
+            left_seconds += row.left
+            right_seconds += row.right
+        if days.checks.get(day) is False and not (row and row.not_breast_milk):
             exclusive_days += 1
 
     total_feeds = sum(d.feeds for d in per_day)
@@ -126,31 +105,116 @@ def feeding_summary(
         feeds_per_day=total_feeds / len(per_day),
         minutes_per_day=sum(d.minutes for d in per_day) / len(per_day),
         per_day=per_day,
-        median_interval_minutes=_median_interval_minutes(feeds, total_feeds),
+        median_interval_minutes=_median(days.gaps) / 60 if days.gaps else None,
         left_minutes=left_seconds / 60,
         right_minutes=right_seconds / 60,
         left_share=left_seconds / breast_seconds if breast_seconds else None,
         since_last_feed=now - last_start if last_start else None,
         exclusive_breastfeeding_days=exclusive_days,
-        checked_days=len(checks),
+        checked_days=len(days.checks),
     )
 
 
-def _median_interval_minutes(feeds, total_feeds: int) -> float | None:
-    """Median minutes between consecutive starts in ``feeds``, which holds ``total_feeds``.
+class _DayRow(NamedTuple):
+    feeds: int
+    seconds: float  # wall-clock seconds of the day's ended feeds
+    left: int
+    right: int
+    not_breast_milk: int
 
-    The first feed has no previous one, so there are ``total_feeds - 1``
-    intervals; sorted with that NULL last, the median is the middle row (odd
-    count) or the mean of the two middle rows (even count). One query.
-    """
-    count = total_feeds - 1
-    if count < 1:
-        return None
-    previous = Window(Lag("started_at"), order_by=F("started_at").asc())
-    gap = ExpressionWrapper(F("started_at") - previous, output_field=DurationField())
-    middle = list(
-        feeds.annotate(gap=gap)
-        .order_by(F("gap").asc(nulls_last=True))
-        .values_list("gap", flat=True)[(count - 1) // 2 : count // 2 + 1]
+
+@dataclass(frozen=True)
+class _FeedingDays:
+    """Per local day totals of a run of days, the daily checks' answers, and the sorted
+    seconds between consecutive feed starts within those days."""
+
+    rows: dict[date, _DayRow]
+    checks: dict[date, bool]
+    gaps: list[float]
+    first_start: datetime | None
+    last_start: datetime | None
+
+    def followed_by(self, later: "_FeedingDays") -> "_FeedingDays":
+        """These days then the (later) days of ``later``, with the gap that joins them."""
+        joining = (
+            [(later.first_start - self.last_start).total_seconds()]
+            if self.last_start and later.first_start
+            else []
+        )
+        return _FeedingDays(
+            rows={**self.rows, **later.rows},
+            checks={**self.checks, **later.checks},
+            gaps=sorted([*self.gaps, *later.gaps, *joining]),
+            first_start=self.first_start or later.first_start,
+            last_start=later.last_start or self.last_start,
+        )
+
+    @classmethod
+    def load(cls, *, infant: Infant, first_day: date, last_day: date) -> "_FeedingDays":
+        """Three queries: the per-day totals, the checks, and the gaps (a ``LAG`` window)."""
+        zone = infant.mother.zone
+        start, _ = local_day_bounds(first_day, zone)
+        _, end = local_day_bounds(last_day, zone)
+        feeds = FeedingSession.objects.filter(infant=infant, started_at__gte=start, started_at__lt=end)
+        ended_duration = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+        rows = {
+            row["day"]: _DayRow(
+                feeds=row["feeds"],
+                seconds=row["duration"].total_seconds() if row["duration"] else 0.0,
+                left=row["left"] or 0,
+                right=row["right"] or 0,
+                not_breast_milk=row["not_breast_milk"],
+            )
+            for row in feeds.annotate(day=TruncDate("started_at", tzinfo=zone))
+            .order_by()
+            .values("day")
+            .annotate(
+                feeds=Count("pk"),
+                duration=Sum(ended_duration, filter=Q(ended_at__isnull=False)),
+                left=Sum("left_seconds"),
+                right=Sum("right_seconds"),
+                not_breast_milk=Count("pk", filter=Q(method__in=NOT_BREAST_MILK_ONLY)),
+            )
+        }
+        checks = dict(
+            DailyCheck.objects.filter(infant=infant, day__gte=first_day, day__lte=last_day)
+            .order_by()
+            .values_list("day", "other_than_breast_milk")
+        )
+        previous = Window(Lag("started_at"), order_by=F("started_at").asc())
+        gap = ExpressionWrapper(F("started_at") - previous, output_field=DurationField())
+        starts_and_gaps = list(
+            feeds.annotate(gap=gap).order_by("started_at").values_list("started_at", "gap")
+        )
+        return cls(
+            rows=rows,
+            checks=checks,
+            gaps=sorted(g.total_seconds() for _, g in starts_and_gaps if g is not None),
+            first_start=starts_and_gaps[0][0] if starts_and_gaps else None,
+            last_start=starts_and_gaps[-1][0] if starts_and_gaps else None,
+        )
+
+
+def _feeding_days(*, infant: Infant, first_day: date, last_day: date) -> _FeedingDays:
+    """The days ``first_day``..``last_day``: the closed ones (before today) cached until one
+    of her past records changes (``tracker.closed_days``), the rest read live."""
+    closed_last = min(last_day, last_closed_day(infant.mother.zone))
+    if closed_last < first_day:
+        return _FeedingDays.load(infant=infant, first_day=first_day, last_day=last_day)
+    closed = closed_days_cached(
+        mother=infant.mother,
+        name="feeding",
+        parts=(infant.pk, first_day, closed_last),
+        compute=lambda: _FeedingDays.load(infant=infant, first_day=first_day, last_day=closed_last),
     )
-    return sum(g.total_seconds() for g in middle) / len(middle) / 60
+    if closed_last == last_day:
+        return closed
+    live = _FeedingDays.load(infant=infant, first_day=closed_last + timedelta(days=1), last_day=last_day)
+    return closed.followed_by(live)
+
+
+def _median(sorted_values: list[float]) -> float:
+    middle = len(sorted_values) // 2
+    if len(sorted_values) % 2:
+        return sorted_values[middle]
+    return (sorted_values[middle - 1] + sorted_values[middle]) / 2
