@@ -1,0 +1,435 @@
+"""The building blocks of the PDF summary: styles, tables, charts, and how numbers read.
+
+The charts (adherence bars, the dose calendar strip, daily charts) are
+``reportlab.graphics.shapes.Drawing`` objects, which platypus lays out like any
+other flowable. Sizes are in PDF points (1/72 inch). Days are the mother's local
+days, as the selectors give them; a chart's x value is the number of days since
+its first day. Drawing strings are not markup; table cells are Paragraphs, so the
+caller escapes any user text it puts in them.
+"""
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from xml.sax.saxutils import escape
+
+from django.template.defaultfilters import floatformat
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.lineplots import LinePlot
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from tracker.selectors.adherence import ADHERENT, Adherence, DayState
+from tracker.selectors.dashboard import Marker
+from tracker.selectors.feeding_stats import FeedingSummary
+from tracker.selectors.symptom_trends import SymptomTrends
+
+# The dashboard's colours (tracker/static/tracker/app.css), so paper and screen agree.
+GREEN = colors.HexColor("#198754")
+LIGHT_GREEN = colors.HexColor("#9bd3ae")
+AMBER = colors.HexColor("#ffc107")
+RED = colors.HexColor("#dc3545")
+LIGHT_GREY = colors.HexColor("#dee2e6")
+GREY = colors.HexColor("#6c757d")
+INK = colors.HexColor("#212529")
+BLUE = colors.HexColor("#0d6efd")
+PALE_BLUE = colors.HexColor("#9ec5fe")
+
+DAY_COLOURS = {
+    DayState.TAKEN: GREEN,
+    DayState.PARTIAL: LIGHT_GREEN,
+    DayState.SKIPPED: AMBER,
+    DayState.MISSED: RED,
+    DayState.FUTURE: LIGHT_GREY,
+}
+LEGEND = [
+    (GREEN, "all taken"),
+    (LIGHT_GREEN, "partly"),
+    (AMBER, "skipped"),
+    (RED, "missed"),
+    (colors.white, "today, open"),
+    (LIGHT_GREY, "to come"),
+]
+#: A4 with 14 mm margins; WIDTH is the width of the text frame.
+MARGIN = 14 * mm
+WIDTH = A4[0] - 2 * MARGIN
+FONT = "Helvetica"
+SMALL = 6.5
+#: Room left of and under a chart's plot area for its axis labels, in points (16 more above it
+#: for the title).
+PLOT_LEFT, PLOT_BOTTOM = 24, 14
+#: Past this many days a per-day bar chart becomes a line chart.
+BARS_UP_TO = 92
+#: Past this many days, chart ticks show month and year rather than day and month.
+LONG_SPAN = 120
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()["Normal"]
+    body = ParagraphStyle("body", parent=base, fontName="Helvetica", fontSize=8.5, leading=10.5)
+    return {
+        "title": ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=14, leading=17),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=body,
+            fontName="Helvetica-Bold",
+            fontSize=10.5,
+            leading=13,
+            spaceBefore=6,
+            spaceAfter=2,
+            keepWithNext=1,  # a heading never ends a page
+        ),
+        "h3": ParagraphStyle(
+            "h3", parent=body, fontName="Helvetica-Bold", spaceBefore=3, spaceAfter=1, keepWithNext=1
+        ),
+        "body": body,
+        "key": ParagraphStyle("key", parent=body, textColor=GREY),
+        "small": ParagraphStyle("small", parent=body, fontSize=7, leading=8.5, textColor=GREY),
+        "flag": ParagraphStyle(
+            "flag",
+            parent=body,
+            backColor=colors.HexColor("#fff3cd"),
+            borderPadding=3,
+            spaceBefore=3,
+            spaceAfter=3,
+        ),
+    }
+
+
+STYLES = _styles()
+
+
+def side_by_side(cells: list, widths: list[float]) -> Table:
+    """Flowables (charts, tables) in one row, vertically centred, in columns ``widths`` wide."""
+    table = Table([cells], colWidths=widths, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+def grid(rows: list[list[str]], widths: list[float] | None = None) -> Table:
+    """A table of numbers, its first row the (bold) header. Cells are Paragraph markup.
+
+    By default a label column, then up to three columns of equal width."""
+    columns = len(rows[0]) - 1
+    label_width = WIDTH * 0.3
+    widths = widths or [label_width] + [(WIDTH - label_width) / max(columns, 3)] * columns
+    table = Table(
+        [[Paragraph(f"<b>{cell}</b>", STYLES["body"]) for cell in rows[0]]]
+        + [[Paragraph(cell, STYLES["body"]) for cell in row] for row in rows[1:]],
+        colWidths=widths,
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+def key_value_table(rows: list[tuple[str, str]], *, key_width: float, width: float = WIDTH) -> Table:
+    """Label and value pairs, one a line; values are Paragraph markup."""
+    table = Table(
+        [[Paragraph(key, STYLES["key"]), Paragraph(value, STYLES["body"])] for key, value in rows],
+        colWidths=[key_width, width - key_width],
+        hAlign="LEFT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+def long_date(day: date) -> str:
+    """ "3 Mar 2026"."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def days_text(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def minutes_text(value: float | None) -> str:
+    """Whole minutes, rounded as the dashboard's ``floatformat:0``; "–" for None."""
+    return "–" if value is None else f"{floatformat(value, 0)} min"
+
+
+def adherence_bars(adherence: Adherence, *, width: float) -> Drawing:
+    """Days covered and doses taken as 0-100% bars with the 80% line, like the dashboard's."""
+    rows = [
+        ("Days covered", adherence.pdc, adherence.pdc_meets_target),
+        ("Doses taken", adherence.dose_adherence, adherence.dose_adherence_meets_target),
+    ]
+    bar_height, gap, label_width = 7, 5, 58
+    height = len(rows) * (bar_height + gap) + 10
+    drawing = Drawing(width, height)
+    track = width - label_width - 4
+    for index, (label, ratio, meets) in enumerate(rows):
+        y = height - (index + 1) * (bar_height + gap)
+        drawing.add(String(0, y + 1.5, label, fontName=FONT, fontSize=7, fillColor=INK))
+        drawing.add(Rect(label_width, y, track, bar_height, fillColor=LIGHT_GREY, strokeColor=None))
+        share = max(0.0, min(1.0, ratio or 0.0))
+        if share:
+            colour = GREEN if meets else AMBER
+            drawing.add(Rect(label_width, y, track * share, bar_height, fillColor=colour, strokeColor=None))
+    target_x = label_width + track * ADHERENT
+    drawing.add(Line(target_x, 8, target_x, height, strokeColor=INK, strokeWidth=1.2))
+    drawing.add(
+        String(target_x, 0, "80% line", fontName=FONT, fontSize=SMALL, fillColor=INK, textAnchor="middle")
+    )
+    return drawing
+
+
+def calendar_strip(adherence: Adherence, *, width: float) -> Drawing:
+    """One coloured cell per day of the regimen, start to end, with a legend below.
+
+    A two-year regimen is 730 cells of a quarter of a millimetre: read as a band
+    of colour, which is what a printed page can show.
+    """
+    days = adherence.calendar
+    cell_height, legend_height = 9, 10
+    drawing = Drawing(width, cell_height + legend_height + 9)
+    if not days:
+        return drawing
+    top = legend_height + 9
+    cell = width / len(days)
+    # One rectangle per run of days in the same state: a few dozen shapes, not 730.
+    runs: list[tuple[int, int, colors.Color, bool]] = []  # first index, length, colour, open
+    for index, (day, state) in enumerate(days):
+        is_open = day == adherence.today and adherence.today_is_open
+        fill = colors.white if is_open else DAY_COLOURS[state]
+        if runs and runs[-1][2] == fill and not is_open and not runs[-1][3]:
+            first, length, _, _ = runs[-1]
+            runs[-1] = (first, length + 1, fill, False)
+        else:
+            runs.append((index, 1, fill, is_open))
+    for first, length, fill, is_open in runs:
+        drawing.add(
+            Rect(
+                first * cell,
+                top,
+                length * cell,
+                cell_height,
+                fillColor=fill,
+                strokeColor=GREY if is_open else None,
+                strokeWidth=0.4,
+            )
+        )
+    first, last = days[0].day, days[-1].day
+    drawing.add(String(0, top - 7, long_date(first), fontName=FONT, fontSize=SMALL))
+    drawing.add(String(width, top - 7, long_date(last), fontName=FONT, fontSize=SMALL, textAnchor="end"))
+    x = 0.0
+    for colour, label in LEGEND:
+        drawing.add(Rect(x, 1, 6, 6, fillColor=colour, strokeColor=GREY, strokeWidth=0.3))
+        drawing.add(String(x + 8, 1.5, label, fontName=FONT, fontSize=SMALL, fillColor=INK))
+        x += 14 + len(label) * 3.2
+    return drawing
+
+
+def daily_counts(
+    *, title: str, days: Sequence[date], values: Sequence[float], width: float, height: float
+) -> Drawing:
+    """A bar per local day (feeds, minutes); a line instead past ``BARS_UP_TO`` days,
+    where bars would be thinner than a hairline."""
+    if len(days) > BARS_UP_TO:
+        return daily_lines(
+            title=title, days=days, daily=values, rolling=[], marker_days=[], width=width, height=height
+        )
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 8, title, fontName="Helvetica-Bold", fontSize=7.5, fillColor=INK))
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = (
+        PLOT_LEFT,
+        PLOT_BOTTOM,
+        width - PLOT_LEFT - 6,
+        height - PLOT_BOTTOM - 16,
+    )
+    chart.data = [list(values) or [0]]
+    chart.bars[0].fillColor = BLUE
+    chart.bars[0].strokeColor = None
+    chart.barSpacing = 0
+    chart.groupSpacing = 1
+    _style_value_axis(chart.valueAxis, top=max(values, default=0))
+    # Dates are drawn below by hand: one label object per bar is slow and unreadable.
+    chart.categoryAxis.visibleLabels = False
+    chart.categoryAxis.visibleTicks = False
+    chart.categoryAxis.strokeColor = GREY
+    drawing.add(chart)
+    step = chart.width / max(len(days), 1)
+    for index in _tick_indexes(len(days)):
+        x = chart.x + step * (index + 0.5)
+        drawing.add(
+            String(
+                x,
+                chart.y - 8,
+                _tick_label(days[index], span=len(days)),
+                fontName=FONT,
+                fontSize=SMALL,
+                textAnchor="middle",
+            )
+        )
+    return drawing
+
+
+def daily_lines(
+    *,
+    title: str,
+    days: Sequence[date],
+    daily: Sequence[float],
+    rolling: Sequence[float | None],
+    marker_days: Sequence[date],
+    width: float,
+    height: float,
+) -> Drawing:
+    """Each day's value (thin, pale) and its 7-day average (bold), with dashed markers.
+
+    ``marker_days`` (a regimen start, a birth) become vertical dashed lines when they
+    fall strictly after the first day; the caption under the chart names them.
+    """
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 8, title, fontName="Helvetica-Bold", fontSize=7.5, fillColor=INK))
+    if not days:
+        return drawing
+    first = days[0]
+    plot = LinePlot()
+    plot.x, plot.y, plot.width, plot.height = (
+        PLOT_LEFT,
+        PLOT_BOTTOM,
+        width - PLOT_LEFT - 6,
+        height - PLOT_BOTTOM - 16,
+    )
+    points = [(float(i), float(v)) for i, v in enumerate(daily)]
+    averaged = [(float(i), float(v)) for i, v in enumerate(rolling) if v is not None]
+    plot.data = [points, averaged] if averaged else [points]
+    plot.lines[0].strokeColor = PALE_BLUE if averaged else BLUE
+    plot.lines[0].strokeWidth = 0.5 if averaged else 0.8
+    plot.lines[1].strokeColor = BLUE
+    plot.lines[1].strokeWidth = 1.4
+    span = max(len(days) - 1, 1)
+    plot.xValueAxis.valueMin = 0
+    plot.xValueAxis.valueMax = span
+    plot.xValueAxis.valueSteps = _tick_indexes(len(days))
+    plot.xValueAxis.labelTextFormat = lambda i: _tick_label(days[min(int(i), len(days) - 1)], span=len(days))
+    plot.xValueAxis.labels.fontName = FONT
+    plot.xValueAxis.labels.fontSize = SMALL
+    plot.xValueAxis.strokeColor = GREY
+    _style_value_axis(plot.yValueAxis, top=max(v for _, v in points))
+    drawing.add(plot)
+    for day in marker_days:
+        offset = (day - first).days
+        if 0 < offset <= span:
+            x = plot.x + plot.width * offset / span
+            drawing.add(
+                Line(
+                    x,
+                    plot.y,
+                    x,
+                    plot.y + plot.height,
+                    strokeColor=GREY,
+                    strokeWidth=0.6,
+                    strokeDashArray=[2, 2],
+                )
+            )
+    return drawing
+
+
+def feeding_charts(feeding: FeedingSummary) -> Table:
+    """Feeds and minutes of feeding per local day, side by side."""
+    days = [row.day for row in feeding.per_day]
+    half = WIDTH / 2
+    series = [
+        ("Feeds a day", [row.feeds for row in feeding.per_day]),
+        ("Minutes feeding a day", [round(row.minutes) for row in feeding.per_day]),
+    ]
+    charts = [
+        daily_counts(title=title, days=days, values=values, width=half, height=34 * mm)
+        for title, values in series
+    ]
+    return side_by_side(charts, [half, half])
+
+
+def symptom_charts(trends: SymptomTrends, *, markers: list[Marker]) -> list:
+    """Spit-ups, crying and stools per day with their 7-day averages, and a caption that
+    names the markers (a regimen start, a birth) drawn as dashed lines."""
+    rows = trends.per_day
+    days = [row.day for row in rows]
+    markers = [m for m in markers if days[0] < m.day <= days[-1]]
+    third = WIDTH / 3
+    series = [
+        ("Spit-ups a day", [r.regurgitations for r in rows], [r.regurgitations_7d for r in rows]),
+        ("Crying, minutes a day", [r.crying_minutes for r in rows], [r.crying_minutes_7d for r in rows]),
+        ("Stools a day", [r.stools for r in rows], [r.stools_7d for r in rows]),
+    ]
+    charts = [
+        daily_lines(
+            title=title,
+            days=days,
+            daily=daily,
+            rolling=rolling,
+            marker_days=[m.day for m in markers],
+            width=third,
+            height=40 * mm,
+        )
+        for title, daily, rolling in series
+    ]
+    caption = "Pale line: each day. Bold line: the 7-day average."
+    if markers:
+        caption += (
+            " Dashed lines: " + "; ".join(f"{escape(m.label)} on {long_date(m.day)}" for m in markers) + "."
+        )
+    return [side_by_side(charts, [third] * 3), Paragraph(caption, STYLES["small"])]
+
+
+def _style_value_axis(axis, *, top: float) -> None:
+    """A y axis from 0 with whole-number ticks (these are counts and minutes), at most 5 steps."""
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500) if top / s <= 5), 1000)
+    axis.valueMin = 0
+    axis.valueMax = step * max(1, math.ceil(top / step))
+    axis.valueStep = step
+    axis.labels.fontName = FONT
+    axis.labels.fontSize = SMALL
+    axis.labelTextFormat = "%.0f"
+    axis.strokeColor = GREY
+    axis.visibleGrid = True
+    axis.gridStrokeColor = LIGHT_GREY
+    axis.gridStrokeWidth = 0.3
+
+
+def _tick_indexes(count: int, ticks: int = 4) -> list[int]:
+    """Up to ``ticks`` evenly spaced day indexes from the first day to the last."""
+    if count <= 1:
+        return [0]
+    step = max(1, round((count - 1) / (ticks - 1)))
+    indexes = list(range(0, count - 1, step))
+    if count - 1 - indexes[-1] < step / 2 and len(indexes) > 1:
+        indexes.pop()
+    return [*indexes, count - 1]
+
+
+def _tick_label(day: date, *, span: int) -> str:
+    """ "3 Mar" on a chart of a few months; "Mar 26" on a longer one, where years change."""
+    return f"{day.day} {day:%b}" if span <= LONG_SPAN else f"{day:%b %y}"
