@@ -1,11 +1,21 @@
 """Sharing her record: the grants a mother gives clinicians, and the audit trail of their looks."""
 
+import secrets
 from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from tracker.models.scoping import MotherScopedQuerySet
+
+
+def new_pseudonym() -> str:
+    """A fresh study id like ``P-3f9a1c0b7e2d4a58``: 64 random bits, nothing taken from the person.
+
+    64 bits keep an accidental clash (and so a failed insert on the unique index) negligible
+    even with millions of grants."""
+    return "P-" + secrets.token_hex(8)
 
 
 class CareGrantQuerySet(MotherScopedQuerySet):
@@ -14,6 +24,10 @@ class CareGrantQuerySet(MotherScopedQuerySet):
         return self.filter(clinician__isnull=False, revoked_at__isnull=True).filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
         )
+
+    def covering_exports(self, now: datetime | None = None):
+        """Active at ``now`` (default: this moment) and with the downloads scope."""
+        return self.active(now or timezone.now()).filter(scope=CareGrant.Scope.SUMMARY_EXPORTS)
 
 
 class CareGrant(models.Model):
@@ -40,6 +54,9 @@ class CareGrant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: The mother's id in this clinician's de-identified cohort export: random, so it says
+    #: nothing about her, and per grant, so two clinicians' files cannot be joined on it.
+    pseudonym = models.CharField(max_length=24, unique=True, default=new_pseudonym, editable=False)
 
     objects = CareGrantQuerySet.as_manager()
 
@@ -78,6 +95,7 @@ class AuditEvent(models.Model):
         EXPORT_CSV = "export_csv", "Downloaded a CSV export"
         EXPORT_PDF = "export_pdf", "Downloaded the PDF summary"
         EXPORT_FHIR = "export_fhir", "Downloaded the FHIR bundle"
+        EXPORT_COHORT = "export_cohort", "Included in a de-identified cohort export"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="audit_events_made"

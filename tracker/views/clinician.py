@@ -36,7 +36,10 @@ def clinician_required(view: Callable) -> Callable:
 @clinician_required
 def clinician_home(request: HttpRequest) -> HttpResponse:
     patients = selectors.patients_for_clinician(clinician=request.user, now=timezone.now())
-    return render(request, "tracker/clinician/home.html", {"patients": patients})
+    cohort_available = request.user.patient_grants.covering_exports().exists()
+    return render(
+        request, "tracker/clinician/home.html", {"patients": patients, "cohort_available": cohort_available}
+    )
 
 
 @clinician_required

@@ -30,6 +30,8 @@ def _local_hm(moment) -> str:
 
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_mother:  # a clinician's home is the list of her patients
+        return redirect("clinician_home")
     overview = today_overview(mother=request.user)
     if overview.needs_setup:
         return redirect("setup")
