@@ -1,6 +1,7 @@
 """Forms for signing up, logging in and editing a profile."""
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.core.exceptions import ValidationError
 
@@ -108,3 +109,47 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["display_name"].required = True
+
+
+class AccountDeleteForm(forms.Form):
+    """She confirms twice: by typing her email (or DELETE), and with her current password.
+
+    The password goes through ``authenticate`` so that wrong guesses count towards the same
+    lockout as the login page: a borrowed, logged-in phone cannot try passwords for ever."""
+
+    CONFIRM_WORD = "DELETE"
+
+    confirmation = forms.CharField(
+        label="Type your email address, or the word DELETE",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, request, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
+    def clean_confirmation(self) -> str:
+        typed = self.cleaned_data["confirmation"].strip()
+        if typed.lower() not in {self.user.email.lower(), self.CONFIRM_WORD.lower()}:
+            raise ValidationError(
+                "That is neither your email address nor the word DELETE. Nothing was deleted.",
+                code="not_confirmed",
+            )
+        return typed
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = authenticate(self.request, username=self.user.email, password=password)
+        if user is None or user.pk != self.user.pk:
+            raise ValidationError(
+                "That is not your current password. Nothing was deleted.", code="wrong_password"
+            )
+        return password

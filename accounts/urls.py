@@ -16,6 +16,7 @@ urlpatterns = [
     # LogoutView answers POST only; a GET gets 405, so a link or prefetch cannot log her out.
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("delete/", views.account_delete, name="account_delete"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

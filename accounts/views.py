@@ -1,11 +1,11 @@
-"""Sign-up, profile, and the small additions to Django's own login and password views."""
+"""Sign-up, profile, deleting the account, and the small additions to Django's login and password views."""
 
 from datetime import timedelta
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timeuntil
+from django.views.decorators.http import require_http_methods
 
-from accounts.forms import ProfileForm, SignupForm
+from accounts import services
+from accounts.forms import AccountDeleteForm, ProfileForm, SignupForm
 from accounts.models import User
 
 # Axes is the first backend; a freshly created user is logged in straight through the model backend.
@@ -22,8 +24,9 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def home_url_name(user: User) -> str:
-    """Where a person lands after signing up: mothers set up baby and regimen first."""
-    return "setup" if user.is_mother else "profile"
+    """Where a person lands after signing up: mothers set up baby and regimen first,
+    clinicians see the mothers who share with them (and how they will appear)."""
+    return "setup" if user.is_mother else "clinician_home"
 
 
 def login_attempts_reset(*, user: User) -> None:
@@ -76,6 +79,21 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, saved)
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """What deleting her account removes, and the confirmation form; deletes on a valid POST."""
+    user = request.user
+    form = AccountDeleteForm(request.POST or None, user=user, request=request)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=user)
+        logout(request)
+        messages.success(request, "Your account and all your records were deleted.")
+        return redirect("login")
+    context = {"form": form, "records": services.account_records(user=user)}
+    return render(request, "accounts/delete.html", context)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
