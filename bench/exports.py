@@ -1,4 +1,4 @@
-"""CSV export times for two years of one mother, and a 1,000,000-row stream's speed and memory.
+"""Export times (every CSV, the PDF, the FHIR Bundle, the zip) for two years of one mother, and a 1,000,000-row stream's speed and memory.
 
     DEBUG=1 .venv/bin/python bench/exports.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DEBUG=1 .venv/bin/python bench/exports.py
@@ -6,11 +6,11 @@
 Without DATABASE_URL it runs on a temporary SQLite file (deleted at the end), so
 the million rows never touch the dev database; with one, its mothers are
 deleted at the end. Seeds one mother with `seed_demo --days 730` and downloads
-each CSV through the view (1 warm-up, then 3 timed: median). Then bulk-inserts
+each export through the view (1 warm-up, then 3 timed: median). Then bulk-inserts
 1,000,000 symptom rows for a second mother (15,625 rows doubled 6 times in SQL)
 and streams symptoms.csv: rows per second and memory (ru_maxrss growth during
 the plain pass; tracemalloc peak at 100,000 rows and at the end in a second
-pass, to show it stays flat). Targets (issue 5): each CSV under 2 s; memory
+pass, to show it stays flat). Targets (issue 5): each export under 2 s; memory
 under 150 MB whatever the row count.
 """
 
@@ -44,17 +44,18 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def consume(client, url: str, on_line=None) -> int:
-    """Download ``url`` and return its data rows (lines after the header)."""
+def consume(client, url: str, on_line=None) -> tuple[int, int]:
+    """Download ``url``: (data rows, i.e. lines after a CSV's header; bytes)."""
     response = client.get(url)
-    assert response.status_code == 200 and response.streaming, url
-    lines = 0
-    for chunk in response.streaming_content:
+    assert response.status_code == 200, url
+    lines = size = 0
+    for chunk in response.streaming_content if response.streaming else [response.content]:
         lines += chunk.count(b"\n")
+        size += len(chunk)
         if on_line is not None:
             on_line(lines)
     response.close()
-    return lines - 1
+    return lines - 1, size
 
 
 def million_symptoms(infant) -> int:
@@ -100,10 +101,10 @@ def main() -> int:
 
     from accounts.models import User
     from tracker.models import Infant, Regimen
+    from tracker.views.documents import own_urlpatterns
     from tracker.views.exports import urlpatterns
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.ROOT_URLCONF = "tests.urls_exports"  # until tracker.views.urls includes exports/
     request_finished.disconnect(close_old_connections)
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']!r}")
     call_command("migrate", verbosity=0, interactive=False)
@@ -118,12 +119,15 @@ def main() -> int:
     try:
         client = Client()
         client.force_login(mothers[730])
-        print(f"\n{'export (2 years)':<22} {'rows':>8} {'median s':>9}  target < {EXPORT_TARGET_S:.0f} s")
-        for pattern in urlpatterns:
+        print(
+            f"\n{'export (2 years)':<24} {'rows':>8} {'kB':>7} {'median s':>9}  target < {EXPORT_TARGET_S:.0f} s"
+        )
+        for pattern in [*urlpatterns, *own_urlpatterns()]:
             if pattern.name == "export_index":
                 continue
             url = reverse(pattern.name)
-            rows = consume(client, url)
+            rows, size = consume(client, url)
+            rows = rows if url.endswith(".csv") else ""
             timings = []
             for _ in range(TIMED):
                 started = time.perf_counter()
@@ -132,7 +136,7 @@ def main() -> int:
             median = statistics.median(timings)
             passed = median < EXPORT_TARGET_S
             ok &= passed
-            print(f"{url:<22} {rows:>8} {median:>9.3f}  {'pass' if passed else 'FAIL'}")
+            print(f"{url:<24} {rows:>8} {size / 1024:>7.0f} {median:>9.3f}  {'pass' if passed else 'FAIL'}")
 
         infant = Infant.objects.filter(mother=mothers[1]).first()
         started = time.perf_counter()
@@ -144,7 +148,7 @@ def main() -> int:
 
         rss_before = maxrss_mb()
         started = time.perf_counter()
-        rows = consume(client, url)
+        rows, _ = consume(client, url)
         elapsed = time.perf_counter() - started
         rss_growth = maxrss_mb() - rss_before
 

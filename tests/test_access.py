@@ -3,6 +3,9 @@ the owner gets it, an outsider gets 404, a logged-out visitor is sent to log in.
 Clinician URLs (named ``clinician_*``): a mother gets 404; on a patient URL
 (``<int:mother_id>``) only a clinician with an active grant gets in."""
 
+import io
+import json
+import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -165,9 +168,8 @@ def mother_pages():
 def test_her_own_pages_open_for_her(mother_client, records, name, route):
     response = mother_client.get(url_for(route, name, records))
     assert response.status_code == 200
-    if response.streaming:  # a CSV download: hers, with a header row
-        assert response["Content-Type"].startswith("text/csv")
-        assert b"".join(response.streaming_content).count(b"\n") >= 1
+    if response.has_header("Content-Disposition"):  # a download
+        check_download(response, route)
     else:
         assert response.context["user"].email == "anna@example.org"
 
@@ -220,6 +222,31 @@ def test_a_clinician_without_an_active_grant_gets_404(mother, outsider, records,
     assert response.status_code == 404
 
 
+AUDIT_ACTION_BY_SUFFIX = {"csv": "export_csv", "pdf": "export_pdf", "json": "export_fhir"}
+
+
+def check_download(response, route: str) -> None:
+    """A real file of the kind its name says: a CSV with a header row, a PDF, a FHIR Bundle, a zip."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    suffix = route.rsplit(".", 1)[-1]
+    content_type = {
+        "csv": "text/csv",
+        "pdf": "application/pdf",
+        "json": "application/fhir+json",
+        "zip": "application/zip",
+    }[suffix]
+    assert response["Content-Type"].startswith(content_type)
+    assert response["Content-Disposition"].startswith("attachment;")
+    if suffix == "csv":
+        assert body.count(b"\n") >= 1
+    elif suffix == "pdf":
+        assert body.startswith(b"%PDF-")
+    elif suffix == "json":
+        assert json.loads(body)["resourceType"] == "Bundle"
+    else:
+        assert "my-data.json" in zipfile.ZipFile(io.BytesIO(body)).namelist()
+
+
 def export_pages():
     return [(n, r) for n, r in patient_pages() if "_export_" in n]
 
@@ -236,7 +263,7 @@ def test_each_export_by_a_clinician_writes_one_audit_row(mother, records, name, 
 
     grant = CareGrantFactory(mother=mother, scope="summary_exports")
     response = fetch(client_for(grant.clinician), name, url_for(route, name, records))
-    body = b"".join(response.streaming_content)
-    assert response["Content-Type"].startswith("text/csv") and body.count(b"\n") >= 1
+    check_download(response, route)
     [event] = AuditEvent.objects.filter(mother=mother)
-    assert (event.action, event.actor_id, event.ip_address) == ("export_csv", grant.clinician_id, "127.0.0.1")
+    action = AUDIT_ACTION_BY_SUFFIX[route.rsplit(".", 1)[-1]]
+    assert (event.action, event.actor_id, event.ip_address) == (action, grant.clinician_id, "127.0.0.1")

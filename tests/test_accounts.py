@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, ClinicianFactory, UserFactory
 
 NEW_PASSWORD = "sleepy-owl-midnight-feed-42"
 
@@ -49,11 +49,22 @@ def test_sign_up_creates_her_account_in_her_browser_time_zone_and_sends_her_to_s
 
 
 @pytest.mark.django_db
-def test_a_clinician_who_signs_up_lands_on_the_profile(client):
-    response = client.post("/accounts/signup/", signup_data(email="dr.rossi@example.org", role="clinician"))
+def test_a_clinician_who_signs_up_without_an_invitation_lands_on_her_patients(client):
+    response = client.post(
+        "/accounts/signup/", signup_data(email="dr.rossi@example.org", role="clinician"), follow=True
+    )
 
-    assert response["Location"] == "/accounts/profile/"
+    assert response.redirect_chain == [("/clinician/", 302)]
+    assert "Nobody yet. When a mother invites you" in response.content.decode()
     assert User.objects.get(email="dr.rossi@example.org").role == User.Role.CLINICIAN
+
+
+def test_a_clinician_opening_the_home_page_is_not_sent_to_a_mothers_setup(client, db):
+    client.force_login(ClinicianFactory())
+
+    response = client.get("/", follow=True)
+
+    assert response.redirect_chain == [("/clinician/", 302)]
 
 
 @pytest.mark.django_db

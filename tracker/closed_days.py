@@ -68,6 +68,10 @@ LOGGED = {
 }
 
 
+#: Changing one of these changes how every day is counted.
+FAMILY = (Infant, Pregnancy, Regimen)
+
+
 def _owner(logged: _Logged, instance) -> tuple[int, ZoneInfo] | None:
     """The id and time zone of the mother who owns ``instance``."""
     row = (
@@ -92,7 +96,10 @@ def _remember_old_day(sender, instance, raw: bool = False, **kwargs) -> None:
     )
 
 
-def _logged_written(sender, instance, **kwargs) -> None:
+def _logged_written(sender, instance, origin=None, **kwargs) -> None:
+    origin_model = origin.model if isinstance(origin, models.QuerySet) else type(origin)
+    if origin_model in (User, *FAMILY):
+        return  # deleted along with a baby, a regimen or an account: that delete changes the stamp
     logged = LOGGED[sender]
     owner = _owner(logged, instance)
     if owner is None:
@@ -116,7 +123,7 @@ def connect() -> None:
         pre_save.connect(_remember_old_day, sender=model, dispatch_uid=f"{name}.before")
         post_save.connect(_logged_written, sender=model, dispatch_uid=f"{name}.saved")
         post_delete.connect(_logged_written, sender=model, dispatch_uid=f"{name}.gone")
-    for model in (Infant, Pregnancy, Regimen):
+    for model in FAMILY:
         name = f"{uid}.{model.__name__}"
         post_save.connect(_family_changed, sender=model, dispatch_uid=f"{name}.saved")
         post_delete.connect(_family_changed, sender=model, dispatch_uid=f"{name}.gone")
