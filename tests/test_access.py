@@ -267,3 +267,7 @@ def test_each_export_by_a_clinician_writes_one_audit_row(mother, records, name, 
     [event] = AuditEvent.objects.filter(mother=mother)
     action = AUDIT_ACTION_BY_SUFFIX[route.rsplit(".", 1)[-1]]
     assert (event.action, event.actor_id, event.ip_address) == (action, grant.clinician_id, "127.0.0.1")
+    her_trail = client_for(mother).get("/sharing/").context["audit_page"].object_list
+    assert [(e.actor_email, e.get_action_display()) for e in her_trail] == [
+        (grant.clinician.email, event.get_action_display())
+    ]
