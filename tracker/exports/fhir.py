@@ -37,100 +37,30 @@ from django.utils import timezone
 
 from accounts.models import User
 from tracker.exports.csv_safe import local_iso
+from tracker.exports.fhir_codes import (
+    BIRTH_TIME,
+    BREASTFEEDING_STATUS,
+    CONCEPTS,
+    EXAM,
+    MOTHER_ROLE,
+    NOT_ANSWERED,
+    REPORTED_BY_PATIENT,
+    SURVEY,
+    UCUM,
+    code_system_url,
+    coded,
+)
 from tracker.exports.records import CHUNK
 from tracker.localtime import local_date, local_today
-from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, Side, SymptomEntry
+from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, SymptomEntry
 from tracker.models.feeding import BOTTLE_ONLY
 
 CONTENT_TYPE = "application/fhir+json"
-CODE_SYSTEM_PATH = "/fhir/CodeSystem/probiotic-tracker"
 #: The response is sent in pieces of about this many characters, not one write per entry.
 SEND_SIZE = 64 * 1024
-
-LOINC = "http://loinc.org"
-UCUM = "http://unitsofmeasure.org"
-BIRTH_TIME = "http://hl7.org/fhir/StructureDefinition/patient-birthTime"
-TERMINOLOGY = "http://terminology.hl7.org/CodeSystem/"
-
-
-def _coded(system: str, code: str, display: str) -> dict:
-    """A CodeableConcept with one coding."""
-    return {"coding": [{"system": system, "code": code, "display": display}]}
-
-
-BREASTFEEDING_STATUS = _coded(LOINC, "63895-7", "Breastfeeding status")
-MOTHER_ROLE = _coded(TERMINOLOGY + "v3-RoleCode", "MTH", "mother")
-REPORTED_BY_PATIENT = _coded(
-    TERMINOLOGY + "medication-statement-category", "patientspecified", "Patient Specified"
-)
-SURVEY = [_coded(TERMINOLOGY + "observation-category", "survey", "Survey")]
-EXAM = [_coded(TERMINOLOGY + "observation-category", "exam", "Exam")]
-NOT_ANSWERED = _coded(TERMINOLOGY + "data-absent-reason", "unknown", "Unknown")
-
-#: The local CodeSystem, as (code, display, definition).
-CONCEPTS: tuple[tuple[str, str, str], ...] = (
-    ("regurgitation", "Spit-up (regurgitation)", "One spit-up episode. Value: its size (size-* codes)."),
-    (
-        "crying",
-        "Crying or fussing",
-        "One bout of crying or fussing. Value: its minutes, as typed or timed from start to stop; "
-        "no value (status preliminary) while it is still being timed.",
-    ),
-    (
-        "abdominal-pain",
-        "Tummy pain / colic episode",
-        "One episode of apparent abdominal pain. Value: the severity the parent saw, 0 (none) to 3 (severe).",
-    ),
-    (
-        "stool",
-        "Stool",
-        "One stool. Value: its consistency on the Brussels Infant and Toddler Stool Scale, 1 (hard lumps) "
-        "to 7 (watery): 1-3 hard, 4 formed, 5-6 loose, 7 watery.",
-    ),
-    (
-        "daily-check",
-        "Daily check",
-        "The parent's once-a-day answers for one of her local calendar days, so that a day without "
-        "symptoms differs from a day without data.",
-    ),
-    ("vomiting", "Forceful vomiting", "Whether the spit-up was forceful vomiting."),
-    ("stool-colour", "Stool colour", "The stool's colour (colour-* codes)."),
-    ("straining-time", "Straining before the stool", "Minutes the baby strained before passing it."),
-    ("no-symptoms", "No symptoms today", "The parent ticked that the baby had no symptoms that day."),
-    (
-        "other-than-breast-milk",
-        "Anything other than breast milk today",
-        "Formula, water or food was given that day; drops of vitamins or medicine don't count (WHO "
-        "exclusive breastfeeding). Data absent (unknown) when the parent did not answer.",
-    ),
-    ("left-breast-time", "Time on the left breast", "Minutes the baby fed on the left breast."),
-    ("right-breast-time", "Time on the right breast", "Minutes the baby fed on the right breast."),
-    ("breast-switches", "Breast switches", "How many times the baby changed breast during the feed."),
-    ("start-side", "Starting breast", "The breast the feed started on (side-* codes)."),
-    ("bottle-volume", "Bottle amount", "Millilitres given by bottle during the feed."),
-    ("method-breast", "Breast", "Fed at the breast only."),
-    ("method-expressed", "Expressed breast milk (bottle)", "Expressed breast milk, by bottle."),
-    ("method-formula", "Formula", "Infant formula, by bottle."),
-    ("method-mixed", "Mixed", "At the breast and by bottle in the same feed."),
-    *((f"side-{value}", label, f"The {value} breast.") for value, label in Side.choices),
-    *(
-        (f"size-{value}", label, f"A {value} spit-up, as the parent judged it.")
-        for value, label in SymptomEntry.Size.choices
-    ),
-    *(
-        (f"colour-{value}", label, f"A {label.lower()} stool.")
-        for value, label in SymptomEntry.StoolColour.choices
-    ),
-)
-
 # Free text keeps tabs and line breaks; other control characters go (FHIR strings SHOULD have none).
 CONTROL_CHARACTERS = dict.fromkeys(set(range(32)) - {9, 10, 13} | {127})
 ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
-
-
-def code_system_url() -> str:
-    """The canonical URL of this site's local CodeSystem."""
-    return settings.SITE_URL.rstrip("/") + CODE_SYSTEM_PATH
 
 
 def id_namespace() -> UUID:
@@ -485,7 +415,7 @@ def bundle_chunks(*, mother: User, now: datetime | None = None) -> Iterator[str]
     record = _Record(
         zone=zone,
         namespace=namespace,
-        codes={code: _coded(system, code, display) for code, display, _ in CONCEPTS},
+        codes={code: coded(system, code, display) for code, display, _ in CONCEPTS},
         mother_url=full_urls(namespace, User._meta.db_table)(mother.pk),
         babies={pk: (infant_urls(pk), related_urls(pk)) for pk, _, _ in infants},
     )
