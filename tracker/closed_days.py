@@ -46,6 +46,33 @@ def closed_days_cached(*, mother: User, name: str, parts: tuple, compute: Callab
     return cache.get_or_set(key, compute, CACHE_SECONDS)
 
 
+def closed_then_live(
+    *,
+    mother: User,
+    name: str,
+    key: tuple,
+    first_day: date,
+    last_day: date,
+    load: Callable[[date, date], T],
+    join: Callable[[T, T], T],
+) -> T:
+    """``load(first, last)`` over ``first_day``..``last_day``: the closed days (up to
+    yesterday in her zone) from the cache, the rest (normally just today) read live,
+    combined with ``join(closed, live)``. ``key`` names the object and its settings."""
+    closed_last = min(last_day, last_closed_day(mother.zone))
+    if closed_last < first_day:
+        return load(first_day, last_day)
+    closed = closed_days_cached(
+        mother=mother,
+        name=name,
+        parts=(*key, first_day, closed_last),
+        compute=lambda: load(first_day, closed_last),
+    )
+    if closed_last == last_day:
+        return closed
+    return join(closed, load(closed_last + timedelta(days=1), last_day))
+
+
 def records_changed(mother_id: int) -> None:
     """Forget every cached closed-day total of this mother."""
     User.objects.filter(pk=mother_id).update(records_stamp=new_records_stamp())

@@ -13,7 +13,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q,
 from django.db.models.functions import Lag, TruncDate
 from django.utils import timezone
 
-from tracker.closed_days import closed_days_cached, last_closed_day
+from tracker.closed_days import closed_then_live
 from tracker.localtime import days_between, local_day_bounds
 from tracker.models import DailyCheck, FeedingSession, Infant
 
@@ -198,19 +198,15 @@ class _FeedingDays:
 def _feeding_days(*, infant: Infant, first_day: date, last_day: date) -> _FeedingDays:
     """The days ``first_day``..``last_day``: the closed ones (before today) cached until one
     of her past records changes (``tracker.closed_days``), the rest read live."""
-    closed_last = min(last_day, last_closed_day(infant.mother.zone))
-    if closed_last < first_day:
-        return _FeedingDays.load(infant=infant, first_day=first_day, last_day=last_day)
-    closed = closed_days_cached(
+    return closed_then_live(
         mother=infant.mother,
         name="feeding",
-        parts=(infant.pk, first_day, closed_last),
-        compute=lambda: _FeedingDays.load(infant=infant, first_day=first_day, last_day=closed_last),
+        key=(infant.pk,),
+        first_day=first_day,
+        last_day=last_day,
+        load=lambda first, last: _FeedingDays.load(infant=infant, first_day=first, last_day=last),
+        join=_FeedingDays.followed_by,
     )
-    if closed_last == last_day:
-        return closed
-    live = _FeedingDays.load(infant=infant, first_day=closed_last + timedelta(days=1), last_day=last_day)
-    return closed.followed_by(live)
 
 
 def _median(sorted_values: list[float]) -> float:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate
 
-from tracker.closed_days import closed_days_cached, last_closed_day
+from tracker.closed_days import closed_then_live
 from tracker.localtime import days_between, local_date, local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
 
@@ -136,19 +136,15 @@ def _history(*, infant: Infant, first_day: date, last_day: date) -> "_DailyHisto
     """The per-day totals of ``first_day``..``last_day``: the closed days (before today)
     from the cache until one of her past records changes (``tracker.closed_days``),
     the rest (normally just today) read live."""
-    closed_last = min(last_day, last_closed_day(infant.mother.zone))
-    if closed_last < first_day:
-        return _DailyHistory.load(infant=infant, first_day=first_day, last_day=last_day)
-    closed = closed_days_cached(
+    return closed_then_live(
         mother=infant.mother,
         name="symptoms",
-        parts=(infant.pk, first_day, closed_last),
-        compute=lambda: _DailyHistory.load(infant=infant, first_day=first_day, last_day=closed_last),
+        key=(infant.pk,),
+        first_day=first_day,
+        last_day=last_day,
+        load=lambda first, last: _DailyHistory.load(infant=infant, first_day=first, last_day=last),
+        join=_DailyHistory.merged,
     )
-    if closed_last == last_day:
-        return closed
-    live = _DailyHistory.load(infant=infant, first_day=closed_last + timedelta(days=1), last_day=last_day)
-    return closed.merged(live)
 
 
 @dataclass(frozen=True)
