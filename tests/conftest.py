@@ -7,7 +7,7 @@ reach it fails loudly rather than being skipped.
 import pytest
 from django.test import Client
 
-from tests.factories import InfantFactory, RegimenFactory, UserFactory
+from tests.factories import ClinicianFactory, InfantFactory, RegimenFactory, UserFactory
 
 
 @pytest.fixture
@@ -41,4 +41,16 @@ def mother_client(mother) -> Client:
 def outsider_client(outsider) -> Client:
     client = Client()
     client.force_login(outsider)
+    return client
+
+
+@pytest.fixture
+def clinician(db):
+    return ClinicianFactory(email="dr.rossi@example.org", display_name="Dr Rossi")
+
+
+@pytest.fixture
+def clinician_client(clinician) -> Client:
+    client = Client()
+    client.force_login(clinician)
     return client

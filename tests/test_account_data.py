@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time
 import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessLog
-from django.test import Client
 
 from accounts import services
 from accounts.models import User
@@ -50,18 +49,6 @@ pytestmark = pytest.mark.django_db
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def clinician():
-    return ClinicianFactory(email="dr.rossi@example.org", display_name="Dr Rossi")
-
-
-@pytest.fixture
-def clinician_client(clinician) -> Client:
-    client = Client()
-    client.force_login(clinician)
-    return client
 
 
 @pytest.fixture

@@ -52,11 +52,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def clinician():
-    return ClinicianFactory(email="dr.rossi@example.org", display_name="Dr Rossi")
-
-
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)

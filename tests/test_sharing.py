@@ -29,18 +29,6 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def clinician():
-    return ClinicianFactory(email="dr.rossi@example.org", display_name="Dr Rossi")
-
-
-@pytest.fixture
-def clinician_client(clinician) -> Client:
-    client = Client()
-    client.force_login(clinician)
-    return client
-
-
 def invite_path(message) -> str:
     return re.search(r"https?://[^/\s]+(/sharing/invite/\S+/)", message.body).group(1)
 
