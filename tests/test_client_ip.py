@@ -5,6 +5,8 @@ import importlib
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from werkzeug.test import Client as WsgiClient
 
@@ -36,6 +38,17 @@ def clinician_session(mother):
     client = Client()
     client.force_login(clinician)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """A real WSGI request closes the database connection when it ends, and the test's
+    transaction with it; Django's own test client stops that the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def look(app, mother, session_key: str, forwarded: str | None) -> str:
