@@ -5,6 +5,7 @@ IANA time zone; a dose slot is a wall-clock time on such a day.
 """
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -52,6 +53,8 @@ def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     )
 
 
-def days_between(first: date, last: date) -> list[date]:
-    """Every day from ``first`` to ``last``, both inclusive."""
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+@lru_cache(maxsize=256)
+def days_between(first: date, last: date) -> tuple[date, ...]:
+    """Every day from ``first`` to ``last``, both inclusive (remembered: a dashboard asks
+    for the same two years of days several times)."""
+    return tuple(first + timedelta(days=n) for n in range((last - first).days + 1))

@@ -43,6 +43,9 @@ def percent_width(value: float | None) -> str:
     return f"{max(0.0, min(1.0, value or 0.0)) * 100:.1f}%"
 
 
+# As strftime's %a and %b would write them, without its cost on 730 cells.
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CALENDAR_LABELS = {
     "taken": "all taken",
     "partial": "partly taken",
@@ -61,7 +64,7 @@ def dose_calendar(adherence, today) -> str:
     cells = []
     for day, state in adherence.calendar:
         state = "open" if day == today and adherence.today_is_open else str(state)
-        label = f"{day:%a} {day.day} {day:%b}: {CALENDAR_LABELS[state]}"
+        label = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}: {CALENDAR_LABELS[state]}"
         extra = " cal-today" if day == today else ""
         cells.append(
             f'<span role="listitem" class="cal cal-{state}{extra}" title="{label}">'
