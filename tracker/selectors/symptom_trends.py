@@ -10,6 +10,7 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate
@@ -39,8 +40,7 @@ FEW_STOOLS = f"2 stools a week or fewer, for 4 weeks in a row. {SCREENING}"
 LONG_STRAINING = f"Straining for 10 minutes or more before a stool. {SCREENING}"
 
 
-@dataclass(frozen=True)
-class SymptomDay:
+class SymptomDay(NamedTuple):  # a NamedTuple: two years are 730 of them per page view
     """One local day's counts, and each as the mean over the 7 days ending that day.
 
     ``crying_minutes`` adds typed durations to timed spans (rounded to the
