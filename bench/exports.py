@@ -6,8 +6,8 @@
 Without DATABASE_URL it runs on a temporary SQLite file (deleted at the end), so
 the million rows never touch the dev database; with one, its mothers are
 deleted at the end. Seeds one mother with `seed_demo --days 730` and downloads
-each export through the view (1 warm-up, then 3 timed: median). Then bulk-inserts
-1,000,000 symptom rows for a second mother (15,625 rows doubled 6 times in SQL)
+each export through the view: the first download with an empty cache, then 3
+timed (median). Then bulk-inserts 1,000,000 symptom rows for a second mother (15,625 rows doubled 6 times in SQL)
 and streams symptoms.csv: rows per second and memory (ru_maxrss growth during
 the plain pass; tracemalloc peak at 100,000 rows and at the end in a second
 pass, to show it stays flat). Targets (issue 5): each export under 2 s; memory
@@ -93,6 +93,7 @@ def main() -> int:
 
     django.setup()
     from django.conf import settings
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.core.signals import request_finished
     from django.db import close_old_connections, connection
@@ -120,13 +121,17 @@ def main() -> int:
         client = Client()
         client.force_login(mothers[730])
         print(
-            f"\n{'export (2 years)':<24} {'rows':>8} {'kB':>7} {'median s':>9}  target < {EXPORT_TARGET_S:.0f} s"
+            f"\n{'export (2 years)':<24} {'rows':>8} {'kB':>7} {'first s':>8} {'median s':>9}"
+            f"  target < {EXPORT_TARGET_S:.0f} s"
         )
         for pattern in [*urlpatterns, *own_urlpatterns()]:
             if pattern.name == "export_index":
                 continue
             url = reverse(pattern.name)
+            cache.clear()  # the first download reads every day afresh (no closed-day totals cached)
+            started = time.perf_counter()
             rows, size = consume(client, url)
+            first = time.perf_counter() - started
             rows = rows if url.endswith(".csv") else ""
             timings = []
             for _ in range(TIMED):
@@ -134,9 +139,11 @@ def main() -> int:
                 consume(client, url)
                 timings.append(time.perf_counter() - started)
             median = statistics.median(timings)
-            passed = median < EXPORT_TARGET_S
+            passed = max(first, median) < EXPORT_TARGET_S
             ok &= passed
-            print(f"{url:<24} {rows:>8} {size / 1024:>7.0f} {median:>9.3f}  {'pass' if passed else 'FAIL'}")
+            print(
+                f"{url:<24} {rows:>8} {size / 1024:>7.0f} {first:>8.3f} {median:>9.3f}  {'pass' if passed else 'FAIL'}"
+            )
 
         infant = Infant.objects.filter(mother=mothers[1]).first()
         started = time.perf_counter()
