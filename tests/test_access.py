@@ -271,3 +271,19 @@ def test_each_export_by_a_clinician_writes_one_audit_row(mother, records, name, 
     assert [(e.actor_email, e.get_action_display()) for e in her_trail] == [
         (grant.clinician.email, event.get_action_display())
     ]
+
+
+def mother_only_pages():
+    """Her own pages and records: everything but the clinician's, the account's (both roles
+    have a profile and a password), the public and the token links."""
+    return [
+        (n, r)
+        for n, r in private_patterns()
+        if not n.startswith(CLINICIAN_PREFIX) and not r.startswith("accounts/") and n != "today"
+    ]
+
+
+@pytest.mark.parametrize("name, route", mother_only_pages(), ids=[name for name, _ in mother_only_pages()])
+def test_a_clinician_gets_404_on_a_mothers_pages(records, name, route):
+    clinician = CareGrantFactory(mother=records["patient"], scope="summary_exports").clinician
+    assert fetch(client_for(clinician), name, url_for(route, name, records)).status_code == 404

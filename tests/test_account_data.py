@@ -99,6 +99,7 @@ def test_the_zip_holds_a_readme_her_json_and_one_csv_per_export(mother_client, h
     assert sorted(archive.namelist()) == sorted(
         ["README.txt", "my-data.json", *(f"csv/{export.key}.csv" for export in EXPORTS)]
     )
+    assert {member.date_time for member in archive.infolist()} == {(2026, 11, 17, 0, 30, 0)}  # her clock
     readme = archive.read("README.txt").decode()
     assert "Time zone: Europe/Rome" in readme
     assert "Generated at 2026-11-17T00:30:00+01:00" in readme

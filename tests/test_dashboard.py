@@ -161,3 +161,28 @@ def test_query_count_is_small_and_the_same_for_a_week_and_two_years(
     assert counts["years"] == counts["week"]
     cold, warm = counts["years"]
     assert warm <= 11 and cold <= warm + 7  # the cache saves a query per closed-days total
+
+
+def test_the_trend_sentence_compares_the_first_full_week_with_the_week_to_yesterday(mother, mother_client):
+    # Born 1 Nov (nothing logged that day); 2 spit-ups a day 2-8 Nov, 1 a day 9-15 Nov,
+    # and nothing yet on 16 Nov, today: neither the birth day nor today's empty hours count.
+    infant = InfantFactory(mother=mother, birth_at=datetime(2026, 11, 1, 6, 0, tzinfo=UTC))
+    for day in range(2, 16):
+        for hour in (9, 15)[: 2 if day <= 8 else 1]:
+            SymptomEntryFactory(infant=infant, occurred_at=datetime(2026, 11, day, hour, 0, tzinfo=UTC))
+
+    response = mother_client.get("/dashboard/?range=all")
+
+    assert response.context["trend_sentence"].startswith(
+        "Spit-ups, 7-day average: 1.7 a day in the week to 07 Nov, 1.0 a day in the week to 15 Nov."
+    )
+
+
+def test_with_no_screening_flag_met_the_dashboard_says_so(mother, mother_client, infant):
+    SymptomEntryFactory(infant=infant, occurred_at=datetime(2026, 11, 10, 9, 0, tzinfo=UTC))
+
+    page = mother_client.get("/dashboard/").content.decode()
+
+    assert (
+        "None of the four screening flags (frequent spit-up, long crying, few stools, long straining)" in page
+    )

@@ -51,12 +51,13 @@ def archive_response(*, mother: User) -> FileResponse:
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX)  # noqa: SIM115
     try:
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            with _member(archive, "README.txt") as out:
+            stamp = now.astimezone(mother.zone).timetuple()[:6]  # her wall clock, as a zip stores it
+            with _member(archive, "README.txt", stamp) as out:
                 out.write(readme_text(mother=mother, now=now))
-            with _member(archive, JSON_NAME) as out:
+            with _member(archive, JSON_NAME, stamp) as out:
                 write_my_data(out, mother=mother, now=now)
             for export in EXPORTS:
-                with _member(archive, f"csv/{export.key}.csv") as out:
+                with _member(archive, f"csv/{export.key}.csv", stamp) as out:
                     out.writelines(export.lines(mother=mother))
     except BaseException:
         spool.close()
@@ -66,9 +67,11 @@ def archive_response(*, mother: User) -> FileResponse:
     return FileResponse(spool, as_attachment=True, filename=filename, content_type="application/zip")
 
 
-def _member(archive: zipfile.ZipFile, name: str) -> io.TextIOWrapper:
+def _member(archive: zipfile.ZipFile, name: str, stamp: tuple) -> io.TextIOWrapper:
+    member = zipfile.ZipInfo(name, date_time=stamp)
+    member.compress_type = zipfile.ZIP_DEFLATED
     # newline="": the CSV lines already end in \r\n, as the CSV downloads do.
-    return io.TextIOWrapper(archive.open(name, "w"), encoding="utf-8", newline="")
+    return io.TextIOWrapper(archive.open(member, "w"), encoding="utf-8", newline="")
 
 
 def readme_text(*, mother: User, now: datetime) -> str:

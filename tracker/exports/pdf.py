@@ -26,7 +26,7 @@ from tracker.localtime import local_date, local_today
 from tracker.models import Infant, Pregnancy
 from tracker.selectors.adherence import Adherence
 from tracker.selectors.dashboard import Dashboard, RegimenAdherence, dashboard_for
-from tracker.selectors.symptom_trends import ROLLING_DAYS, ScreeningFlag
+from tracker.selectors.symptom_trends import NO_FLAG, ROLLING_DAYS, ScreeningFlag
 from tracker.templatetags.tracker_extras import percent
 
 MAX_PAGES = 2
@@ -35,10 +35,6 @@ MARGIN, WIDTH, STYLES = pdf_charts.MARGIN, pdf_charts.WIDTH, pdf_charts.STYLES
 SCREENING_NOTE = (
     "Screening flags are modelled on the Rome IV criteria. "
     "They are screening, not a diagnosis: talk to your clinician."
-)
-NO_FLAG = (
-    "None of the four screening flags (frequent spit-up, long crying, few stools, long straining) "
-    "was met since the birth."
 )
 
 

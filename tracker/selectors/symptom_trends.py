@@ -38,6 +38,10 @@ FREQUENT_SPIT_UP = f"Spit-up 2 or more times a day, every day for 3 weeks or mor
 LONG_CRYING = f"Crying or fussing for 3 hours or more a day, on 3 or more days in a week. {SCREENING}"
 FEW_STOOLS = f"2 stools a week or fewer, for 4 weeks in a row. {SCREENING}"
 LONG_STRAINING = f"Straining for 10 minutes or more before a stool. {SCREENING}"
+NO_FLAG = (
+    "None of the four screening flags (frequent spit-up, long crying, few stools, long straining) "
+    "was met since the birth."
+)
 
 
 class SymptomDay(NamedTuple):  # a NamedTuple: two years are 730 of them per page view
@@ -83,6 +87,10 @@ class SymptomTrends:
     birth_day: date
     per_day: list[SymptomDay]
     flags: list[ScreeningFlag]
+
+    @property
+    def flags_met(self) -> list[ScreeningFlag]:
+        return [flag for flag in self.flags if flag.triggered]
 
 
 def symptom_trends(*, infant: Infant, first_day: date, last_day: date) -> SymptomTrends:

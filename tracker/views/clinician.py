@@ -17,9 +17,9 @@ from tracker.access import get_patient_or_404
 from tracker.exports.catalogue import CsvExport
 from tracker.exports.dictionary import EXPORTS
 from tracker.models import AuditEvent
-from tracker.selectors.dashboard import RANGES, dashboard_for
+from tracker.selectors.dashboard import dashboard_for
 from tracker.sharing import selectors, services
-from tracker.views.dashboard import chart_data_for, trend_sentence_for
+from tracker.views.dashboard import board_context
 
 
 def clinician_required(view: Callable) -> Callable:
@@ -56,11 +56,8 @@ def clinician_patient(request: HttpRequest, mother_id: int) -> HttpResponse:
         detail=f"range {board.range_key}" + (f", {board.infant.name}" if board.infant else ""),
     )
     context = {
+        **board_context(board),
         "mother": mother,
-        "board": board,
-        "ranges": [(key, "All" if key == "all" else f"{key} days") for key in RANGES],
-        "chart_data": chart_data_for(board),
-        "trend_sentence": trend_sentence_for(board),
         "exports": EXPORTS if selectors.grant_covers_exports(clinician=request.user, mother=mother) else [],
     }
     return render(request, "tracker/clinician/summary.html", context)
