@@ -57,7 +57,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(home_url_name(request.user))
     _remember_next(request)
-    initial = {"role": User.Role.CLINICIAN} if request.GET.get("role") == User.Role.CLINICIAN else None
+    # An invitation's link fills in the role and the address it was sent to.
+    initial = {"role": User.Role.CLINICIAN} if request.GET.get("role") == User.Role.CLINICIAN else {}
+    if request.GET.get("email"):
+        initial["email"] = request.GET["email"][:254]
     form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         user = form.save()

@@ -69,6 +69,7 @@ def test_a_visitor_signs_up_as_clinician_and_comes_back_to_accept(mother):
     assert signup_url.startswith("/accounts/signup/?next=") and "role=clinician" in signup_url
     form = visitor.get(signup_url)
     assert form.context["form"]["role"].value() == "clinician"
+    assert form.context["form"]["email"].value() == "new.doc@example.org"  # the invited address
     signed_up = visitor.post(
         "/accounts/signup/",
         {

@@ -77,8 +77,12 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
 
     if not request.user.is_authenticated:
         if request.method == "POST":
-            return redirect(_signup_url(here))
-        context = {"grant": grant, "signup_url": _signup_url(here), "login_url": _login_url(here)}
+            return redirect(_signup_url(here, grant.invited_email))
+        context = {
+            "grant": grant,
+            "signup_url": _signup_url(here, grant.invited_email),
+            "login_url": _login_url(here),
+        }
         return render(request, "tracker/sharing/invite.html", context)
 
     if request.method == "POST":
@@ -91,8 +95,10 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "tracker/sharing/invite.html", {"grant": grant})
 
 
-def _signup_url(next_url: str) -> str:
-    return reverse("signup") + "?" + urlencode({"next": next_url, "role": "clinician"})
+def _signup_url(next_url: str, email: str) -> str:
+    """Sign-up as a clinician with the invited address filled in (only the invited address
+    can accept), coming back to the invitation afterwards."""
+    return reverse("signup") + "?" + urlencode({"next": next_url, "role": "clinician", "email": email})
 
 
 def _login_url(next_url: str) -> str:
