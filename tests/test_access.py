@@ -264,6 +264,7 @@ def test_each_export_by_a_clinician_writes_one_audit_row(mother, records, name, 
     grant = CareGrantFactory(mother=mother, scope="summary_exports")
     response = fetch(client_for(grant.clinician), name, url_for(route, name, records))
     check_download(response, route)
+    assert response["Content-Disposition"].startswith('attachment; filename="anna-')  # her display name
     [event] = AuditEvent.objects.filter(mother=mother)
     action = AUDIT_ACTION_BY_SUFFIX[route.rsplit(".", 1)[-1]]
     assert (event.action, event.actor_id, event.ip_address) == (action, grant.clinician_id, "127.0.0.1")

@@ -276,7 +276,7 @@ def test_a_clinician_with_an_exports_grant_downloads_it_and_the_look_is_audited(
     response = allowed.get(path)
 
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="summary-2026-11-16.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="anna-summary-2026-11-16.pdf"'
     assert response.content.startswith(b"%PDF-")
     assert AuditEvent.objects.filter(mother=mother, action="export_pdf").count() == 1
     assert refused.get(path).status_code == 404

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User
 from tracker.access import get_patient_or_404
@@ -20,6 +21,16 @@ from tracker.models import AuditEvent
 from tracker.selectors.dashboard import dashboard_for
 from tracker.sharing import selectors, services
 from tracker.views.dashboard import board_context
+
+
+def for_patient(response: HttpResponse, mother: User) -> HttpResponse:
+    """Name a download after the patient too (``anna-rossi-feeds-<date>.csv``), so a clinician's
+    files for two mothers on the same day do not overwrite each other."""
+    label = slugify(mother.display_name) or f"patient-{mother.pk}"
+    response["Content-Disposition"] = response["Content-Disposition"].replace(
+        'filename="', f'filename="{label}-', 1
+    )
+    return response
 
 
 def clinician_required(view: Callable) -> Callable:
@@ -74,7 +85,7 @@ def clinician_export(request: HttpRequest, mother_id: int, *, export: CsvExport)
         request=request,
         detail=export.key,
     )
-    return export.response(mother=mother)
+    return for_patient(export.response(mother=mother), mother)
 
 
 def export_urlpatterns() -> list:

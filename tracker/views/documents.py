@@ -12,7 +12,7 @@ from tracker.exports.fhir import bundle_response
 from tracker.exports.pdf import pdf_response
 from tracker.models import AuditEvent
 from tracker.sharing import services
-from tracker.views.clinician import clinician_required
+from tracker.views.clinician import clinician_required, for_patient
 
 #: (file name under exports/, URL name suffix, builder, audit action)
 DOCUMENTS: tuple[tuple[str, str, Callable[..., HttpResponse], str], ...] = (
@@ -31,7 +31,7 @@ def clinician_document(
 ) -> HttpResponse:
     mother = get_patient_or_404(request.user, mother_id, exports=True)
     services.audit_record(actor=request.user, mother=mother, action=action, request=request)
-    return build(mother=mother)
+    return for_patient(build(mother=mother), mother)
 
 
 def own_urlpatterns() -> list:
