@@ -7,7 +7,8 @@
     id: "markers",
     afterDraw: function (chart) {
       var scale = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
-      (data.markers || []).forEach(function (marker) {
+      // Each label goes one line lower than the one before, so labels of near days never overlap.
+      (data.markers || []).forEach(function (marker, order) {
         var index = chart.data.labels.indexOf(marker.day);
         if (index < 0) return;
         var x = scale.getPixelForValue(index);
@@ -20,7 +21,8 @@
         ctx.stroke();
         ctx.fillStyle = "#495057";
         ctx.font = "11px system-ui, sans-serif";
-        ctx.fillText(marker.label, Math.min(x + 3, area.right - 90), area.top + 10);
+        var width = ctx.measureText(marker.label).width;
+        ctx.fillText(marker.label, Math.max(area.left, Math.min(x + 3, area.right - width)), area.top + 10 + 13 * order);
         ctx.restore();
       });
     },
@@ -45,8 +47,9 @@
       data: {
         labels: data.feeding.labels,
         datasets: [
-          { label: "Feeds", data: data.feeding.feeds, backgroundColor: "#0d6efd", yAxisID: "y" },
-          { label: "Minutes", data: data.feeding.minutes, type: "line", borderColor: "#20c997", yAxisID: "y1", pointRadius: 0 },
+          // order: the minutes line (0) is drawn over the feed bars (1).
+          { label: "Feeds", data: data.feeding.feeds, backgroundColor: "#9ec5fe", yAxisID: "y", order: 1 },
+          { label: "Minutes", data: data.feeding.minutes, type: "line", borderColor: "#198754", borderWidth: 2, yAxisID: "y1", pointRadius: 0, order: 0 },
         ],
       },
       options: Object.assign({}, common, {
