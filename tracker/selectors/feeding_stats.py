@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum, Window
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum, Window
 from django.db.models.functions import Lag, TruncDate
 from django.utils import timezone
 
@@ -156,15 +156,8 @@ class _FeedingDays:
         _, end = local_day_bounds(last_day, zone)
         feeds = FeedingSession.objects.filter(infant=infant, started_at__gte=start, started_at__lt=end)
         ended_duration = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
-        rows = {
-            row["day"]: _DayRow(
-                feeds=row["feeds"],
-                seconds=row["duration"].total_seconds() if row["duration"] else 0.0,
-                left=row["left"] or 0,
-                right=row["right"] or 0,
-                not_breast_milk=row["not_breast_milk"],
-            )
-            for row in feeds.annotate(day=TruncDate("started_at", tzinfo=zone))
+        per_day = list(
+            feeds.annotate(day=TruncDate("started_at", tzinfo=zone))
             .order_by()
             .values("day")
             .annotate(
@@ -173,24 +166,35 @@ class _FeedingDays:
                 left=Sum("left_seconds"),
                 right=Sum("right_seconds"),
                 not_breast_milk=Count("pk", filter=Q(method__in=NOT_BREAST_MILK_ONLY)),
+                first=Min("started_at"),
+                last=Max("started_at"),
             )
+        )
+        rows = {
+            row["day"]: _DayRow(
+                feeds=row["feeds"],
+                seconds=row["duration"].total_seconds() if row["duration"] else 0.0,
+                left=row["left"] or 0,
+                right=row["right"] or 0,
+                not_breast_milk=row["not_breast_milk"],
+            )
+            for row in per_day
         }
         checks = dict(
             DailyCheck.objects.filter(infant=infant, day__gte=first_day, day__lte=last_day)
             .order_by()
             .values_list("day", "other_than_breast_milk")
         )
+        # Only the gaps are fetched, sorted by the database (the first feed's is NULL: last).
         previous = Window(Lag("started_at"), order_by=F("started_at").asc())
         gap = ExpressionWrapper(F("started_at") - previous, output_field=DurationField())
-        starts_and_gaps = list(
-            feeds.annotate(gap=gap).order_by("started_at").values_list("started_at", "gap")
-        )
+        gaps = feeds.annotate(gap=gap).order_by(F("gap").asc(nulls_last=True)).values_list("gap", flat=True)
         return cls(
             rows=rows,
             checks=checks,
-            gaps=sorted(g.total_seconds() for _, g in starts_and_gaps if g is not None),
-            first_start=starts_and_gaps[0][0] if starts_and_gaps else None,
-            last_start=starts_and_gaps[-1][0] if starts_and_gaps else None,
+            gaps=[g.total_seconds() for g in gaps if g is not None],
+            first_start=min((row["first"] for row in per_day), default=None),
+            last_start=max((row["last"] for row in per_day), default=None),
         )
 
 
