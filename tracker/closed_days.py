@@ -13,6 +13,7 @@ must call ``records_changed`` themselves if they touch closed days of an existin
 mother; new mothers start with a fresh random stamp.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -41,8 +42,10 @@ def closed_days_cached(*, mother: User, name: str, parts: tuple, compute: Callab
     """``compute()``, cached for ``mother`` until her records stamp changes.
 
     ``parts`` must name everything else the value depends on (the object, its first and
-    last day, the settings it was computed with)."""
-    key = ":".join(["closed", name, str(mother.pk), mother.records_stamp, mother.time_zone, *map(str, parts)])
+    last day, the settings it was computed with, the totals of the open days it used);
+    they are hashed into the key."""
+    described = "|".join([mother.records_stamp, mother.time_zone, *map(repr, parts)])
+    key = f"closed:{name}:{mother.pk}:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
     return cache.get_or_set(key, compute, CACHE_SECONDS)
 
 

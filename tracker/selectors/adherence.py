@@ -137,9 +137,25 @@ def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adh
     closed_last = min(end, today - ONE_DAY, last_closed_day(regimen.mother.zone))
     days, birth = _closed_days(regimen=regimen, last=closed_last)
     live_first = max(start, closed_last + ONE_DAY)
+    live: dict[date, _Day] = {}
     if elapsed and live_first <= end:
-        days = {**days, **_doses_by_day(regimen=regimen, first=live_first, last=end)}
+        live = _doses_by_day(regimen=regimen, first=live_first, last=end)
+        days = {**days, **live}
+    # The whole result is remembered too, for as long as neither a closed day nor today changes.
+    settings = (regimen.pk, start, regimen.end_date, per_day, regimen.pregnancy_id, today, closed_last)
+    return closed_days_cached(
+        mother=regimen.mother,
+        name="adherence",
+        parts=(*settings, tuple(sorted((day.toordinal(), *counts) for day, counts in live.items()))),
+        compute=lambda: _adherence(regimen=regimen, today=today, days=days, birth=birth),
+    )
 
+
+def _adherence(*, regimen: Regimen, today: date, days: dict[date, _Day], birth: date | None) -> Adherence:
+    per_day = regimen.doses_per_day
+    start = regimen.start_date
+    end = today if regimen.end_date is None else min(today, regimen.end_date)
+    elapsed = days_between(start, end) if start <= end else []
     # Today is not held against her while some of its slots are still open.
     today_is_open = bool(elapsed) and end == today and not _is_settled(days.get(today, _NOTHING), per_day)
     judged = elapsed[:-1] if today_is_open else elapsed

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate
 
-from tracker.closed_days import closed_then_live
+from tracker.closed_days import closed_days_cached, closed_then_live, last_closed_day
 from tracker.localtime import days_between, local_date, local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
 
@@ -109,7 +109,17 @@ def symptom_trends(*, infant: Infant, first_day: date, last_day: date) -> Sympto
     birth_day = local_date(infant.birth_at, zone)
     history_start = min(birth_day, first_day - timedelta(days=ROLLING_DAYS - 1))
     history = _history(infant=infant, first_day=history_start, last_day=last_day)
+    # The whole result is remembered too, for as long as neither a closed day nor today changes.
+    closed_last = min(last_day, last_closed_day(zone))
+    return closed_days_cached(
+        mother=infant.mother,
+        name="symptom-trends",
+        parts=(infant.pk, first_day, last_day, birth_day, closed_last, history.after(closed_last)),
+        compute=lambda: _trends(history, first_day=first_day, last_day=last_day, birth_day=birth_day),
+    )
 
+
+def _trends(history: "_DailyHistory", *, first_day: date, last_day: date, birth_day: date) -> SymptomTrends:
     days = days_between(first_day, last_day)
     series = (history.regurgitations, history.crying_minutes, history.stools, history.abdominal_pain)
     means = [_rolling_means(values, days, birth_day) for values in series]
@@ -165,6 +175,33 @@ class _DailyHistory:
     abdominal_pain: dict[date, int]
     straining_days: set[date]
     checked_days: set[date]
+
+    def after(self, day: date) -> tuple:
+        """Every total of the days after ``day`` (normally just today's), comparable and hashable."""
+        later = sorted(
+            {
+                d
+                for d in (
+                    *self.regurgitations,
+                    *self.crying_minutes,
+                    *self.straining_days,
+                    *self.checked_days,
+                )
+                if d > day
+            }
+        )
+        return tuple(
+            (
+                d.toordinal(),
+                self.regurgitations.get(d, 0),
+                self.crying_minutes.get(d, 0),
+                self.stools.get(d, 0),
+                self.abdominal_pain.get(d, 0),
+                d in self.straining_days,
+                d in self.checked_days,
+            )
+            for d in later
+        )
 
     def merged(self, later: "_DailyHistory") -> "_DailyHistory":
         """These days and those of ``later`` (days that do not overlap these)."""
