@@ -446,3 +446,10 @@ def test_a_get_never_deletes(mother, mother_client, her_record):
     mother_client.get("/accounts/delete/", confirm())
 
     assert User.objects.filter(pk=mother.pk).exists()
+
+
+def test_a_clinician_deleting_her_account_is_not_offered_a_mothers_download(clinician_client):
+    page = clinician_client.get("/accounts/delete/").content.decode()
+
+    assert "you lose access to the records mothers shared with you" in page
+    assert "/exports/all.zip" not in page

@@ -261,3 +261,17 @@ def test_a_forwarded_invite_cannot_be_accepted_by_another_clinician():
     assert grant.clinician_id is None
     rossi = ClinicianFactory(email="Dr.Rossi@example.org")
     assert grant_accept(grant_id=grant.pk, clinician=rossi).clinician == rossi
+
+
+def test_a_pending_invitation_is_cancelled_not_stopped(mother, mother_client):
+    grant = CareGrant.objects.create(mother=mother, invited_email="new.doc@example.org")
+
+    sharing = mother_client.get("/sharing/").content.decode()
+    confirm = mother_client.get(f"/sharing/{grant.pk}/revoke/").content.decode()
+    done = mother_client.post(f"/sharing/{grant.pk}/revoke/", follow=True).content.decode()
+
+    assert "Cancel invitation" in sharing
+    assert "Cancel the invitation to new.doc@example.org?" in confirm
+    assert "Done: the invitation to new.doc@example.org is cancelled." in done
+    grant.refresh_from_db()
+    assert grant.revoked_at == NOW

@@ -55,7 +55,10 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     who = grant.clinician or grant.invited_email
     if request.method == "POST":
         services.grant_revoke(grant=grant)
-        messages.success(request, f"Done: {who} can no longer see your record.")
+        if grant.clinician:
+            messages.success(request, f"Done: {who} can no longer see your record.")
+        else:
+            messages.success(request, f"Done: the invitation to {who} is cancelled.")
         return redirect("sharing")
     return render(request, "tracker/sharing/revoke.html", {"grant": grant, "who": who})
 
