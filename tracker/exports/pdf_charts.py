@@ -408,7 +408,7 @@ def _style_value_axis(axis, *, top: float) -> None:
     """A y axis from 0 with whole-number ticks (these are counts and minutes), at most 5 steps."""
     step = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500) if top / s <= 5), 1000)
     axis.valueMin = 0
-    axis.valueMax = step * max(1, math.ceil(top / step))
+    axis.valueMax = step * (math.floor(top / step) + 1)  # headroom: the highest day is never on the frame
     axis.valueStep = step
     axis.labels.fontName = FONT
     axis.labels.fontSize = SMALL
