@@ -132,13 +132,12 @@ def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adh
         today = local_today(regimen.mother.zone)
     start = regimen.start_date
     end = today if regimen.end_date is None else min(today, regimen.end_date)
-    elapsed = days_between(start, end) if start <= end else []
     # Closed days come from the cache; the rest (normally just today) is read live.
     closed_last = min(end, today - ONE_DAY, last_closed_day(regimen.mother.zone))
     days, birth = _closed_days(regimen=regimen, last=closed_last)
     live_first = max(start, closed_last + ONE_DAY)
     live: dict[date, _Day] = {}
-    if elapsed and live_first <= end:
+    if live_first <= end:
         live = _doses_by_day(regimen=regimen, first=live_first, last=end)
         days = {**days, **live}
     # The whole result is remembered too, for as long as neither a closed day nor today changes.
