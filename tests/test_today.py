@@ -184,3 +184,56 @@ def test_a_mother_cannot_act_on_someone_elses_baby_or_regimen(setup_mother, infa
 
 def test_get_on_an_action_is_not_allowed(setup_mother, mother_client):
     assert mother_client.get("/today/dose/").status_code == 405
+
+
+def test_no_symptoms_on_a_day_with_a_spit_up_is_a_message_not_a_crash(setup_mother, infant, mother_client):
+    with at(MORNING):
+        mother_client.post("/today/symptom/", {"infant": infant.pk, "kind": "regurgitation", "size": "small"})
+        response = mother_client.post(
+            "/today/check/",
+            {"infant": infant.pk, "no_symptoms": "on", "other_than_breast_milk": "false"},
+            follow=True,
+        )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "You logged 1 symptom for Luca that day, so “no symptoms” can&#x27;t be ticked." in page
+    assert DailyCheck.objects.count() == 0
+
+
+def test_today_explains_instead_of_offering_no_symptoms_once_a_symptom_is_logged(
+    setup_mother, infant, mother_client
+):
+    with at(MORNING):
+        before = mother_client.get("/").content.decode()
+        mother_client.post("/today/symptom/", {"infant": infant.pk, "kind": "stool", "stool_consistency": 4})
+        after = mother_client.get("/").content.decode()
+    assert f'id="no-symptoms-{infant.pk}"' in before
+    assert f'id="no-symptoms-{infant.pk}"' not in after
+    assert "1 symptom is logged today, so “No symptoms today” doesn't apply." in after
+    # The rest of the check still saves.
+    with at(MORNING):
+        mother_client.post("/today/check/", {"infant": infant.pk, "other_than_breast_milk": "true"})
+    check = DailyCheck.objects.get()
+    assert (check.no_symptoms, check.other_than_breast_milk) == (False, True)
+
+
+def test_twenty_taps_on_the_same_spit_up_within_seconds_are_one_entry(setup_mother, infant, mother_client):
+    tap = {"infant": infant.pk, "kind": "regurgitation", "size": "small"}
+    with time_machine.travel(MORNING, tick=False) as clock:
+        first = mother_client.post("/today/symptom/", tap, follow=True).content.decode()
+        for _ in range(19):
+            clock.shift(timedelta(milliseconds=200))
+            again = mother_client.post("/today/symptom/", tap, follow=True).content.decode()
+    assert SymptomEntry.objects.count() == 1
+    assert "Logged for Luca: spit-up at 10:00." in first
+    assert "Already logged: Luca’s spit-up at 10:00. A tap within 5 seconds counts once." in again
+
+
+def test_a_different_spit_up_or_one_after_5_seconds_is_a_new_entry(setup_mother, infant, mother_client):
+    small = {"infant": infant.pk, "kind": "regurgitation", "size": "small"}
+    with time_machine.travel(MORNING, tick=False) as clock:
+        mother_client.post("/today/symptom/", small)
+        mother_client.post("/today/symptom/", {**small, "size": "large"})  # another spit-up, another size
+        clock.shift(timedelta(seconds=6))
+        mother_client.post("/today/symptom/", small)
+    assert sorted(SymptomEntry.objects.values_list("size", flat=True)) == ["large", "small", "small"]

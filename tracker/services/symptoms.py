@@ -19,10 +19,34 @@ def symptom_save(*, entry: SymptomEntry) -> SymptomEntry:
     return entry
 
 
-def symptom_log(*, infant: Infant, kind: str, now: datetime | None = None, **details) -> SymptomEntry:
-    """One-tap logging: a symptom of ``kind`` happening now, with optional details."""
-    entry = SymptomEntry(infant=infant, kind=kind, occurred_at=now or timezone.now(), **details)
-    return symptom_save(entry=entry)
+#: Taps on the same quick button this close together are one entry: a double tap, a tap
+#: repeated on a slow connection, or a re-sent form, not a second spit-up.
+REPEAT_TAP_WINDOW = timedelta(seconds=5)
+
+
+@transaction.atomic
+def symptom_log(
+    *, infant: Infant, kind: str, now: datetime | None = None, **details
+) -> tuple[SymptomEntry, bool]:
+    """One-tap logging: a symptom of ``kind`` happening now, with optional details.
+
+    Returns ``(entry, created)``. The same kind with the same details for the same baby,
+    logged less than ``REPEAT_TAP_WINDOW`` ago, is returned unchanged (``created`` False).
+    The baby's row is locked first, so simultaneous taps are checked one after the other.
+    """
+    now = now or timezone.now()
+    Infant.objects.select_for_update().filter(pk=infant.pk).first()
+    repeat = (
+        SymptomEntry.objects.filter(
+            infant=infant, kind=kind, occurred_at__gt=now - REPEAT_TAP_WINDOW, occurred_at__lte=now, **details
+        )
+        .order_by("-occurred_at")
+        .first()
+    )
+    if repeat is not None:
+        return repeat, False
+    entry = SymptomEntry(infant=infant, kind=kind, occurred_at=now, **details)
+    return symptom_save(entry=entry), True
 
 
 @transaction.atomic

@@ -159,13 +159,18 @@ def symptom_quick(request: HttpRequest) -> HttpResponse:
                 messages.error(request, message)
         return redirect("today")
     try:
-        entry = symptoms.symptom_log(infant=infant, **form.cleaned_details())
+        entry, created = symptoms.symptom_log(infant=infant, **form.cleaned_details())
     except ValidationError as error:
         _error(request, error)
+        return redirect("today")
+    what, when = entry.get_kind_display().lower(), _local_hm(entry.occurred_at)
+    if created:
+        messages.success(request, f"Logged for {infant.name}: {what} at {when}.")
     else:
-        messages.success(
+        messages.info(
             request,
-            f"Logged for {infant.name}: {entry.get_kind_display().lower()} at {_local_hm(entry.occurred_at)}.",
+            f"Already logged: {infant.name}’s {what} at {when}. A tap within "
+            f"{symptoms.REPEAT_TAP_WINDOW.seconds} seconds counts once.",
         )
     return redirect("today")
 
@@ -204,9 +209,13 @@ def crying_stop(request: HttpRequest, pk: int) -> HttpResponse:
 def daily_check(request: HttpRequest) -> HttpResponse:
     infant = get_owned_or_404(Infant, request.user, request.POST.get("infant"))
     form = DailyCheckForm(request.POST)
-    if form.is_valid():
-        symptoms.daily_check_save(infant=infant, day=local_today(request.user.zone), **form.cleaned_data)
-        messages.success(request, f"Today's check for {infant.name} is saved.")
-    else:
+    if not form.is_valid():
         messages.error(request, "That check could not be saved. Please try again.")
+        return redirect("today")
+    try:
+        symptoms.daily_check_save(infant=infant, day=local_today(request.user.zone), **form.cleaned_data)
+    except ValidationError as error:  # "no symptoms" on a day with symptoms: her words, not a 500
+        _error(request, error)
+    else:
+        messages.success(request, f"Today's check for {infant.name} is saved.")
     return redirect("today")
