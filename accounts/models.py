@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from tracker.models.validators import validate_single_line
+
 
 @cache
 def time_zone_names() -> tuple[str, ...]:
@@ -61,7 +63,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("email address", unique=True)
-    display_name = models.CharField(max_length=80, blank=True)
+    display_name = models.CharField(max_length=80, blank=True, validators=[validate_single_line])
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MOTHER)
     #: Changes whenever a record of one of her past days changes (see tracker.closed_days).

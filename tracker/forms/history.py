@@ -17,7 +17,7 @@ from tracker.forms.setup import CrispyForm
 from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, Side, SymptomEntry
 from tracker.models.regimens import parse_dose_time
 from tracker.models.symptoms import MAX_CRYING_MINUTES, MAX_STRAINING_MINUTES
-from tracker.models.validators import MSG_BOTTLE_RANGE
+from tracker.models.validators import MSG_BOTTLE_RANGE, validate_single_line
 
 MAX_SIDE_MINUTES = 240
 MSG_OWN_INFANT = "Choose one of your own babies."
@@ -184,7 +184,12 @@ class DoseAddForm(ModelMessagesMixin, CrispyForm, forms.Form):
     taken_at = LocalDateTimeField(
         label="Taken at", required=False, help_text="Your local time. Needed when you took it."
     )
-    skip_reason = forms.CharField(label="Why it was skipped (optional)", max_length=200, required=False)
+    skip_reason = forms.CharField(
+        label="Why it was skipped (optional)",
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+    )
 
     def __init__(self, *args, mother, today, **kwargs):
         super().__init__(*args, **kwargs)

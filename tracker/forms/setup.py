@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from tracker.forms.fields import LocalDateField, LocalDateTimeField
 from tracker.models import Infant, Regimen, SupplementProduct
 from tracker.models.regimens import parse_dose_time
+from tracker.models.validators import validate_single_line
 
 
 class CrispyForm:
@@ -69,8 +70,8 @@ class DoseTimesField(forms.CharField):
 class RegimenForm(CrispyForm, forms.ModelForm):
     """A regimen together with the product it is for."""
 
-    product_name = forms.CharField(label="Product name", max_length=120)
-    brand = forms.CharField(max_length=120, required=False)
+    product_name = forms.CharField(label="Product name", max_length=120, validators=[validate_single_line])
+    brand = forms.CharField(max_length=120, required=False, validators=[validate_single_line])
     strains = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="One strain per line (optional)."
     )

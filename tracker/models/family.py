@@ -9,7 +9,7 @@ from django.db import models
 
 from tracker.localtime import local_date, local_today
 from tracker.models.scoping import MotherScopedQuerySet
-from tracker.models.validators import check_not_future
+from tracker.models.validators import check_not_future, validate_single_line
 
 TERM = timedelta(weeks=40)
 #: Gestational ages this app accepts at birth: 22+0 to 44+6 weeks.
@@ -59,7 +59,7 @@ class Infant(models.Model):
     pregnancy = models.ForeignKey(
         Pregnancy, on_delete=models.SET_NULL, null=True, blank=True, related_name="infants"
     )
-    name = models.CharField(max_length=60)
+    name = models.CharField(max_length=60, validators=[validate_single_line])
     birth_at = models.DateTimeField("born at")
     gestational_weeks = models.PositiveSmallIntegerField(
         "gestational age at birth (weeks)",

@@ -1,5 +1,6 @@
 """Checks shared by the models' ``clean()`` methods, worded for a tired parent."""
 
+import unicodedata
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,19 @@ MSG_FEED_TOO_LONG = (
     "A feed can't be longer than 4 hours. If the timer was left running, set the time the feed really ended."
 )
 MSG_BOTTLE_RANGE = "A bottle amount must be between 1 and 400 ml."
+MSG_ONE_LINE = "Use one line: no line breaks, tabs or other control characters."
+
+
+def breaks_a_line(char: str) -> bool:
+    """A control character (line feed, tab, NUL...) or a Unicode line or paragraph separator."""
+    return unicodedata.category(char) in {"Cc", "Zl", "Zp"}
+
+
+def validate_single_line(value: str) -> None:
+    """A name, product or brand is one line of text. A line break in it would end up in an
+    email header or a CSV row where it does not belong, so it is refused when typed."""
+    if any(breaks_a_line(char) for char in value):
+        raise ValidationError(MSG_ONE_LINE, code="single_line")
 
 
 def check_not_future(value: datetime | None, field: str, now: datetime | None = None) -> None:

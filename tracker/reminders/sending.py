@@ -1,23 +1,25 @@
 """Sending one claimed reminder: at most one email, whoever calls and however often."""
 
+import logging
 import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import DatabaseError
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from tracker.emails import TRANSIENT_ERRORS, one_line
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders.dispatch import LATE_LIMIT
 from tracker.reminders.tokens import make_link
 
-#: Errors worth retrying: the mail server or the network may come back.
-TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 #: A row left "sending" this long ago was abandoned by a crashed worker.
 STALE_SENDING = timedelta(minutes=10)
 MAX_SNOOZES = 2
+logger = logging.getLogger(__name__)
 SNOOZE_KINDS = [DoseReminder.Kind.SNOOZE_1, DoseReminder.Kind.SNOOZE_2]
 
 
@@ -71,7 +73,7 @@ def build_reminder_email(reminder: DoseReminder) -> EmailMultiAlternatives:
         "unsubscribe_url": unsubscribe,
         "settings_url": settings.SITE_URL.rstrip("/") + "/settings/reminders/",
     }
-    subject = render_to_string("tracker/reminders/email_subject.txt", context).strip()
+    subject = one_line(render_to_string("tracker/reminders/email_subject.txt", context))
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("tracker/reminders/email.txt", context),
@@ -89,8 +91,9 @@ def build_reminder_email(reminder: DoseReminder) -> EmailMultiAlternatives:
 def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=None) -> str:
     """Send reminder ``reminder_id`` if it is still wanted. Returns what happened:
     "sent", "skipped" (logged meanwhile), "dropped" (over 2 h late), "failed" (the mail
-    server refused it for good) or "not claimable" (already sent, failed, or in another
-    worker's hands). ``connection`` is an open mail connection to reuse, if any.
+    server refused it for good, or the email cannot be built: the reason is kept on the row)
+    or "not claimable" (already sent, failed, or in another worker's hands). ``connection``
+    is an open mail connection to reuse, if any.
 
     A transient mail error puts the row back to "queued" (attempts + 1) and re-raises,
     so the caller can retry; ``reminder_mark_failed`` ends it.
@@ -107,10 +110,12 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
     if now - reminder.due_at > LATE_LIMIT:
         _set_status(reminder_id, DoseReminder.Status.DROPPED, "more than 2 hours late")
         return "dropped"
-    message = build_reminder_email(reminder)
-    message.connection = connection
     try:
+        message = build_reminder_email(reminder)
+        message.connection = connection
         message.send()
+    except DatabaseError:
+        raise  # the database, not this reminder: the sweep puts it back
     except TRANSIENT_ERRORS as error:
         reason = f"{type(error).__name__}: {error}"
         if is_permanent(error):
@@ -121,6 +126,13 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
             reminder_id, DoseReminder.Status.QUEUED, reason, attempts=reminder.attempts + 1, claimed_at=now
         )
         raise
+    except Exception as error:
+        # Something in this reminder itself (an address or a name the mail library refuses):
+        # retrying cannot fix it, and it must not hold up the other reminders of its batch.
+        logger.exception("reminder %s cannot be sent", reminder_id)
+        reason = f"{type(error).__name__}: {error}"
+        _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=reminder.attempts + 1)
+        return "failed"
     _set_status(reminder_id, DoseReminder.Status.SENT, sent_at=now, attempts=reminder.attempts + 1)
     return "sent"
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -9,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from tracker.emails import TRANSIENT_ERRORS, one_line
 from tracker.models import AuditEvent, CareGrant
 from tracker.reminders.tokens import LinkError
 from tracker.sharing.tokens import INVITE_LIFETIME, make_invite_link
@@ -22,19 +24,32 @@ def _send_invite(grant: CareGrant) -> None:
         "lifetime_days": INVITE_LIFETIME.days,
     }
     send_mail(
-        subject=f"{grant.mother} invites you to see her feeding and probiotic record",
+        subject=one_line(f"{grant.mother} invites you to see her feeding and probiotic record"),
         message=render_to_string("tracker/sharing/invite_email.txt", context),
         from_email=None,
         recipient_list=[grant.invited_email],
     )
 
 
+MSG_INVITE_NOT_SENT = (
+    "We could not send the invitation email just now, so nothing was saved. Please try again in a minute."
+)
+
+
+@transaction.atomic
 def grant_invite(*, mother: User, email: str, scope: str, expires_at: datetime | None) -> CareGrant:
-    """Create a pending grant and email a signed invite link to ``email`` (after commit)."""
+    """Create a pending grant and email a signed invite link to ``email``.
+
+    The email is sent before the grant is committed: if the mail server can't take it, the
+    grant is rolled back and ``ValidationError`` says so, so there is never a grant whose
+    invitation was not sent (a second try sends a second, equally valid, link)."""
     grant = CareGrant.objects.create(
         mother=mother, invited_email=email.strip().lower(), scope=scope, expires_at=expires_at
     )
-    transaction.on_commit(lambda: _send_invite(grant))
+    try:
+        _send_invite(grant)
+    except TRANSIENT_ERRORS as error:
+        raise ValidationError(MSG_INVITE_NOT_SENT, code="invite_not_sent") from error
     return grant
 
 

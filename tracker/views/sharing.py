@@ -4,8 +4,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,17 +26,20 @@ def sharing(request: HttpRequest) -> HttpResponse:
     mother = request.user
     form = InviteForm(request.POST or None, mother=mother)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        try:
             grant = services.grant_invite(
                 mother=mother,
                 email=form.cleaned_data["email"],
                 scope=form.cleaned_data["scope"],
                 expires_at=form.expires_at,
             )
-        messages.success(
-            request, f"Invitation sent to {grant.invited_email}. They can see nothing until they accept."
-        )
-        return redirect("sharing")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Invitation sent to {grant.invited_email}. They can see nothing until they accept."
+            )
+            return redirect("sharing")
     audit_page = Paginator(selectors.audit_events_for_mother(mother=mother), AUDIT_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
