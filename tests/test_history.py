@@ -1054,3 +1054,64 @@ def test_a_model_message_about_a_sides_seconds_shows_on_its_minutes_field(mother
     response = mother_client.post("/history/feeds/add/", feed_data(infant=infant.pk))
     assert form_errors(response)["minutes_left"] == ["Too long on the left."]
     assert not FeedingSession.objects.exists()
+
+
+def form_values(page: str) -> dict[str, str]:
+    """What the browser would post back from an edit page left as it is."""
+    values = dict(
+        re.findall(r'<input type="(?:text|number|datetime-local)" name="(\w+)" value="([^"]*)"', page)
+    )
+    values |= dict(re.findall(r'<input type="radio" name="(\w+)" value="([^"]*)"[^>]*checked', page))
+    for name, options in re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', options)
+        values[name] = chosen.group(1) if chosen else ""
+    values |= dict(re.findall(r'<textarea name="(\w+)"[^>]*>\s*(.*?)</textarea>', page, re.S))
+    return values
+
+
+def test_a_feed_stopped_within_a_minute_can_be_saved_unchanged_with_a_note(mother_client, infant):
+    with time_machine.travel(NOW + timedelta(seconds=10), tick=False):
+        mother_client.post("/today/feed/start/", {"infant": infant.pk, "side": "left"})
+    feed = FeedingSession.objects.get()
+    with time_machine.travel(NOW + timedelta(seconds=50), tick=False):
+        mother_client.post(f"/today/feed/{feed.pk}/stop/")
+    page = mother_client.get(f"/history/feeds/{feed.pk}/edit/").content.decode()
+    values = form_values(page)
+    assert (values["started_at"], values["ended_at"]) == ("2026-11-16T10:00", "2026-11-16T10:00")
+
+    response = mother_client.post(f"/history/feeds/{feed.pk}/edit/", values | {"notes": "Fell asleep"})
+    assert response.status_code == 302, text(response)
+    feed.refresh_from_db()
+    assert (feed.started_at, feed.ended_at) == (NOW + timedelta(seconds=10), NOW + timedelta(seconds=50))
+    assert (feed.notes, feed.left_seconds) == ("Fell asleep", 40)
+
+
+def test_a_crying_spell_stopped_within_a_minute_can_be_saved_unchanged_with_a_note(mother_client, infant):
+    with time_machine.travel(NOW + timedelta(seconds=5), tick=False):
+        mother_client.post("/today/crying/start/", {"infant": infant.pk})
+    entry = SymptomEntry.objects.get()
+    with time_machine.travel(NOW + timedelta(seconds=45), tick=False):
+        mother_client.post(f"/today/crying/{entry.pk}/stop/")
+    values = form_values(mother_client.get(f"/history/symptoms/{entry.pk}/edit/").content.decode())
+    assert (values["occurred_at"], values["ended_at"]) == ("2026-11-16T10:00", "2026-11-16T10:00")
+
+    response = mother_client.post(f"/history/symptoms/{entry.pk}/edit/", values | {"notes": "Wind"})
+    assert response.status_code == 302, text(response)
+    entry.refresh_from_db()
+    assert (entry.occurred_at, entry.ended_at) == (NOW + timedelta(seconds=5), NOW + timedelta(seconds=45))
+    assert (entry.notes, entry.duration_minutes) == ("Wind", 1)
+
+
+def test_a_time_she_changes_is_saved_to_the_minute_she_typed(mother_client, infant):
+    with time_machine.travel(NOW + timedelta(seconds=10), tick=False):
+        mother_client.post("/today/feed/start/", {"infant": infant.pk, "side": "left"})
+    feed = FeedingSession.objects.get()
+    with time_machine.travel(NOW + timedelta(seconds=50), tick=False):
+        mother_client.post(f"/today/feed/{feed.pk}/stop/")
+    values = form_values(mother_client.get(f"/history/feeds/{feed.pk}/edit/").content.decode())
+    response = mother_client.post(
+        f"/history/feeds/{feed.pk}/edit/", values | {"started_at": "2026-11-16T09:40"}
+    )
+    assert response.status_code == 302, text(response)
+    feed.refresh_from_db()
+    assert (feed.started_at, feed.ended_at) == (NOW - timedelta(minutes=20), NOW + timedelta(seconds=50))

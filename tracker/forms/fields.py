@@ -63,3 +63,28 @@ class LocalDateTimeField(forms.DateTimeField):
                 moment = forms.fields.BaseTemporalField.to_python(self, value)
         _check_year(moment)
         return from_current_timezone(moment)
+
+
+class StoredPrecisionMixin:
+    """For a ModelForm: a time shown to the minute and posted back as it was keeps the
+    seconds it was stored with.
+
+    The timers store seconds, while the form shows and takes minutes: without this, a feed
+    started and stopped within one minute would come back from its edit page as starting
+    and ending at the same minute, and be refused ("the end time must be after the start
+    time") although she changed nothing. A time she changes is saved as she typed it.
+    """
+
+    def clean(self):
+        data = super().clean()
+        for name, field in self.fields.items():
+            if not isinstance(field, LocalDateTimeField):
+                continue
+            typed, stored = data.get(name), getattr(self.instance, name, None)
+            if (
+                isinstance(typed, datetime)
+                and stored is not None
+                and typed == stored.replace(second=0, microsecond=0)
+            ):
+                data[name] = stored
+        return data

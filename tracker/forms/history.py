@@ -12,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.formats import time_format
 
-from tracker.forms.fields import LocalDateField, LocalDateTimeField
+from tracker.forms.fields import LocalDateField, LocalDateTimeField, StoredPrecisionMixin
 from tracker.forms.setup import CrispyForm
 from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, Side, SymptomEntry
 from tracker.models.regimens import parse_dose_time
@@ -145,7 +145,7 @@ def _minutes_field(side: str) -> forms.IntegerField:
     )
 
 
-class DoseForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
+class DoseForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.ModelForm):
     class Meta:
         model = DoseLog
         fields = ["status", "taken_at", "skip_reason"]
@@ -223,7 +223,7 @@ class DoseAddForm(ModelMessagesMixin, CrispyForm, forms.Form):
         return data
 
 
-class FeedForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
+class FeedForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.ModelForm):
     """A feed typed in afterwards (with the baby) or corrected (the baby stays).
 
     For a feed whose timer still runs, the breast she is on has no minutes yet:
@@ -308,7 +308,7 @@ class FeedForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
         setattr(feed, name, getattr(feed, name) + seconds)
 
 
-class SymptomForm(ModelMessagesMixin, CrispyForm, forms.ModelForm):
+class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.ModelForm):
     """One symptom entry; the instance's ``kind`` decides which details are asked."""
 
     class Meta:

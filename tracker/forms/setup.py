@@ -5,7 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from tracker.forms.fields import LocalDateField, LocalDateTimeField
+from tracker.forms.fields import LocalDateField, LocalDateTimeField, StoredPrecisionMixin
 from tracker.models import Infant, Regimen, SupplementProduct
 from tracker.models.regimens import parse_dose_time
 from tracker.models.validators import validate_single_line
@@ -32,7 +32,7 @@ class DueDateForm(CrispyForm, forms.Form):
         self.helper = self._helper()
 
 
-class InfantForm(CrispyForm, forms.ModelForm):
+class InfantForm(StoredPrecisionMixin, CrispyForm, forms.ModelForm):
     birth_at = LocalDateTimeField(label="Born at", help_text="Date and time of birth, in your time zone.")
 
     class Meta:
