@@ -243,4 +243,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes logs its start ("AXES: BEGIN ...") and every routine clean-up at INFO, on every
+    # manage.py command; its lockouts are warnings, and those still show.
+    "loggers": {"axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},
 }
