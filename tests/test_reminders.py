@@ -256,8 +256,27 @@ def test_remind_me_in_30_minutes_at_most_twice(client, email_links):
     assert "snooze" not in links(mail.outbox[2])  # both snoozes used: the link is gone
     with time_machine.travel(ROME_0800 + timedelta(minutes=64), tick=False):
         third = client.post(email_links["snooze"])
-    assert "You have already snoozed this dose twice." in third.content.decode()
+    assert "This link was already used: we will remind you again at 08:32." in third.content.decode()
     assert DoseReminder.objects.filter(kind__startswith="snooze").count() == 2
+
+
+def test_a_snooze_link_works_once(client, email_links):
+    with time_machine.travel(ROME_0800 + timedelta(minutes=2), tick=False):
+        first_page = client.get(email_links["snooze"])
+        second_page = client.get(email_links["snooze"])  # opened twice before confirming
+        first = client.post(email_links["snooze"], follow=True)
+        second = client.post(email_links["snooze"], follow=True)
+        after = client.get(email_links["snooze"])
+    assert "Remind me in 30 minutes" in first_page.content.decode()
+    assert "Remind me in 30 minutes" in second_page.content.decode()
+    assert "we will remind you again at 08:32" in first.content.decode()
+    used = "This link was already used: we will remind you again at 08:32. Nothing was changed."
+    assert used in second.content.decode()
+    assert used in after.content.decode() and "<button" not in after.content.decode()
+    [snooze] = DoseReminder.objects.filter(kind__startswith="snooze")
+    assert (snooze.kind, snooze.due_at) == ("snooze_1", ROME_0800 + timedelta(minutes=32))
+    run(ROME_0800 + timedelta(minutes=32))
+    assert len(mail.outbox) == 2  # the first email and one snooze, not two identical ones
 
 
 def test_a_tampered_token_gets_a_clear_page_and_logs_nothing(client, email_links):

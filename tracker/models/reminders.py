@@ -78,6 +78,11 @@ class DoseReminder(models.Model):
     claim_token = models.UUIDField(null=True, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    #: For a snooze: the reminder whose "remind me in 30 minutes" link made it. One-to-one,
+    #: so each email's snooze link works once, however often it is opened and confirmed.
+    snooze_of = models.OneToOneField(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="snoozed_into"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RegimenScopedQuerySet.as_manager()

@@ -45,15 +45,31 @@ def reminder_skip(*, reminder: DoseReminder) -> tuple[DoseLog, bool]:
     )
 
 
+def snooze_made_by(reminder: DoseReminder) -> DoseReminder | None:
+    """The snooze that ``reminder``'s own snooze link already made, if any."""
+    return DoseReminder.objects.filter(snooze_of=reminder).first()
+
+
+def snooze_already_made(snooze: DoseReminder) -> str:
+    """What she reads when she confirms a snooze link a second time."""
+    at = timezone.localtime(snooze.due_at, snooze.regimen.mother.zone)
+    return f"This link was already used: we will remind you again at {at:%H:%M}. Nothing was changed."
+
+
 @transaction.atomic
 def reminder_snooze(*, reminder: DoseReminder, now: datetime | None = None) -> DoseReminder:
-    """ "Remind me in 30 minutes": one more reminder for the same slot, at most twice.
+    """ "Remind me in 30 minutes": one more reminder for the same slot, at most twice, and
+    once per email (each email's snooze link works once, like "I took it" and "Skip").
 
-    Raises ``ValidationError`` when the slot is already logged or both snoozes are used.
+    Raises ``ValidationError`` when the slot is already logged, this link was already
+    used, or both snoozes are used.
     """
     now = now or timezone.now()
     if slot_log(reminder) is not None:
         raise ValidationError("This dose is already logged, so there is nothing to remind you about.")
+    made = snooze_made_by(reminder)
+    if made is not None:
+        raise ValidationError(snooze_already_made(made))
     left = snoozes_left(reminder)
     if left == 0:
         raise ValidationError("You have already snoozed this dose twice. Log it in the app when you take it.")
@@ -63,12 +79,13 @@ def reminder_snooze(*, reminder: DoseReminder, now: datetime | None = None) -> D
         slot_time=reminder.slot_time,
         kind=SNOOZE_KINDS[len(SNOOZE_KINDS) - left],
         due_at=now + SNOOZE_DELAY,
+        snooze_of=reminder,
     )
     try:
         with transaction.atomic():
             snooze.save()
     except IntegrityError as error:  # the same link confirmed twice at once
-        raise ValidationError("This reminder was already snoozed.") from error
+        raise ValidationError("This link was already used. Nothing was changed.") from error
     return snooze
 
 

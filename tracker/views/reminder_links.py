@@ -71,8 +71,11 @@ def reminder_action(request: HttpRequest, token: str, action: str) -> HttpRespon
             context["done"] = " ".join(error.messages)
     else:
         log = actions.slot_log(reminder)
+        snooze = actions.snooze_made_by(reminder) if action == "snooze" else None
         if log is not None:
             context["done"] = _already_logged(log)
+        elif snooze is not None:
+            context["done"] = actions.snooze_already_made(snooze)
     return render(request, TEMPLATE, context)
 
 
