@@ -48,11 +48,16 @@ def test_the_invite_email_goes_to_the_address_with_a_working_link(
     assert "Anna" in message.subject
     grant = CareGrant.objects.get()
     assert grant.clinician is None and grant.scope == "summary_exports"
-    # Access ends at midnight after 31 Dec in Rome (UTC+1).
+    # Access ends at midnight after 31 Dec in Rome (UTC+1); everyone is told the day she picked.
     assert grant.expires_at == datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
+    assert "Your access lasts until the end of 31 December 2026, the last day she chose." in message.body
+    assert "January 2027" not in message.body
+    sharing_page = mother_client.get("/sharing/").content.decode()
+    assert "last day of access 31 Dec 2026" in sharing_page and "1 Jan 2027" not in sharing_page
 
     page = clinician_client.get(invite_path(message))
     assert "Anna invites you to see her record" in page.content.decode()
+    assert "Your access lasts until the end of 31 December 2026" in page.content.decode()
     accepted = clinician_client.post(invite_path(message))
     assert accepted["Location"] == f"/clinician/{grant.mother_id}/"
     grant.refresh_from_db()

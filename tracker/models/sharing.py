@@ -1,12 +1,13 @@
 """Sharing her record: the grants a mother gives clinicians, and the audit trail of their looks."""
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tracker.localtime import local_date
 from tracker.models.scoping import MotherScopedQuerySet
 
 
@@ -70,6 +71,14 @@ class CareGrant(models.Model):
     @property
     def covers_exports(self) -> bool:
         return self.scope == self.Scope.SUMMARY_EXPORTS
+
+    @property
+    def last_day(self) -> date | None:
+        """The last day of access she picked, a local day in her zone; ``expires_at`` is the
+        end of it (the next midnight), which is why that instant's own date is one too many."""
+        if self.expires_at is None:
+            return None
+        return local_date(self.expires_at - timedelta(microseconds=1), self.mother.zone)
 
     def is_active(self, now: datetime) -> bool:
         """Accepted, not revoked, and ``now`` is before the expiry (if any)."""
