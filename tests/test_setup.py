@@ -144,3 +144,39 @@ def test_setup_pages_of_someone_else_are_404(mother, outsider_client):
     regimen = RegimenFactory(mother=mother)
     assert outsider_client.get(f"/setup/baby/{infant.pk}/edit/").status_code == 404
     assert outsider_client.get(f"/setup/regimen/{regimen.pk}/edit/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "start, end, field, message",
+    [
+        (
+            "2090-11-01",
+            "",
+            "start_date",
+            "A regimen starts at most 45 weeks from today, and at most 3 years ago.",
+        ),
+        (
+            "2023-11-01",
+            "",
+            "start_date",
+            "A regimen starts at most 45 weeks from today, and at most 3 years ago.",
+        ),
+        ("2026-11-01", "2099-12-31", "end_date", "A regimen lasts at most 3 years."),
+    ],
+)
+def test_her_own_regimen_dates_must_be_plausible(mother, mother_client, start, end, field, message):
+    response = mother_client.post(
+        "/setup/regimen/add/", {**REGIMEN_FORM, "preset": "custom", "start_date": start, "end_date": end}
+    )
+    assert response.status_code == 200
+    assert message in response.context["form"].errors[field][0]
+    assert not Regimen.objects.exists()
+
+
+def test_her_own_regimen_within_the_limits_is_saved(mother, mother_client):
+    response = mother_client.post(
+        "/setup/regimen/add/",
+        {**REGIMEN_FORM, "preset": "custom", "start_date": "2027-09-01", "end_date": "2029-08-31"},
+    )
+    assert response.status_code == 302
+    assert Regimen.objects.get().end_date == date(2029, 8, 31)

@@ -227,6 +227,10 @@ def test_she_cannot_invite_herself_or_pick_a_past_day(mother_client):
         "/sharing/", {"email": "dr@example.org", "scope": "summary", "last_day": "2026-11-15"}
     )
     assert "That day has passed" in response.content.decode()
+    response = mother_client.post(
+        "/sharing/", {"email": "dr@example.org", "scope": "summary", "last_day": "2099-01-01"}
+    )
+    assert "Pick a last day within the next 2 years" in response.content.decode()
     assert not CareGrant.objects.exists()
 
 

@@ -1,6 +1,6 @@
 """The mother's invitation to a clinician."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,6 +9,9 @@ from tracker.forms.fields import LocalDateField
 from tracker.forms.setup import CrispyForm
 from tracker.localtime import local_day_bounds, local_today
 from tracker.models import CareGrant
+
+#: A last day further off is a year typed wrong; to share longer, she leaves it empty.
+LONGEST_SHARING = timedelta(days=2 * 366)
 
 
 class InviteForm(CrispyForm, forms.Form):
@@ -43,8 +46,14 @@ class InviteForm(CrispyForm, forms.Form):
 
     def clean_last_day(self):
         day = self.cleaned_data["last_day"]
-        if day is not None and day < local_today(self.mother.zone):
+        today = local_today(self.mother.zone)
+        if day is not None and day < today:
             raise ValidationError("That day has passed. Pick today or a later day, or leave it empty.")
+        if day is not None and day > today + LONGEST_SHARING:
+            raise ValidationError(
+                "Pick a last day within the next 2 years (check the year), or leave it empty to share "
+                "until you stop."
+            )
         return day
 
     @property

@@ -7,16 +7,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from tracker.localtime import wall_clock_to_utc
-from tracker.models.family import Pregnancy
+from tracker.localtime import local_today, wall_clock_to_utc
+from tracker.models.family import LATEST_BIRTH, OLDEST_BIRTH, Pregnancy
 from tracker.models.scoping import MotherScopedQuerySet, RegimenScopedQuerySet
-from tracker.models.validators import check_not_future, validate_single_line
+from tracker.models.validators import check_not_future
 
 TRIAL_LEAD = timedelta(days=28)  # from 36 weeks of gestation: due date - 28 days
 TRIAL_TAIL = timedelta(days=28)  # to 4 weeks after birth
 #: How far from its slot a dose may be taken and still answer it.
 TAKEN_EARLY_LIMIT = timedelta(hours=12)
 TAKEN_LATE_LIMIT = timedelta(hours=24)
+#: Babies are followed for their first years; a longer regimen is a typo in a year.
+LONGEST_REGIMEN = timedelta(days=3 * 366)
 
 
 def parse_dose_time(value: str) -> time:
@@ -39,8 +41,8 @@ class SupplementProduct(models.Model):
         OTHER = "other", "Other"
 
     mother = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="products")
-    name = models.CharField(max_length=120, validators=[validate_single_line])
-    brand = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
+    name = models.CharField(max_length=120)
+    brand = models.CharField(max_length=120, blank=True)
     strains = models.TextField(blank=True, help_text="One strain per line.")
     cfu_per_dose = models.PositiveBigIntegerField(
         "CFU per dose",
@@ -114,10 +116,26 @@ class Regimen(models.Model):
         self.dose_times = [t.strftime("%H:%M") for t in times]
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = "The last day must be on or after the first day."
+        if self.preset == self.Preset.CUSTOM and self.mother_id is not None:
+            errors.update(self._implausible_dates())
         if self.preset == self.Preset.TRIAL and self.pregnancy_id is None:
             errors["preset"] = "The trial preset needs your due date first."
         if errors:
             raise ValidationError(errors)
+
+    def _implausible_dates(self) -> dict[str, str]:
+        """Her own dates within the limits the due-date and birth forms have: a year typed
+        wrong (2090 for 2026) would otherwise make a regimen that never starts or never ends.
+        The trial preset's dates come from the due date and the birth, already checked."""
+        today = local_today(self.mother.zone)
+        errors = {}
+        if self.start_date and not today - OLDEST_BIRTH <= self.start_date <= today + LATEST_BIRTH:
+            errors["start_date"] = (
+                "A regimen starts at most 45 weeks from today, and at most 3 years ago. Check the year."
+            )
+        elif self.start_date and self.end_date and self.end_date > self.start_date + LONGEST_REGIMEN:
+            errors["end_date"] = "A regimen lasts at most 3 years. Check the year of the last day."
+        return errors
 
     def covers(self, day: date) -> bool:
         """Whether ``day`` (a local date) is inside the window, ends inclusive."""
@@ -154,7 +172,7 @@ class DoseLog(models.Model):
     #: The slot as a UTC instant, fixed when logged, for "on time" sums in SQL.
     scheduled_at = models.DateTimeField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.TAKEN)
-    skip_reason = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    skip_reason = models.CharField(max_length=200, blank=True)
     taken_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
     logged_at = models.DateTimeField(auto_now_add=True)
