@@ -136,5 +136,10 @@ def test_dashboard_draws_its_charts_without_console_errors(page):
         assert box["width"] > 300 and box["height"] > 150  # fills a 375 px phone
     adherence = page.locator("[data-testid^=adherence-]").inner_text()
     assert "Days covered" in adherence and "/31 days)" in adherence
+    # The bars are drawn by a static script (the CSP allows no inline style): as wide as the figure.
+    for figure, bar in [("pdc", "pdc-bar"), ("dose-adherence", "dose-adherence-bar")]:
+        shown = page.get_by_test_id(figure).inner_text().split("%")[0]
+        width = page.get_by_test_id(bar).evaluate("e => e.style.width")  # "70%" for 70.0%
+        assert width.endswith("%") and float(width[:-1]) == float(shown), (figure, width, shown)
     if os.environ.get("SCREENSHOT_PATH"):
         page.screenshot(path=os.environ["SCREENSHOT_PATH"].replace(".png", "-dashboard.png"), full_page=True)

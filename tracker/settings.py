@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,11 +60,17 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",  # only for its system checks of CONTENT_SECURITY_POLICY
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their long caching (tracker/headers.py says why
+    # every other response is no-store); they need no page policies either.
+    "tracker.headers.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -237,6 +244,29 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): the browser runs and applies only the app's own files,
+# so an injected <script>, inline handler or style="" does nothing with her record. No
+# 'unsafe-inline': pages carry no inline code or style (progress bars get their width from
+# tracker/progress.js; data reaches scripts in json_script blocks, which are not run).
+# img-src allows data: for the SVG icons inside Bootstrap's CSS (checkboxes, selects, the
+# menu button). frame-ancestors says in CSP what X_FRAME_OPTIONS says to older browsers.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The app needs no camera, microphone or location: no page (or script slipped into one) may ask.
+PERMISSIONS_POLICY = {"camera": [], "microphone": [], "geolocation": []}
 
 LOGGING = {
     "version": 1,

@@ -38,9 +38,10 @@ def percent(value: float | None) -> str:
 
 
 @register.filter
-def percent_width(value: float | None) -> str:
-    """A CSS width for a progress bar, 0-100%."""
-    return f"{max(0.0, min(1.0, value or 0.0)) * 100:.1f}%"
+def percent_fill(value: float | None) -> str:
+    """How full a progress bar is, 0-100, for its ``data-fill``: the page may carry no inline
+    style (the CSP), so tracker/progress.js turns this into the bar's width."""
+    return f"{max(0.0, min(1.0, value or 0.0)) * 100:.1f}"
 
 
 # As strftime's %a and %b would write them, without its cost on 730 cells.
