@@ -42,6 +42,7 @@ def page(live_server):
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.base_url = live_server.url
+        page.console_errors = errors  # a test that expects one takes it out
         yield page
         browser.close()
         assert errors == [], errors
@@ -143,3 +144,37 @@ def test_dashboard_draws_its_charts_without_console_errors(page):
         assert width.endswith("%") and float(width[:-1]) == float(shown), (figure, width, shown)
     if os.environ.get("SCREENSHOT_PATH"):
         page.screenshot(path=os.environ["SCREENSHOT_PATH"].replace(".png", "-dashboard.png"), full_page=True)
+
+
+def test_a_clinician_whose_access_ended_taps_a_download_and_reads_why(page):
+    from tests.factories import PASSWORD, CareGrantFactory, ClinicianFactory, UserFactory
+    from tracker.sharing.services import grant_revoke
+
+    anna = UserFactory(email="anna@example.org", display_name="Anna")
+    doctor = ClinicianFactory(email="dr.rossi@example.org", display_name="Dr Rossi")
+    grant = CareGrantFactory(mother=anna, clinician=doctor, scope="summary_exports")
+    base = page.base_url
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill("dr.rossi@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{base}/clinician/{anna.pk}/")
+    with page.expect_download() as download:  # while she shares, the link is a file
+        page.get_by_role("link", name="Printable summary (PDF)").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+
+    grant_revoke(grant=grant)
+    page.get_by_role("link", name="Printable summary (PDF)").click()
+    page.wait_for_url(f"{base}/clinician/{anna.pk}/exports/summary.pdf")
+    assert (
+        page.get_by_test_id("access-ended")
+        .inner_text()
+        .startswith("Your access to Anna's record has ended: she stopped sharing on")
+    )
+    # The page is a 404 (as for any record she may not see), which Chromium notes in the console.
+    assert page.console_errors == [
+        "Failed to load resource: the server responded with a status of 404 (Not Found)"
+    ]
+    page.console_errors.clear()
+    page.get_by_role("link", name="Your patients").click()
+    page.wait_for_url(f"{base}/clinician/")

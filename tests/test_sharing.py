@@ -284,3 +284,43 @@ def test_a_pending_invitation_is_cancelled_not_stopped(mother, mother_client):
     assert "Done: the invitation to new.doc@example.org is cancelled." in done
     grant.refresh_from_db()
     assert grant.revoked_at == NOW
+
+
+def test_after_revoke_her_download_links_open_a_page_that_says_access_ended(
+    mother, mother_client, clinician, clinician_client
+):
+    grant = CareGrantFactory(mother=mother, clinician=clinician, scope="summary_exports")
+    summary = clinician_client.get(f"/clinician/{mother.pk}/").content.decode()
+    pdf = f"/clinician/{mother.pk}/exports/summary.pdf"
+    assert (
+        f'href="{pdf}"' in summary and " download>" not in summary
+    )  # the browser shows a page if it isn't a file
+    mother_client.post(f"/sharing/{grant.pk}/revoke/")
+    for url in [pdf, f"/clinician/{mother.pk}/exports/doses.csv", f"/clinician/{mother.pk}/"]:
+        response = clinician_client.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"].startswith("text/html")
+        text = response.content.decode()
+        assert "Your access to Anna&#x27;s record has ended: she stopped sharing on 16 Nov 2026." in text, url
+    assert AuditEvent.objects.count() == 1  # the summary's look; nothing after the revoke
+
+
+def test_after_the_last_day_the_page_names_that_day(mother, clinician, clinician_client):
+    CareGrantFactory(mother=mother, clinician=clinician, expires_at=datetime(2026, 11, 16, 23, 0, tzinfo=UTC))
+    with time_machine.travel(datetime(2026, 11, 17, 8, 0, tzinfo=UTC), tick=False):
+        response = clinician_client.get(f"/clinician/{mother.pk}/")
+    assert response.status_code == 404
+    assert "the last day she chose was 16 Nov 2026." in response.content.decode()
+
+
+def test_a_summary_only_grant_says_the_downloads_are_not_shared(mother, clinician, clinician_client):
+    CareGrantFactory(mother=mother, clinician=clinician, scope="summary")
+    response = clinician_client.get(f"/clinician/{mother.pk}/exports/summary.pdf")
+    assert response.status_code == 404
+    assert "Anna shares her summary with you, not the downloads." in response.content.decode()
+
+
+def test_a_clinician_she_never_shared_with_learns_nothing_about_her(mother, clinician_client):
+    response = clinician_client.get(f"/clinician/{mother.pk}/exports/summary.pdf")
+    assert response.status_code == 404
+    assert "Anna" not in response.content.decode()

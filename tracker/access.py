@@ -21,17 +21,45 @@ def get_owned_or_404(model: type[models.Model], mother, pk) -> models.Model:
         raise Http404(f"No {model._meta.verbose_name} with that id.") from error
 
 
+class PatientAccessEnded(Http404):
+    """A clinician asks for a record she could see and no longer may (a 404 like any other,
+    so the access tests hold): the message says why, since she already knows the mother."""
+
+
+def _why_not(grants, mother_id, *, exports: bool, now) -> str | None:
+    """Why this clinician's grants from ``mother_id`` no longer cover the request, or None if
+    she never had one (then nothing about the mother is said)."""
+    accepted = list(grants.filter(mother_id=mother_id).select_related("mother").order_by("-created_at"))
+    if not accepted:
+        return None
+    name = accepted[0].mother.get_short_name()
+    if exports and any(grant.is_active(now) for grant in accepted):
+        return f"{name} shares her summary with you, not the downloads."
+    last = accepted[0]
+    if last.revoked_at is not None:
+        stopped = timezone.localtime(last.revoked_at)
+        return f"Your access to {name}'s record has ended: she stopped sharing on {stopped:%-d %b %Y}."
+    return f"Your access to {name}'s record has ended: the last day she chose was {last.last_day:%-d %b %Y}."
+
+
 def get_patient_or_404(clinician, mother_id, *, exports: bool = False):
     """The mother with ``mother_id`` if she grants ``clinician`` access that is active now
-    (accepted, not revoked, not expired; covering exports when ``exports``); otherwise 404.
+    (accepted, not revoked, not expired; covering exports when ``exports``); otherwise 404,
+    ``PatientAccessEnded`` when the clinician held a grant from her that has ended (or does
+    not cover the downloads).
 
     Checked on every request, so a revocation takes effect on the next one."""
-    grants = CareGrant.objects.active(timezone.now()).filter(clinician=clinician)
+    now = timezone.now()
+    grants = CareGrant.objects.filter(clinician=clinician)
+    active = grants.active(now)
     if exports:
-        grants = grants.filter(scope=CareGrant.Scope.SUMMARY_EXPORTS)
+        active = active.filter(scope=CareGrant.Scope.SUMMARY_EXPORTS)
     try:
-        if grants.filter(mother_id=mother_id).exists():
+        if active.filter(mother_id=mother_id).exists():
             return User.objects.get(pk=mother_id)
+        why = _why_not(grants, mother_id, exports=exports, now=now)
     except (User.DoesNotExist, ValueError, TypeError):
-        pass
+        why = None
+    if why is not None:
+        raise PatientAccessEnded(why)
     raise Http404("No patient with that id.")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from tracker.access import get_patient_or_404
+from tracker.access import PatientAccessEnded, get_patient_or_404
 from tracker.exports.catalogue import CsvExport
 from tracker.exports.dictionary import EXPORTS
 from tracker.models import AuditEvent
@@ -39,7 +39,12 @@ def clinician_required(view: Callable) -> Callable:
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.role != User.Role.CLINICIAN:
             raise Http404("Clinician pages are for clinician accounts.")
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except PatientAccessEnded as ended:
+            # A page, not a failed download: the links to her files open here when access ends.
+            context = {"message": ended.args[0]}
+            return render(request, "tracker/clinician/access_ended.html", context, status=404)
 
     return wrapper
 
