@@ -188,6 +188,36 @@ def test_a_note_that_looks_like_a_formula_opens_as_text(mother_client, infant, t
     assert row["infant_name"] == "'" + typed
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "\uff1dSUM(A1)",  # full-width equals
+        "\ufe62SUM(A1)",  # small plus
+        "\uff0b1",  # full-width plus
+        "\uff0d1+1",  # full-width hyphen-minus
+        "\ufe63 1",  # small hyphen-minus
+        "\uff20SUM(A1)",  # full-width commercial at
+        "\ufe66cmd",  # small equals
+        "\u200b=1+1",  # zero-width space first
+        "\u00a0=1+1",  # no-break space first
+        "\ufeff@SUM(A1)",  # byte order mark first
+        " \u2060+1",  # a space and a word joiner first
+        " =1+1",
+    ],
+)
+def test_a_formula_look_alike_opens_as_text(mother_client, infant, typed):
+    FeedingSessionFactory(infant=infant, notes=typed)
+
+    (row,) = download(mother_client, "export_feeds")
+
+    assert row["notes"] == "'" + typed
+
+
+@pytest.mark.parametrize("plain", ["Luca", "\u00a0Luca", "\uff21 is a letter", "1 \u2212 2", ""])
+def test_text_that_is_no_formula_is_left_alone(plain):
+    assert neutralise(plain) == plain
+
+
 def test_numbers_the_app_writes_stay_numbers():
     lines = list(csv_lines(["delta", "note"], [(-3, "-3"), (-1.5, "fine")], text_columns=[1]))
 

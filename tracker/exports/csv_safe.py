@@ -2,11 +2,14 @@
 
 A cell a person typed (a note, a name) that starts with ``=``, ``+``, ``-``,
 ``@``, tab or carriage return would run as a formula in Excel or LibreOffice
-(OWASP "CSV injection"); it gets a leading apostrophe so it opens as text.
+(OWASP "CSV injection"); it gets a leading apostrophe so it opens as text. So does
+one that starts with a look-alike of those signs (full-width or small forms) or
+with blanks, visible or not, before one.
 Numbers the app writes itself are never touched, so ``-3`` stays a number.
 """
 
 import csv
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,11 +19,29 @@ from django.http import StreamingHttpResponse
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _first_visible(text: str) -> str:
+    """The first character a spreadsheet may act on: spaces (no-break ones too) and invisible
+    format characters (zero-width space, word joiner, byte order mark) are passed over, and
+    a compatibility form (full-width ＝, small ﹢, full-width －, ＠) counts as the plain sign,
+    as some spreadsheets read them."""
+    for char in text:
+        if char in "\t\r":
+            return char
+        if char.isspace() or unicodedata.category(char) == "Cf":
+            continue
+        return unicodedata.normalize("NFKC", char)[:1]
+    return ""
+
+
 def neutralise(value: object) -> object:
-    """``value`` with a leading ``'`` if it is text a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """``value`` with a leading ``'`` if it is text a spreadsheet would read as a formula,
+    or one dressed up to slip past the check (a look-alike sign, or blanks before the sign)."""
+    if not isinstance(value, str) or not value:
+        return value
+    first = value[0]
+    if first.isascii() and first not in FORMULA_STARTS and not first.isspace():
+        return value  # the usual cell, decided without a look at Unicode
+    return "'" + value if _first_visible(value) in FORMULA_STARTS else value
 
 
 def local_iso(moment: datetime | None, zone: ZoneInfo) -> str:
