@@ -178,3 +178,23 @@ def test_a_clinician_whose_access_ended_taps_a_download_and_reads_why(page):
     page.console_errors.clear()
     page.get_by_role("link", name="Your patients").click()
     page.wait_for_url(f"{base}/clinician/")
+
+
+def test_the_regimen_form_hides_the_dates_the_trial_preset_ignores(page):
+    from tests.factories import PASSWORD, PregnancyFactory, UserFactory
+
+    anna = UserFactory(email="anna@example.org", display_name="Anna")
+    PregnancyFactory(mother=anna, due_date=datetime.now(ROME).date() + timedelta(days=20))
+    base = page.base_url
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill("anna@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{base}/setup/regimen/add/")
+    start, end = page.locator("#id_start_date"), page.locator("#id_end_date")
+    page.get_by_label("Trial: due date − 28 days to 28 days after birth").check()
+    assert not start.is_visible() and not end.is_visible()
+    page.get_by_label("My own dates").check()
+    assert start.is_visible() and end.is_visible()
+    page.get_by_label("Trial: due date − 28 days to 28 days after birth").check()
+    assert not start.is_visible()

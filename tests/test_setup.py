@@ -180,3 +180,40 @@ def test_her_own_regimen_within_the_limits_is_saved(mother, mother_client):
     )
     assert response.status_code == 302
     assert Regimen.objects.get().end_date == date(2029, 8, 31)
+
+
+BABY_FORM = {
+    "name": "Luca",
+    "birth_at": "2026-11-10T07:00",
+    "gestational_weeks": "39",
+    "gestational_days": "2",
+    "delivery_mode": "vaginal",
+}
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("gestational_weeks", "-3", "Gestational age at birth is 22 to 44 weeks."),
+        ("gestational_weeks", "20", "Gestational age at birth is 22 to 44 weeks."),
+        ("gestational_weeks", "45", "Gestational age at birth is 22 to 44 weeks."),
+        ("gestational_days", "-1", "The days after the weeks are 0 to 6."),
+        ("gestational_days", "7", "The days after the weeks are 0 to 6."),
+    ],
+)
+def test_gestational_age_errors_say_the_same_range_whatever_the_typo(
+    mother, mother_client, field, value, message
+):
+    response = mother_client.post("/setup/baby/add/", {**BABY_FORM, field: value})
+    assert response.context["form"].errors[field] == [message]
+    assert not Infant.objects.exists()
+
+
+def test_a_quiet_hour_that_is_no_time_is_said_so_on_its_field(mother, mother_client):
+    response = mother_client.post(
+        "/settings/reminders/", {"email_enabled": "on", "quiet_start": "99:00", "quiet_end": "06:00"}
+    )
+    form = response.context["form"]
+    assert form.errors == {
+        "quiet_start": ["“99:00” is not a time of day. Give hours and minutes, like 23:00."]
+    }

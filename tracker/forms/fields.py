@@ -65,6 +65,20 @@ class LocalDateTimeField(forms.DateTimeField):
         return from_current_timezone(moment)
 
 
+class TimeOfDayField(forms.TimeField):
+    """A wall-clock time (``23:00``) whose error quotes what was typed."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(
+                "“%(value)s” is not a time of day. Give hours and minutes, like 23:00.",
+                code="invalid",
+                params={"value": value},
+            ) from None
+
+
 class StoredPrecisionMixin:
     """For a ModelForm: a time shown to the minute and posted back as it was keeps the
     seconds it was stored with.

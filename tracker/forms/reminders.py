@@ -1,5 +1,6 @@
 from django import forms
 
+from tracker.forms.fields import TimeOfDayField
 from tracker.forms.setup import CrispyForm
 from tracker.models import ReminderSettings
 
@@ -18,6 +19,7 @@ class ReminderSettingsForm(CrispyForm, forms.ModelForm):
         model = ReminderSettings
         fields = ["email_enabled", "follow_up", "quiet_start", "quiet_end"]
         widgets = {"quiet_start": TIME_INPUT, "quiet_end": TIME_INPUT}
+        field_classes = {"quiet_start": TimeOfDayField, "quiet_end": TimeOfDayField}
         help_texts = {
             "quiet_start": "No reminder emails in this time, e.g. 23:00 to 06:00. Leave both empty for none.",
         }
@@ -29,3 +31,9 @@ class ReminderSettingsForm(CrispyForm, forms.ModelForm):
         self.fields["regimens"].queryset = regimens
         self.fields["regimens"].initial = [r.pk for r in regimens if r.reminders_enabled]
         self.helper = self._helper()
+
+    def _post_clean(self):
+        # A quiet hour that is no time is said so on its field; judging the pair then
+        # ("give both ends, or neither") would blame her for something she did not do.
+        if not {"quiet_start", "quiet_end"} & set(self.errors):
+            super()._post_clean()

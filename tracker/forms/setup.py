@@ -45,9 +45,20 @@ class InfantForm(StoredPrecisionMixin, CrispyForm, forms.ModelForm):
             "delivery_mode",
             "birth_weight_g",
         ]
+        # One wording for every way out of the range, whether the form or the model notices.
+        error_messages = {
+            "gestational_weeks": dict.fromkeys(
+                ["min_value", "max_value", "invalid"], "Gestational age at birth is 22 to 44 weeks."
+            ),
+            "gestational_days": dict.fromkeys(
+                ["min_value", "max_value", "invalid"], "The days after the weeks are 0 to 6."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["gestational_weeks"].widget.attrs.update(min=22, max=44)
+        self.fields["gestational_days"].widget.attrs.update(min=0, max=6)
         self.helper = self._helper()
 
 
@@ -69,6 +80,9 @@ class DoseTimesField(forms.CharField):
 
 class RegimenForm(CrispyForm, forms.ModelForm):
     """A regimen together with the product it is for."""
+
+    class Media:
+        js = ["tracker/regimen_form.js"]  # hides the dates the trial preset ignores
 
     product_name = forms.CharField(label="Product name", max_length=120, validators=[validate_single_line])
     brand = forms.CharField(max_length=120, required=False, validators=[validate_single_line])
