@@ -10,7 +10,7 @@ from django.db import models
 from tracker.localtime import local_today, wall_clock_to_utc
 from tracker.models.family import LATEST_BIRTH, OLDEST_BIRTH, Pregnancy
 from tracker.models.scoping import MotherScopedQuerySet, RegimenScopedQuerySet
-from tracker.models.validators import check_not_future
+from tracker.models.validators import check_not_future, validate_single_line
 
 TRIAL_LEAD = timedelta(days=28)  # from 36 weeks of gestation: due date - 28 days
 TRIAL_TAIL = timedelta(days=28)  # to 4 weeks after birth
@@ -41,8 +41,8 @@ class SupplementProduct(models.Model):
         OTHER = "other", "Other"
 
     mother = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="products")
-    name = models.CharField(max_length=120)
-    brand = models.CharField(max_length=120, blank=True)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
+    brand = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     strains = models.TextField(blank=True, help_text="One strain per line.")
     cfu_per_dose = models.PositiveBigIntegerField(
         "CFU per dose",
@@ -172,7 +172,7 @@ class DoseLog(models.Model):
     #: The slot as a UTC instant, fixed when logged, for "on time" sums in SQL.
     scheduled_at = models.DateTimeField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.TAKEN)
-    skip_reason = models.CharField(max_length=200, blank=True)
+    skip_reason = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     taken_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
     logged_at = models.DateTimeField(auto_now_add=True)
