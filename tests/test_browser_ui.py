@@ -1,0 +1,76 @@
+"""Rough edges a newcomer found on a 375 px phone: the menu, the audit table, the stool
+pictures, the skip link and History's Edit/Delete buttons, in Debian's headless Chromium."""
+
+# ruff: noqa: F811 - each test takes the imported ``page`` fixture as an argument
+
+import pytest
+
+from tests.factories import (
+    PASSWORD,
+    ClinicianFactory,
+    FeedingSessionFactory,
+    InfantFactory,
+    UserFactory,
+)
+
+# The 375 px page that fails on console errors; pytest hands the fixture in by its name.
+from tests.test_browser import ROME, page  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, email: str) -> None:
+    base = page.base_url
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url
+
+
+@pytest.fixture
+def anna(db):
+    return UserFactory(email="anna@example.org", display_name="Anna", time_zone="Europe/Rome")
+
+
+def main_menu_marks(page) -> dict[str, str | None]:
+    """Each main menu link's text and its aria-current, after opening the collapsed menu."""
+    page.get_by_role("button", name="Menu").click()
+    menu = page.get_by_role("navigation", name="Main")
+    menu.get_by_role("link", name="Profile").wait_for(state="visible")
+    marks = {}
+    for link in menu.locator(".navbar-nav .nav-link").all():
+        marks[link.inner_text()] = link.get_attribute("aria-current")
+        assert ("active" in link.get_attribute("class").split()) == bool(marks[link.inner_text()])
+    return marks
+
+
+def test_the_menu_marks_the_page_she_is_on(page, anna):
+    infant = InfantFactory(mother=anna, name="Luca")
+    feed = FeedingSessionFactory(infant=infant)
+    log_in(page, anna.email)
+    base = page.base_url
+    expected = {
+        "/history/feeds/": "History",
+        f"/history/feeds/{feed.pk}/edit/": "History",
+        "/history/symptoms/add/": "History",
+        f"/setup/baby/{infant.pk}/edit/": "Baby & regimen",
+        "/sharing/": "Sharing",
+        "/exports/": "Downloads",
+        "/accounts/profile/": "Profile",
+        "/": "Today",
+    }
+    for path, current in expected.items():
+        page.goto(f"{base}{path}")
+        marks = main_menu_marks(page)
+        assert {text: mark for text, mark in marks.items() if mark} == {current: "page"}, path
+    page.goto(f"{base}/accounts/password/change/")
+    assert main_menu_marks(page)["Profile"] == "page"
+
+
+def test_a_clinician_s_menu_marks_patients(page):
+    clinician = ClinicianFactory(email="dr.rossi@example.org")
+    log_in(page, clinician.email)
+    page.goto(f"{page.base_url}/clinician/")
+    assert main_menu_marks(page) == {"Patients": "page", "Profile": None}
