@@ -3,6 +3,8 @@ pictures, the skip link and History's Edit/Delete buttons, in Debian's headless 
 
 # ruff: noqa: F811 - each test takes the imported ``page`` fixture as an argument
 
+import os
+
 import pytest
 
 from tests.factories import (
@@ -27,6 +29,12 @@ def log_in(page, email: str) -> None:
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
     assert "/accounts/login/" not in page.url
+
+
+def look(page, name: str) -> None:
+    """Keep a full-page picture to look at by hand, when SCREENSHOT_PATH asks for them."""
+    if os.environ.get("SCREENSHOT_PATH"):
+        page.screenshot(path=os.environ["SCREENSHOT_PATH"].replace(".png", f"-{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -74,3 +82,43 @@ def test_a_clinician_s_menu_marks_patients(page):
     log_in(page, clinician.email)
     page.goto(f"{page.base_url}/clinician/")
     assert main_menu_marks(page) == {"Patients": "page", "Profile": None}
+
+
+def test_the_audit_table_stacks_on_a_phone_with_nothing_cut(page, anna):
+    from tracker.models import AuditEvent
+
+    long_email = "dr.maria-antonietta.bianchi-castelfranco@paediatrics.ospedale-universitario.example.org"
+    for ip in [None, "192.168.100.200", "fd12:3456:789a:bcde:f012:3456:789a:bcde"]:  # newest last
+        AuditEvent.objects.create(
+            actor_email=long_email,
+            mother=anna,
+            action=AuditEvent.Action.EXPORT_PDF,
+            detail="probiotic-tracker-summary-2026-11-16.pdf",
+            ip_address=ip,
+        )
+    log_in(page, anna.email)
+    page.goto(f"{page.base_url}/sharing/")
+    table = page.get_by_test_id("audit-log")
+    assert table.locator("tbody tr").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    cells = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=audit-log] td')].map(td => {
+            const box = td.getBoundingClientRect();
+            return {left: box.left, right: box.right, scroll: td.scrollWidth, client: td.clientWidth,
+                    caption: getComputedStyle(td, '::before').content, text: td.innerText};
+        })"""
+    )
+    assert len(cells) == 12
+    for cell in cells:
+        assert cell["left"] >= 0 and cell["right"] <= 375, cell
+        assert cell["scroll"] <= cell["client"], cell  # no text runs out of its cell
+    # Stacked, each value says which column it came from.
+    assert [cell["caption"] for cell in cells[:4]] == ['"When"', '"Who"', '"What"', '"From address"']
+    assert "fd12:3456:789a:bcde:f012:3456:789a:bcde" in cells[3]["text"]
+    assert cells[11]["text"].endswith("unknown")
+    # The table as a whole still scrolls nowhere: its wrapper is as wide as its content.
+    assert page.evaluate(
+        "() => { const w = document.querySelector('[data-testid=audit-log]').parentElement;"
+        " return w.scrollWidth <= w.clientWidth }"
+    )
+    look(page, "audit")
