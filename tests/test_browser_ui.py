@@ -122,3 +122,30 @@ def test_the_audit_table_stacks_on_a_phone_with_nothing_cut(page, anna):
         " return w.scrollWidth <= w.clientWidth }"
     )
     look(page, "audit")
+
+
+def test_the_stool_panel_shows_the_seven_brussels_pictures(page, anna):
+    InfantFactory(mother=anna, name="Luca")
+    log_in(page, anna.email)
+    page.goto(f"{page.base_url}/")
+    page.get_by_text("Stool…").click()
+    buttons = page.locator("button[name=stool_consistency]")
+    assert buttons.count() == 7
+    pictures = page.evaluate(
+        """() => [...document.querySelectorAll('button[name=stool_consistency]')].map(button => {
+            const img = button.querySelector('img');
+            if (!img) return null;
+            const box = img.getBoundingClientRect();
+            return {src: img.getAttribute('src'), alt: img.getAttribute('alt'), loaded: img.complete,
+                    natural: img.naturalWidth, width: box.width, height: box.height};
+        })"""
+    )
+    for value, picture in enumerate(pictures, start=1):
+        assert picture is not None, value
+        assert picture["src"].endswith(f"/tracker/brussels/{value}.svg")
+        assert picture["alt"] == ""  # the button's words already name the type
+        assert picture["loaded"] and picture["natural"] > 0, picture
+        assert picture["width"] >= 40 and picture["height"] >= 24, picture
+    # The words stay the button's name.
+    assert page.get_by_role("button", name="4 · smooth, formed").count() == 1
+    look(page, "stool")

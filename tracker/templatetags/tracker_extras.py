@@ -2,6 +2,7 @@ from datetime import timedelta
 from fnmatch import fnmatchcase
 
 from django import template
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -48,6 +49,12 @@ def menu_item(context, url_name: str, label: str) -> str:
 @register.filter
 def split(value: str) -> list[str]:
     return value.split()
+
+
+@register.filter
+def brussels_picture(stool_type: int) -> str:
+    """The URL of the drawing of Brussels stool type 1-7 (each file its own hashed name in production)."""
+    return static(f"tracker/brussels/{int(stool_type)}.svg")
 
 
 @register.filter
