@@ -4,14 +4,17 @@ pictures, the skip link and History's Edit/Delete buttons, in Debian's headless 
 # ruff: noqa: F811 - each test takes the imported ``page`` fixture as an argument
 
 import os
+from datetime import date, time
 
 import pytest
 
 from tests.factories import (
     PASSWORD,
     ClinicianFactory,
+    DoseLogFactory,
     FeedingSessionFactory,
     InfantFactory,
+    RegimenFactory,
     UserFactory,
 )
 
@@ -149,3 +152,37 @@ def test_the_stool_panel_shows_the_seven_brussels_pictures(page, anna):
     # The words stay the button's name.
     assert page.get_by_role("button", name="4 · smooth, formed").count() == 1
     look(page, "stool")
+
+
+def centre_offsets(page, selector: str) -> list[dict]:
+    """For each element: how far its text's centre is from its own centre, in px."""
+    return page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].map(el => {
+            const range = document.createRange();
+            range.selectNodeContents(el);
+            const text = range.getBoundingClientRect(), box = el.getBoundingClientRect();
+            return {label: el.innerText,
+                    dx: (text.left + text.right) / 2 - (box.left + box.right) / 2,
+                    dy: (text.top + text.bottom) / 2 - (box.top + box.bottom) / 2};
+        })""",
+        selector,
+    )
+
+
+def test_edit_and_delete_labels_are_centred_in_their_buttons(page, anna):
+    regimen = RegimenFactory(mother=anna, dose_times=["08:00"], start_date=date(2026, 11, 1))
+    DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 16), slot_time=time(8, 0))
+    log_in(page, anna.email)
+    page.goto(f"{page.base_url}/history/doses/")
+    offsets = centre_offsets(page, "[data-testid=history-row] .btn")
+    assert [offset["label"] for offset in offsets] == ["Edit", "Delete"]
+    for offset in offsets:
+        assert abs(offset["dx"]) <= 2 and abs(offset["dy"]) <= 2, offset
+    look(page, "history")
+    # The same links under the form she opens.
+    page.locator("[data-testid=history-row] .btn").first.click()
+    page.wait_for_url(lambda url: "/edit/" in url)
+    offsets = centre_offsets(page, "main a.btn")
+    assert [offset["label"] for offset in offsets] == ["Cancel", "Delete"]
+    for offset in offsets:
+        assert abs(offset["dx"]) <= 2 and abs(offset["dy"]) <= 2, offset
