@@ -4,17 +4,19 @@ pictures, the skip link and History's Edit/Delete buttons, in Debian's headless 
 # ruff: noqa: F811 - each test takes the imported ``page`` fixture as an argument
 
 import os
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
 from tests.factories import (
     PASSWORD,
     ClinicianFactory,
+    DailyCheckFactory,
     DoseLogFactory,
     FeedingSessionFactory,
     InfantFactory,
     RegimenFactory,
+    SymptomEntryFactory,
     UserFactory,
 )
 
@@ -186,3 +188,36 @@ def test_edit_and_delete_labels_are_centred_in_their_buttons(page, anna):
     assert [offset["label"] for offset in offsets] == ["Cancel", "Delete"]
     for offset in offsets:
         assert abs(offset["dx"]) <= 2 and abs(offset["dy"]) <= 2, offset
+
+
+def test_history_links_name_their_record(page, anna):
+    infant = InfantFactory(mother=anna, name="Luca")
+    regimen = RegimenFactory(mother=anna, dose_times=["08:00", "20:00"], start_date=date(2026, 11, 1))
+    for slot in [time(8, 0), time(20, 0)]:
+        DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 16), slot_time=slot)
+    started = datetime(2026, 11, 16, 14, 5, tzinfo=ROME)
+    FeedingSessionFactory(infant=infant, started_at=started, ended_at=started + timedelta(minutes=20))
+    SymptomEntryFactory(infant=infant, occurred_at=started + timedelta(hours=1))
+    DailyCheckFactory(infant=infant, day=date(2026, 11, 16))
+    log_in(page, anna.email)
+    base = page.base_url
+
+    page.goto(f"{base}/history/doses/")
+    for name in [
+        "Edit the 08:00 dose of 16 Nov",
+        "Delete the 08:00 dose of 16 Nov",
+        "Edit the 20:00 dose of 16 Nov",
+        "Delete the 20:00 dose of 16 Nov",
+    ]:
+        assert page.get_by_role("link", name=name, exact=True).count() == 1, name
+    assert page.get_by_role("link", name="Edit", exact=True).count() == 0
+    page.get_by_role("link", name="Edit the 20:00 dose of 16 Nov", exact=True).click()
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Edit the 20:00 dose of 16 Nov"  # the page it opens
+
+    page.goto(f"{base}/history/feeds/")
+    assert page.get_by_role("link", name="Delete the feed at 14:05 on 16 Nov", exact=True).count() == 1
+    page.goto(f"{base}/history/symptoms/")
+    assert page.get_by_role("link", name="Edit the spit-up at 15:05 on 16 Nov", exact=True).count() == 1
+    page.goto(f"{base}/history/checks/")
+    assert page.get_by_role("link", name="Delete Luca’s daily check for 16 Nov", exact=True).count() == 1

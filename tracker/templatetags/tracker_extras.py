@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from tracker.selectors.history import record_label
 from tracker.views import history
 
 register = template.Library()
@@ -55,6 +56,9 @@ def split(value: str) -> list[str]:
 def brussels_picture(stool_type: int) -> str:
     """The URL of the drawing of Brussels stool type 1-7 (each file its own hashed name in production)."""
     return static(f"tracker/brussels/{int(stool_type)}.svg")
+
+
+register.filter("record_label", record_label)
 
 
 @register.filter
