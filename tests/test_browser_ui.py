@@ -156,6 +156,25 @@ def test_the_stool_panel_shows_the_seven_brussels_pictures(page, anna):
     look(page, "stool")
 
 
+def test_the_skip_link_comes_first_and_moves_focus_to_the_page(page, anna):
+    InfantFactory(mother=anna, name="Luca")
+    log_in(page, anna.email)
+    page.goto(f"{page.base_url}/history/doses/")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.bounding_box() is None or skip.bounding_box()["width"] <= 1  # hidden until focused
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.innerText") == "Skip to content"
+    box = skip.bounding_box()
+    assert box["width"] > 50 and box["height"] > 20  # seen when focused
+    look(page, "skip-link")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    look(page, "skipped")
+    # The next Tab goes on from the page, past the menu.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
 def centre_offsets(page, selector: str) -> list[dict]:
     """For each element: how far its text's centre is from its own centre, in px."""
     return page.evaluate(
