@@ -136,6 +136,33 @@ def test_doses_list_is_hers_latest_slot_first(mother_client, regimen, outsider):
     ]
 
 
+def test_a_dose_skipped_from_the_email_says_so_once(mother_client, regimen):
+    # Before the source told it, a skip from the email was given this reason too.
+    DoseLogFactory(
+        regimen=regimen,
+        slot_date=date(2026, 11, 15),
+        slot_time=time(8, 0),
+        status=DoseLog.Status.SKIPPED,
+        skip_reason="Skipped from the reminder email",
+        source=DoseLog.Source.EMAIL,
+    )
+    # The same words typed in the app are hers, and shown.
+    DoseLogFactory(
+        regimen=regimen,
+        slot_date=date(2026, 11, 14),
+        slot_time=time(8, 0),
+        status=DoseLog.Status.SKIPPED,
+        skip_reason="Skipped from the reminder email",
+        source=DoseLog.Source.WEB,
+    )
+
+    listed = rows(mother_client.get("/history/doses/"))
+    assert [row.split(" Edit")[0] for row in listed] == [
+        "Sun 15 Nov · 08:00 dose Skipped · Multi-strain probiotic · from the reminder email",
+        "Sat 14 Nov · 08:00 dose Skipped: Skipped from the reminder email · Multi-strain probiotic · logged in the app",
+    ]
+
+
 def test_symptoms_list_filters_by_kind_and_baby(mother_client, infant, twin, stranger_infant):
     SymptomEntryFactory(infant=infant, occurred_at=utc(14, 9))
     SymptomEntryFactory(infant=infant, kind="stool", size="", stool_consistency=4, occurred_at=utc(14, 11))

@@ -235,11 +235,18 @@ def test_i_took_it_needs_a_post_and_logs_once_from_email(client, email_links, an
     assert DoseLog.objects.count() == 1
 
 
-def test_skip_this_dose_logs_a_skip(client, email_links):
+def test_skip_this_dose_logs_a_skip(client, email_links, anna):
     with time_machine.travel(ROME_0800 + timedelta(minutes=3), tick=False):
         client.post(email_links["skip"])
     log = DoseLog.objects.get()
-    assert (log.status, log.taken_at, log.source) == ("skipped", None, "email")
+    # No reason is made up for her: the source already says it came from the email.
+    assert (log.status, log.taken_at, log.source, log.skip_reason) == ("skipped", None, "email", "")
+    client.force_login(anna)
+    history = client.get("/history/doses/").content.decode()
+    row = re.search(r'data-testid="history-row">(.*?)</li>', history, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", " ", row).split()).startswith(
+        "Mon 16 Nov · 08:00 dose Skipped · Multi-strain probiotic · from the reminder email"
+    )
 
 
 def test_remind_me_in_30_minutes_at_most_twice(client, email_links):

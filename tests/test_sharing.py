@@ -208,7 +208,10 @@ def test_her_sharing_page_lists_grants_and_the_audit_log_newest_first(
     events = list(page.context["audit_page"])
     assert [e.ip_address for e in events] == ["198.51.100.7", IP]
     # Her local time (Rome, UTC+1): 21:00 and 22:00.
-    assert "16 Nov 2026, 22:00</td>\n              <td>dr.rossi@example.org</td>" in html
+    assert (
+        '<td data-label="When">16 Nov 2026, 22:00</td>\n              <td data-label="Who">dr.rossi@example.org</td>'
+        in html
+    )
     assert "Viewed the summary" in html
 
 

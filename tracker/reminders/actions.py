@@ -34,14 +34,14 @@ def reminder_took(*, reminder: DoseReminder, now: datetime | None = None) -> tup
 
 
 def reminder_skip(*, reminder: DoseReminder) -> tuple[DoseLog, bool]:
-    """ "Skip this dose": log the slot as skipped, from the email."""
+    """ "Skip this dose": log the slot as skipped, from the email. No reason is given: she
+    typed none, and the source already says where the skip came from."""
     return dose_log(
         regimen=reminder.regimen,
         slot_date=reminder.slot_date,
         slot_time=reminder.slot_time,
         status=DoseLog.Status.SKIPPED,
         source=DoseLog.Source.EMAIL,
-        skip_reason="Skipped from the reminder email",
     )
 
 

@@ -5,9 +5,11 @@ instants (feeds, symptoms) are compared with the UTC bounds of those local
 days; rows stored as local dates (dose slots, daily checks) by their date.
 """
 
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 
 from tracker.localtime import local_day_bounds
 from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, SymptomEntry
@@ -36,9 +38,23 @@ def _for_infant(rows: QuerySet, infant: Infant | None) -> QuerySet:
     return rows if infant is None else rows.filter(infant=infant)
 
 
+#: The reason a skip from the reminder email was once given, besides its source: shown
+#: as a reason, the row said where it came from twice.
+EMAIL_SKIP_REASON = "Skipped from the reminder email"
+
+
 def dose_history(*, mother, date_from: date | None = None, date_to: date | None = None) -> QuerySet:
-    """Her logged doses, latest slot first, for slots on local days ``date_from``..``date_to``."""
+    """Her logged doses, latest slot first, for slots on local days ``date_from``..``date_to``.
+
+    Each carries ``skip_note``: her reason for a skip, without the one the email once made up.
+    """
     rows = DoseLog.objects.for_mother(mother).select_related("regimen__product")
+    rows = rows.annotate(
+        skip_note=Case(
+            When(source=DoseLog.Source.EMAIL, skip_reason=EMAIL_SKIP_REASON, then=Value("")),
+            default=F("skip_reason"),
+        )
+    )
     rows = _within_dates(rows, "slot_date", date_from=date_from, date_to=date_to)
     return rows.order_by("-slot_date", "-slot_time", "-pk")
 
@@ -83,3 +99,42 @@ def daily_check_history(
     rows = _for_infant(DailyCheck.objects.for_mother(mother).select_related("infant"), infant)
     rows = _within_dates(rows, "day", date_from=date_from, date_to=date_to)
     return rows.order_by("-day", "infant__name", "-pk")
+
+
+# What each record is called: in the title of its form, in "Saved ..." and "Delete ...?",
+# and in the names of its list row's Edit and Delete links.
+
+
+def _when(moment: datetime) -> str:
+    """ "14:05 on 3 Nov" in the active (her) time zone."""
+    local = timezone.localtime(moment)
+    return f"{time_format(local, 'H:i')} on {date_format(local, 'j M')}"
+
+
+def feed_label(feed: FeedingSession) -> str:
+    return f"the feed at {_when(feed.started_at)}"
+
+
+def dose_label(log: DoseLog) -> str:
+    return f"the {log.slot_time:%H:%M} dose of {date_format(log.slot_date, 'j M')}"
+
+
+def symptom_label(entry: SymptomEntry) -> str:
+    return f"the {entry.get_kind_display().lower()} at {_when(entry.occurred_at)}"
+
+
+def check_label(check: DailyCheck) -> str:
+    return f"{check.infant.name}’s daily check for {date_format(check.day, 'j M')}"
+
+
+RECORD_LABELS = {
+    DoseLog: dose_label,
+    FeedingSession: feed_label,
+    SymptomEntry: symptom_label,
+    DailyCheck: check_label,
+}
+
+
+def record_label(record) -> str:
+    """ "the 08:00 dose of 16 Nov", "the feed at 14:05 on 16 Nov", for any History row."""
+    return RECORD_LABELS[type(record)](record)

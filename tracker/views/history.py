@@ -1,7 +1,6 @@
 """History: lists per record type, and adding, correcting or deleting a record by hand."""
 
 from collections.abc import Callable
-from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -29,7 +27,16 @@ from tracker.forms.history import (
 )
 from tracker.localtime import local_today
 from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, SymptomEntry
-from tracker.selectors.history import daily_check_history, dose_history, feed_history, symptom_history
+from tracker.selectors.history import (
+    check_label,
+    daily_check_history,
+    dose_history,
+    dose_label,
+    feed_history,
+    feed_label,
+    symptom_history,
+    symptom_label,
+)
 from tracker.services import doses, feeding, symptoms
 
 PER_PAGE = 25
@@ -41,28 +48,6 @@ TABS = [
 ]
 #: The record each tab lists, as in its edit and delete URL names ("feed_edit").
 RECORDS = {"doses": "dose", "feeds": "feed", "symptoms": "symptom", "checks": "check"}
-
-
-def _when(moment: datetime) -> str:
-    """ "14:05 on 3 Nov" in the active (her) time zone."""
-    local = timezone.localtime(moment)
-    return f"{time_format(local, 'H:i')} on {date_format(local, 'j M')}"
-
-
-def _feed_label(feed: FeedingSession) -> str:
-    return f"the feed at {_when(feed.started_at)}"
-
-
-def _dose_label(log: DoseLog) -> str:
-    return f"the {log.slot_time:%H:%M} dose of {date_format(log.slot_date, 'j M')}"
-
-
-def _symptom_label(entry: SymptomEntry) -> str:
-    return f"the {entry.get_kind_display().lower()} at {_when(entry.occurred_at)}"
-
-
-def _check_label(check: DailyCheck) -> str:
-    return f"{check.infant.name}’s daily check for {date_format(check.day, 'j M')}"
 
 
 def _back_url(request: HttpRequest, default: str) -> str:
@@ -186,7 +171,7 @@ def check_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def dose_edit(request: HttpRequest, pk: int) -> HttpResponse:
     log = get_owned_or_404(DoseLog, request.user, pk)
-    title = f"Edit {_dose_label(log)}"
+    title = f"Edit {dose_label(log)}"
     form = DoseForm(request.POST or None, instance=log)
     return _form_page(
         request,
@@ -194,7 +179,7 @@ def dose_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=title,
         back="history_doses",
         save=lambda form: doses.dose_update(log=form.instance, **form.cleaned_data),
-        label=_dose_label,
+        label=dose_label,
         delete_url=reverse("dose_delete", args=[log.pk]),
     )
 
@@ -218,7 +203,7 @@ def dose_add(request: HttpRequest) -> HttpResponse:
         title="Log a missed dose",
         back="history_doses",
         save=_log_missed_dose,
-        label=_dose_label,
+        label=dose_label,
     )
 
 
@@ -226,7 +211,7 @@ def dose_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dose_delete(request: HttpRequest, pk: int) -> HttpResponse:
     log = get_owned_or_404(DoseLog, request.user, pk)
-    return _confirm_delete(request, log, label=_dose_label(log), back="history_doses")
+    return _confirm_delete(request, log, label=dose_label(log), back="history_doses")
 
 
 # Feeds
@@ -241,7 +226,7 @@ def _feed_form(request: HttpRequest, feed: FeedingSession, title: str) -> HttpRe
         # A running feed is edited when Today sends her to set its real end: back there.
         back="today" if feed.pk and feed.is_running else "history_feeds",
         save=lambda form: feeding.feed_save(feed=form.save(commit=False)),
-        label=_feed_label,
+        label=feed_label,
         delete_url=reverse("feed_delete", args=[feed.pk]) if feed.pk else "",
     )
 
@@ -258,14 +243,14 @@ def feed_add(request: HttpRequest) -> HttpResponse:
 @login_required
 def feed_edit(request: HttpRequest, pk: int) -> HttpResponse:
     feed = get_owned_or_404(FeedingSession, request.user, pk)
-    return _feed_form(request, feed, f"Edit {_feed_label(feed)}")
+    return _feed_form(request, feed, f"Edit {feed_label(feed)}")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def feed_delete(request: HttpRequest, pk: int) -> HttpResponse:
     feed = get_owned_or_404(FeedingSession, request.user, pk)
-    return _confirm_delete(request, feed, label=_feed_label(feed), back="history_feeds")
+    return _confirm_delete(request, feed, label=feed_label(feed), back="history_feeds")
 
 
 # Symptoms
@@ -279,7 +264,7 @@ def _symptom_form(request: HttpRequest, entry: SymptomEntry, title: str) -> Http
         title=title,
         back="history_symptoms",
         save=lambda form: symptoms.symptom_save(entry=form.save(commit=False)),
-        label=_symptom_label,
+        label=symptom_label,
         delete_url=reverse("symptom_delete", args=[entry.pk]) if entry.pk else "",
     )
 
@@ -299,14 +284,14 @@ def symptom_add(request: HttpRequest) -> HttpResponse:
 @login_required
 def symptom_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_owned_or_404(SymptomEntry, request.user, pk)
-    return _symptom_form(request, entry, f"Edit {_symptom_label(entry)}")
+    return _symptom_form(request, entry, f"Edit {symptom_label(entry)}")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def symptom_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_owned_or_404(SymptomEntry, request.user, pk)
-    return _confirm_delete(request, entry, label=_symptom_label(entry), back="history_symptoms")
+    return _confirm_delete(request, entry, label=symptom_label(entry), back="history_symptoms")
 
 
 # Daily checks
@@ -319,10 +304,10 @@ def check_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        title=f"Edit {_check_label(check)}",
+        title=f"Edit {check_label(check)}",
         back="history_checks",
         save=lambda form: symptoms.daily_check_save(infant=check.infant, day=check.day, **form.cleaned_data),
-        label=_check_label,
+        label=check_label,
         delete_url=reverse("check_delete", args=[check.pk]),
     )
 
@@ -331,7 +316,7 @@ def check_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def check_delete(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_owned_or_404(DailyCheck, request.user, pk)
-    return _confirm_delete(request, check, label=_check_label(check), back="history_checks")
+    return _confirm_delete(request, check, label=check_label(check), back="history_checks")
 
 
 urlpatterns = [
