@@ -48,6 +48,18 @@ def page(live_server):
         assert errors == [], errors
 
 
+def log_in(page, email: str, password: str | None = None) -> None:
+    """Log in through the form, as she would; the factories' password by default."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url
+
+
 def rome_minutes_around(action) -> set[str]:
     """Run ``action`` and return the Rome wall-clock minutes it may have been logged at."""
     before = datetime.now(ROME)
@@ -122,11 +134,7 @@ def test_dashboard_draws_its_charts_without_console_errors(page):
         "seed_demo", days=30, email="demo@example.org", tz="Europe/Rome", seed=7, stdout=io.StringIO()
     )
     base = page.base_url
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill("demo@example.org")
-    page.get_by_label("Password").fill("milk-and-probiotics-demo")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
+    log_in(page, "demo@example.org", "milk-and-probiotics-demo")
     page.goto(f"{base}/dashboard/?range=30")
     for chart in ["feeding-chart", "symptoms-chart"]:
         drawn = page.evaluate(
@@ -147,17 +155,14 @@ def test_dashboard_draws_its_charts_without_console_errors(page):
 
 
 def test_a_clinician_whose_access_ended_taps_a_download_and_reads_why(page):
-    from tests.factories import PASSWORD, CareGrantFactory, ClinicianFactory, UserFactory
+    from tests.factories import CareGrantFactory, ClinicianFactory, UserFactory
     from tracker.sharing.services import grant_revoke
 
     anna = UserFactory(email="anna@example.org", display_name="Anna")
     doctor = ClinicianFactory(email="dr.rossi@example.org", display_name="Dr Rossi")
     grant = CareGrantFactory(mother=anna, clinician=doctor, scope="summary_exports")
     base = page.base_url
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill("dr.rossi@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "dr.rossi@example.org")
     page.goto(f"{base}/clinician/{anna.pk}/")
     with page.expect_download() as download:  # while she shares, the link is a file
         page.get_by_role("link", name="Printable summary (PDF)").click()
@@ -181,15 +186,12 @@ def test_a_clinician_whose_access_ended_taps_a_download_and_reads_why(page):
 
 
 def test_the_regimen_form_hides_the_dates_the_trial_preset_ignores(page):
-    from tests.factories import PASSWORD, PregnancyFactory, UserFactory
+    from tests.factories import PregnancyFactory, UserFactory
 
     anna = UserFactory(email="anna@example.org", display_name="Anna")
     PregnancyFactory(mother=anna, due_date=datetime.now(ROME).date() + timedelta(days=20))
     base = page.base_url
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill("anna@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "anna@example.org")
     page.goto(f"{base}/setup/regimen/add/")
     start, end = page.locator("#id_start_date"), page.locator("#id_end_date")
     page.get_by_label("Trial: due date − 28 days to 28 days after birth").check()

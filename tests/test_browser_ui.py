@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from tests.factories import (
-    PASSWORD,
     ClinicianFactory,
     DailyCheckFactory,
     DoseLogFactory,
@@ -21,19 +20,9 @@ from tests.factories import (
 )
 
 # The 375 px page that fails on console errors; pytest hands the fixture in by its name.
-from tests.test_browser import ROME, page  # noqa: F401
+from tests.test_browser import ROME, log_in, page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, email: str) -> None:
-    base = page.base_url
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url
 
 
 def look(page, name: str) -> None:

@@ -1096,14 +1096,20 @@ def form_values(page: str) -> dict[str, str]:
     return values
 
 
+def timed_on_today(client, infant, kind: str, start_second: int, stop_second: int):
+    """A feed or a crying spell started and stopped with Today's buttons, within one minute."""
+    started, model = ("feed", FeedingSession) if kind == "feed" else ("crying", SymptomEntry)
+    with time_machine.travel(NOW + timedelta(seconds=start_second), tick=False):
+        client.post(f"/today/{started}/start/", {"infant": infant.pk, "side": "left"})
+    record = model.objects.get()
+    with time_machine.travel(NOW + timedelta(seconds=stop_second), tick=False):
+        client.post(f"/today/{started}/{record.pk}/stop/")
+    return record
+
+
 def test_a_feed_stopped_within_a_minute_can_be_saved_unchanged_with_a_note(mother_client, infant):
-    with time_machine.travel(NOW + timedelta(seconds=10), tick=False):
-        mother_client.post("/today/feed/start/", {"infant": infant.pk, "side": "left"})
-    feed = FeedingSession.objects.get()
-    with time_machine.travel(NOW + timedelta(seconds=50), tick=False):
-        mother_client.post(f"/today/feed/{feed.pk}/stop/")
-    page = mother_client.get(f"/history/feeds/{feed.pk}/edit/").content.decode()
-    values = form_values(page)
+    feed = timed_on_today(mother_client, infant, "feed", 10, 50)
+    values = form_values(mother_client.get(f"/history/feeds/{feed.pk}/edit/").content.decode())
     assert (values["started_at"], values["ended_at"]) == ("2026-11-16T10:00", "2026-11-16T10:00")
 
     response = mother_client.post(f"/history/feeds/{feed.pk}/edit/", values | {"notes": "Fell asleep"})
@@ -1114,11 +1120,7 @@ def test_a_feed_stopped_within_a_minute_can_be_saved_unchanged_with_a_note(mothe
 
 
 def test_a_crying_spell_stopped_within_a_minute_can_be_saved_unchanged_with_a_note(mother_client, infant):
-    with time_machine.travel(NOW + timedelta(seconds=5), tick=False):
-        mother_client.post("/today/crying/start/", {"infant": infant.pk})
-    entry = SymptomEntry.objects.get()
-    with time_machine.travel(NOW + timedelta(seconds=45), tick=False):
-        mother_client.post(f"/today/crying/{entry.pk}/stop/")
+    entry = timed_on_today(mother_client, infant, "crying", 5, 45)
     values = form_values(mother_client.get(f"/history/symptoms/{entry.pk}/edit/").content.decode())
     assert (values["occurred_at"], values["ended_at"]) == ("2026-11-16T10:00", "2026-11-16T10:00")
 
@@ -1130,11 +1132,7 @@ def test_a_crying_spell_stopped_within_a_minute_can_be_saved_unchanged_with_a_no
 
 
 def test_a_time_she_changes_is_saved_to_the_minute_she_typed(mother_client, infant):
-    with time_machine.travel(NOW + timedelta(seconds=10), tick=False):
-        mother_client.post("/today/feed/start/", {"infant": infant.pk, "side": "left"})
-    feed = FeedingSession.objects.get()
-    with time_machine.travel(NOW + timedelta(seconds=50), tick=False):
-        mother_client.post(f"/today/feed/{feed.pk}/stop/")
+    feed = timed_on_today(mother_client, infant, "feed", 10, 50)
     values = form_values(mother_client.get(f"/history/feeds/{feed.pk}/edit/").content.decode())
     response = mother_client.post(
         f"/history/feeds/{feed.pk}/edit/", values | {"started_at": "2026-11-16T09:40"}
