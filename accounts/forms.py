@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User, time_zone_names
 
+#: The longest address an account can have (the model's field, as Django's EmailField sets it).
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+
 TIME_ZONE_HELP = "Reminders and “today” follow this time zone. Change it here if you travel."
 
 
@@ -93,7 +96,16 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         # Lower-cased so that "Anna@…" and "anna@…" count as the same person for the lockout too.
-        return self.cleaned_data["username"].strip().lower()
+        email = self.cleaned_data["username"].strip().lower()
+        # Django sets this field's max_length after building it, so nothing enforces it; refused
+        # here, before authenticate() hands it to the lockout's 255-character column.
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError(
+                "That is not an email address we could have: emails are at most %(max)d characters.",
+                code="max_length",
+                params={"max": EMAIL_MAX_LENGTH},
+            )
+        return email
 
 
 class ProfileForm(forms.ModelForm):

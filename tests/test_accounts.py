@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.staticfiles import finders
 from django.core import mail
 from django.test import Client
@@ -160,6 +161,46 @@ def test_four_wrong_passwords_do_not_lock_her_out(client, mother):
 
     assert response.status_code == 302
     assert logged_in_user_id(client) == str(mother.pk)
+
+
+#: Longer than any email address (254) and than django-axes' username column (255).
+OVER_LONG_EMAIL = "a" * 245 + "@example.org"
+
+
+def test_an_over_long_email_is_refused_on_the_login_page_before_the_lockout_records_it(client, mother):
+    response = log_in(client, OVER_LONG_EMAIL, "not-my-password")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        "That is not an email address we could have: emails are at most 254 characters."
+    ]
+    # PostgreSQL refuses a 256-character username in axes' varchar(255): that was a 500.
+    assert AccessAttempt.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_admin_login_keeps_an_over_long_name_within_the_lockouts_column(client):
+    response = client.post("/admin/login/", {"username": OVER_LONG_EMAIL, "password": "x"})
+
+    assert response.status_code == 200
+    (attempt,) = AccessAttempt.objects.all()
+    assert attempt.username == OVER_LONG_EMAIL[:255]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        ("/accounts/password/reset/", {"email": OVER_LONG_EMAIL}),
+        ("/accounts/signup/", signup_data(email=OVER_LONG_EMAIL)),
+    ],
+)
+def test_an_over_long_email_elsewhere_is_a_form_error_not_a_crash(client, url, data):
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+    assert mail.outbox == []
 
 
 def reset_link_from_outbox() -> str:

@@ -151,6 +151,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Django's login form posts the email under "username"; axes must read it there.
 AXES_USERNAME_FORM_FIELD = "username"
+# Lower-cased and cut to axes' 255-character column: the admin's login form sends the name
+# unchecked, and PostgreSQL refuses a longer value (a 500).
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
