@@ -110,6 +110,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    # Logged in by the reset itself: even while someone keeps her account locked with wrong
+    # passwords, the link in her email gets her in.
+    post_reset_login = True
+    post_reset_login_backend = MODEL_BACKEND
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # "Reset your password" is the way out of a lockout, so it must actually unlock.

@@ -1,8 +1,10 @@
 """Signing up, logging in and out, lockout, passwords and the profile, as a mother meets them."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.contrib.staticfiles import finders
 from django.core import mail
@@ -161,6 +163,92 @@ def test_four_wrong_passwords_do_not_lock_her_out(client, mother):
 
     assert response.status_code == 302
     assert logged_in_user_id(client) == str(mother.pk)
+
+
+def from_address(number: int) -> Client:
+    """A browser at its own internet address (axes reads REMOTE_ADDR)."""
+    return Client(REMOTE_ADDR=f"203.0.113.{number}")
+
+
+def lock_her_account_from_four_addresses(email: str) -> None:
+    """20 wrong passwords, 5 from each of four addresses (a sixth from one is refused anyway)."""
+    for number in range(1, 5):
+        browser = from_address(number)
+        for _ in range(5):
+            log_in(browser, email, "not-my-password")
+
+
+def test_twenty_wrong_passwords_across_addresses_lock_her_account_even_from_a_new_address(mother):
+    lock_her_account_from_four_addresses(mother.email)
+
+    twenty_first = log_in(from_address(5), mother.email, "another-guess")
+    right_one = from_address(6)
+    response = log_in(right_one, "Anna@Example.org", PASSWORD)
+
+    assert twenty_first.status_code == 429
+    assert response.status_code == 429
+    assert logged_in_user_id(right_one) is None
+    html = response.content.decode()
+    assert "Too many wrong passwords were tried for this account from several places" in html
+    assert 'href="/accounts/password/reset/"' in html
+    # Refused attempts are not counted: the lock cannot be stretched by knocking on it.
+    assert sum(AccessAttempt.objects.values_list("failures_since_start", flat=True)) == 20
+
+
+def test_nineteen_wrong_passwords_across_addresses_do_not_lock_her_account(mother):
+    for number in range(1, 5):
+        for _ in range(5 if number < 4 else 4):
+            log_in(from_address(number), mother.email, "not-my-password")
+
+    browser = from_address(5)
+    response = log_in(browser, mother.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(browser) == str(mother.pk)
+
+
+def test_one_address_knocking_forty_times_cannot_lock_her_out_elsewhere(mother):
+    attacker = from_address(1)
+    for _ in range(40):
+        log_in(attacker, mother.email, "not-my-password")
+
+    browser = from_address(2)
+    response = log_in(browser, mother.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(browser) == str(mother.pk)
+
+
+def test_the_account_lock_ends_an_hour_after_the_last_wrong_password(mother):
+    with time_machine.travel(datetime(2026, 11, 16, 3, 0, tzinfo=UTC), tick=False) as traveller:
+        lock_her_account_from_four_addresses(mother.email)
+        traveller.shift(timedelta(minutes=59))
+        still_locked = log_in(from_address(5), mother.email, PASSWORD)
+        traveller.shift(timedelta(minutes=2))
+        browser = from_address(6)
+        response = log_in(browser, mother.email, PASSWORD)
+
+    assert still_locked.status_code == 429
+    assert response.status_code == 302
+    assert logged_in_user_id(browser) == str(mother.pk)
+
+
+def test_a_password_reset_ends_the_account_lock_and_logs_her_in(mother):
+    lock_her_account_from_four_addresses(mother.email)
+    browser = from_address(5)
+    browser.post("/accounts/password/reset/", {"email": mother.email})
+    form_url = browser.get(reset_link_from_outbox(), follow=True).redirect_chain[-1][0]
+
+    saved = browser.post(
+        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
+    elsewhere = from_address(6)
+    again = log_in(elsewhere, mother.email, NEW_PASSWORD)
+
+    assert logged_in_user_id(browser) == str(mother.pk)
+    assert "You are logged in" in saved.content.decode()
+    assert again.status_code == 302
+    assert logged_in_user_id(elsewhere) == str(mother.pk)
 
 
 #: Longer than any email address (254) and than django-axes' username column (255).
