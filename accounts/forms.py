@@ -2,10 +2,13 @@
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 
 from accounts.models import User, time_zone_names
+
+#: The longest address an account can have (the model's field, as Django's EmailField sets it).
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
 TIME_ZONE_HELP = "Reminders and “today” follow this time zone. Change it here if you travel."
 
@@ -39,42 +42,63 @@ def time_zone_field(*, fill_from_browser: bool = False) -> forms.ChoiceField:
     )
 
 
-class SignupForm(BaseUserCreationForm):
-    time_zone = time_zone_field(fill_from_browser=True)
+class SignupForm(forms.Form):
+    """The first step: who she is. Her password is chosen from the link we email her.
 
-    class Meta:
-        model = User
-        fields = ("email", "display_name", "password1", "password2", "role", "time_zone")
-        labels = {"email": "Email", "display_name": "Display name", "role": "I am"}
-        help_texts = {"display_name": "What the app calls you. A first name is fine."}
-        widgets = {
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "display_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
-            "role": forms.RadioSelect,
-        }
+    Whether the address already has an account is never checked here: the answer would tell
+    anyone who uses the app (accounts.signup emails the owner instead)."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autocapitalize": "none"}),
+    )
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=User._meta.get_field("display_name").max_length,
+        help_text="What the app calls you. A first name is fine.",
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    role = forms.ChoiceField(
+        label="I am",
+        choices=[
+            (User.Role.MOTHER, "A mother (or expecting)"),
+            (User.Role.CLINICIAN, "A clinician, lactation consultant or researcher"),
+        ],
+        initial=User.Role.MOTHER,
+        widget=forms.RadioSelect,
+    )
+    time_zone = time_zone_field(fill_from_browser=True)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["display_name"].required = True
-        self.fields["role"].choices = [
-            (User.Role.MOTHER, "A mother (or expecting)"),
-            (User.Role.CLINICIAN, "A clinician, lactation consultant or researcher"),
-        ]
-        self.fields["password2"].label = "Password again"
-        self.fields["password2"].help_text = "Type the same password once more, to catch typos."
         # Bound again after an error: keep what she chose rather than re-reading the phone.
         if self.is_bound:
             self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = "offer"
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "There is already an account with this email. Log in, or reset your password "
-                "if you have forgotten it.",
-                code="duplicate_email",
-            )
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+
+class SignupFinishForm(SetPasswordMixin, forms.Form):
+    """The second step, from the link in her email: she chooses her password."""
+
+    password1, password2 = SetPasswordMixin.create_password_fields(label1="Password", label2="Password again")
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["password2"].help_text = "Type the same password once more, to catch typos."
+
+    def clean(self):
+        self.validate_passwords()
+        # Against the new account's email and name too ("too similar to the email address").
+        self.validate_password_for_user(self.user)
+        return super().clean()
+
+    def save(self) -> User:
+        """The account with its password set, not saved: accounts.signup.signup_finish saves it."""
+        return self.set_password_and_save(self.user, commit=False)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -93,7 +117,16 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         # Lower-cased so that "Anna@…" and "anna@…" count as the same person for the lockout too.
-        return self.cleaned_data["username"].strip().lower()
+        email = self.cleaned_data["username"].strip().lower()
+        # Django sets this field's max_length after building it, so nothing enforces it; refused
+        # here, before authenticate() hands it to the lockout's 255-character column.
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError(
+                "That is not an email address we could have: emails are at most %(max)d characters.",
+                code="max_length",
+                params={"max": EMAIL_MAX_LENGTH},
+            )
+        return email
 
 
 class ProfileForm(forms.ModelForm):

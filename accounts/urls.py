@@ -6,6 +6,8 @@ from accounts.forms import EmailAuthenticationForm
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
+    path("signup/finish/<str:token>/", views.signup_finish, name="signup_finish"),
     path(
         "login/",
         auth_views.LoginView.as_view(

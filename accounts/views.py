@@ -16,8 +16,10 @@ from django.utils.timesince import timeuntil
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
-from accounts.forms import AccountDeleteForm, ProfileForm, SignupForm
+from accounts import signup as signup_service
+from accounts.forms import AccountDeleteForm, ProfileForm, SignupFinishForm, SignupForm
 from accounts.models import User
+from tracker.reminders.tokens import LinkError
 
 # Axes is the first backend; a freshly created user is logged in straight through the model backend.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -42,14 +44,20 @@ def reset_link_lifetime() -> str:
 
 #: Session key for where to go after signing up (an invite link sends clinicians here and back).
 AFTER_SIGNUP = "after_signup"
+#: Session key for the address the "check your email" page names.
+SIGNUP_EMAIL = "signup_email"
+
+
+def _is_safe_next(request: HttpRequest, next_url: str) -> bool:
+    return bool(next_url) and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
 
 
 def _remember_next(request: HttpRequest) -> None:
     """Keep a safe ``?next=`` in the session: the sign-up form posts to a bare URL."""
     next_url = request.GET.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if _is_safe_next(request, next_url):
         request.session[AFTER_SIGNUP] = next_url
 
 
@@ -63,12 +71,46 @@ def signup(request: HttpRequest) -> HttpResponse:
         initial["email"] = request.GET["email"][:254]
     form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        next_url = request.session.pop(AFTER_SIGNUP, None)
-        login(request, user, backend=MODEL_BACKEND)
-        messages.success(request, f"Welcome, {user.get_short_name()}! Your account is ready.")
-        return redirect(next_url or home_url_name(user))
+        next_url = request.session.pop(AFTER_SIGNUP, "")
+        signup_service.signup_request(signup_service.Signup(**form.cleaned_data, next_url=next_url))
+        # The same redirect and session change whether or not the address had an account.
+        request.session[SIGNUP_EMAIL] = form.cleaned_data["email"]
+        return redirect("signup_sent")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    context = {
+        "email": request.session.get(SIGNUP_EMAIL),
+        "lifetime_days": signup_service.FINISH_LINK_LIFETIME.days,
+    }
+    return render(request, "accounts/signup_sent.html", context)
+
+
+def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
+    """From the link in her email: GET asks for a password, POST creates the account and logs
+    her in. Opened in any browser, so where to go next travels in the link, not the session."""
+    if request.user.is_authenticated:
+        return redirect(home_url_name(request.user))
+    try:
+        signup = signup_service.read_finish_token(token)
+    except LinkError as error:
+        return render(request, "accounts/signup_finish.html", {"error": error.message}, status=400)
+    exists = {"signup": signup, "account_exists": True}
+    if signup_service.account_exists(signup.email):
+        return render(request, "accounts/signup_finish.html", exists)
+    form = SignupFinishForm(signup.new_user(), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = signup_service.signup_finish(form.save())
+        except signup_service.AccountExists:
+            return render(request, "accounts/signup_finish.html", exists)
+        login(request, user, backend=MODEL_BACKEND)
+        request.session.pop(SIGNUP_EMAIL, None)
+        messages.success(request, f"Welcome, {user.get_short_name()}! Your account is ready.")
+        next_url = signup.next_url if _is_safe_next(request, signup.next_url) else None
+        return redirect(next_url or home_url_name(user))
+    return render(request, "accounts/signup_finish.html", {"signup": signup, "form": form})
 
 
 @login_required
@@ -110,6 +152,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    # Logged in by the reset itself: even while someone keeps her account locked with wrong
+    # passwords, the link in her email gets her in.
+    post_reset_login = True
+    post_reset_login_backend = MODEL_BACKEND
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # "Reset your password" is the way out of a lockout, so it must actually unlock.

@@ -42,6 +42,7 @@ PUBLIC = {
     "login",
     "logout",
     "signup",
+    "signup_sent",
     "healthz",
     "password_reset",
     "password_reset_done",

@@ -1,8 +1,11 @@
 """Signing up, logging in and out, lockout, passwords and the profile, as a mother meets them."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
+from axes.models import AccessAttempt
 from django.contrib.staticfiles import finders
 from django.core import mail
 from django.test import Client
@@ -17,12 +20,14 @@ def signup_data(**overrides: str) -> dict[str, str]:
     data = {
         "email": "Bea@Example.org",
         "display_name": "Bea",
-        "password1": NEW_PASSWORD,
-        "password2": NEW_PASSWORD,
         "role": "mother",
         "time_zone": "America/New_York",
     }
     return data | overrides
+
+
+def choose_password(password: str = NEW_PASSWORD, again: str | None = None) -> dict[str, str]:
+    return {"password1": password, "password2": password if again is None else again}
 
 
 def log_in(client: Client, email: str, password: str):
@@ -33,26 +38,51 @@ def logged_in_user_id(client: Client) -> str | None:
     return client.session.get("_auth_user_id")
 
 
-@pytest.mark.django_db
-def test_sign_up_creates_her_account_in_her_browser_time_zone_and_sends_her_to_setup(client):
-    response = client.post("/accounts/signup/", signup_data())
+def finish_link_from_outbox() -> str:
+    """The path of the link in the one email sent, "finish creating your account"."""
+    (message,) = mail.outbox
+    return re.search(r"https?://[^/\s]+(/accounts/signup/finish/\S+/)", message.body).group(1)
 
-    assert response.status_code == 302
-    assert response["Location"] == "/setup/"
+
+def without_csrf_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+@pytest.mark.django_db
+def test_sign_up_emails_a_link_and_finishing_it_creates_her_account_and_sends_her_to_setup(client):
+    response = client.post("/accounts/signup/", signup_data(), follow=True)
+
+    assert response.redirect_chain == [("/accounts/signup/sent/", 302)]
+    assert "We have emailed a link to bea@example.org" in response.content.decode()
+    assert not User.objects.exists()
+    assert logged_in_user_id(client) is None
+    (message,) = mail.outbox
+    assert message.to == ["bea@example.org"]
+    assert message.subject == "Finish creating your Probiotic tracker account"
+    assert "Hello Bea," in message.body
+
+    # Opened from the email, in whatever browser her mail app picks.
+    browser = Client()
+    page = browser.get(finish_link_from_outbox())
+    assert "bea@example.org" in page.content.decode()
+    finished = browser.post(finish_link_from_outbox(), choose_password())
+
+    assert finished.status_code == 302
+    assert finished["Location"] == "/setup/"
     user = User.objects.get(email="bea@example.org")
     assert user.password.startswith("argon2")
     assert user.check_password(NEW_PASSWORD)
     assert user.time_zone == "America/New_York"
     assert user.display_name == "Bea"
     assert user.role == User.Role.MOTHER
-    assert logged_in_user_id(client) == str(user.pk)
+    assert logged_in_user_id(browser) == str(user.pk)
 
 
 @pytest.mark.django_db
 def test_a_clinician_who_signs_up_without_an_invitation_lands_on_her_patients(client):
-    response = client.post(
-        "/accounts/signup/", signup_data(email="dr.rossi@example.org", role="clinician"), follow=True
-    )
+    client.post("/accounts/signup/", signup_data(email="dr.rossi@example.org", role="clinician"))
+
+    response = client.post(finish_link_from_outbox(), choose_password(), follow=True)
 
     assert response.redirect_chain == [("/clinician/", 302)]
     assert "Nobody yet. When a mother invites you" in response.content.decode()
@@ -80,13 +110,76 @@ def test_sign_up_page_offers_every_zone_with_utc_preselected_and_the_browser_scr
         assert "Intl.DateTimeFormat().resolvedOptions().timeZone" in script.read()
 
 
-def test_the_same_email_in_other_letters_cannot_sign_up_twice(client, mother):
-    response = client.post("/accounts/signup/", signup_data(email="ANNA@example.org"))
+def test_sign_up_answers_the_same_whether_or_not_the_email_has_an_account(mother):
+    taken, new = Client(), Client()
+    for browser in (taken, new):
+        browser.get("/accounts/signup/")
 
-    assert response.status_code == 200
-    assert "There is already an account with this email." in response.content.decode()
+    taken_answer = taken.post("/accounts/signup/", signup_data(email="Anna@example.org"))
+    new_answer = new.post("/accounts/signup/", signup_data(email="bea@example.org"))
+
+    for answer in (taken_answer, new_answer):
+        assert answer.status_code == 302
+        assert answer["Location"] == "/accounts/signup/sent/"
+        assert answer.content == b""
+    assert sorted(taken_answer.cookies) == sorted(new_answer.cookies)
+    taken_page = taken.get("/accounts/signup/sent/").content.decode()
+    new_page = new.get("/accounts/signup/sent/").content.decode()
+    assert without_csrf_tokens(taken_page).replace("anna@example.org", "bea@example.org") == (
+        without_csrf_tokens(new_page)
+    )
+    assert logged_in_user_id(taken) is None and logged_in_user_id(new) is None
+
+
+def test_signing_up_with_her_address_emails_her_how_to_log_in_and_changes_nothing(client, mother):
+    password_before = mother.password
+
+    client.post("/accounts/signup/", signup_data(email="ANNA@example.org", display_name="Mallory"))
+
+    (message,) = mail.outbox
+    assert message.to == ["anna@example.org"]
+    assert message.subject == "Someone tried to sign up with your email address"
+    assert "Hello Anna," in message.body
+    assert "http://127.0.0.1:8000/accounts/password/reset/" in message.body
+    assert "http://127.0.0.1:8000/accounts/login/" in message.body
+    assert "/accounts/signup/finish/" not in message.body
     assert User.objects.filter(email__iexact="anna@example.org").count() == 1
-    assert logged_in_user_id(client) is None
+    mother.refresh_from_db()
+    assert (mother.password, mother.display_name) == (password_before, "Anna")
+
+
+@pytest.mark.django_db
+def test_a_finish_link_creates_one_account_and_then_sends_her_to_log_in(client):
+    client.post("/accounts/signup/", signup_data())
+    link = finish_link_from_outbox()
+    client.post(link, choose_password())
+    client.post("/accounts/logout/")
+
+    again = Client()
+    page = again.get(link)
+    reused = again.post(link, choose_password("someone-elses-passphrase-77"))
+
+    assert "There is already an account for bea@example.org" in page.content.decode()
+    assert 'href="/accounts/login/"' in page.content.decode()
+    assert reused.status_code == 200
+    assert logged_in_user_id(again) is None
+    assert User.objects.get(email="bea@example.org").check_password(NEW_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_a_tampered_or_old_finish_link_says_why_and_creates_nothing(client):
+    with time_machine.travel(datetime(2026, 11, 16, 3, 0, tzinfo=UTC), tick=False) as traveller:
+        client.post("/accounts/signup/", signup_data())
+        link = finish_link_from_outbox()
+        tampered = client.post(link.replace("/finish/", "/finish/x"), choose_password())
+        traveller.shift(timedelta(days=3, minutes=1))
+        old = client.post(link, choose_password())
+
+    assert tampered.status_code == 400
+    assert "This link is not valid" in tampered.content.decode()
+    assert old.status_code == 400
+    assert "links to finish signing up work for 3 days" in old.content.decode()
+    assert not User.objects.exists()
 
 
 @pytest.mark.django_db
@@ -95,16 +188,21 @@ def test_an_unknown_time_zone_is_rejected(client):
 
     assert response.status_code == 200
     assert "is not a time zone we know" in response.content.decode()
-    assert not User.objects.filter(email="bea@example.org").exists()
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db
 def test_passwords_that_differ_or_are_too_common_are_rejected(client):
-    mismatch = client.post("/accounts/signup/", signup_data(password2="something-else-entirely"))
-    common = client.post("/accounts/signup/", signup_data(password1="password", password2="password"))
+    client.post("/accounts/signup/", signup_data())
+    link = finish_link_from_outbox()
+
+    mismatch = client.post(link, choose_password(again="something-else-entirely"))
+    common = client.post(link, choose_password("password"))
+    like_her_email = client.post(link, choose_password("bea@example.org"))
 
     assert "didn’t match" in mismatch.content.decode()
     assert "too common" in common.content.decode()
+    assert "too similar" in like_her_email.content.decode()
     assert not User.objects.exists()
 
 
@@ -160,6 +258,132 @@ def test_four_wrong_passwords_do_not_lock_her_out(client, mother):
 
     assert response.status_code == 302
     assert logged_in_user_id(client) == str(mother.pk)
+
+
+def from_address(number: int) -> Client:
+    """A browser at its own internet address (axes reads REMOTE_ADDR)."""
+    return Client(REMOTE_ADDR=f"203.0.113.{number}")
+
+
+def lock_her_account_from_four_addresses(email: str) -> None:
+    """20 wrong passwords, 5 from each of four addresses (a sixth from one is refused anyway)."""
+    for number in range(1, 5):
+        browser = from_address(number)
+        for _ in range(5):
+            log_in(browser, email, "not-my-password")
+
+
+def test_twenty_wrong_passwords_across_addresses_lock_her_account_even_from_a_new_address(mother):
+    lock_her_account_from_four_addresses(mother.email)
+
+    twenty_first = log_in(from_address(5), mother.email, "another-guess")
+    right_one = from_address(6)
+    response = log_in(right_one, "Anna@Example.org", PASSWORD)
+
+    assert twenty_first.status_code == 429
+    assert response.status_code == 429
+    assert logged_in_user_id(right_one) is None
+    html = response.content.decode()
+    assert "Too many wrong passwords were tried for this account from several places" in html
+    assert 'href="/accounts/password/reset/"' in html
+    # Refused attempts are not counted: the lock cannot be stretched by knocking on it.
+    assert sum(AccessAttempt.objects.values_list("failures_since_start", flat=True)) == 20
+
+
+def test_nineteen_wrong_passwords_across_addresses_do_not_lock_her_account(mother):
+    for number in range(1, 5):
+        for _ in range(5 if number < 4 else 4):
+            log_in(from_address(number), mother.email, "not-my-password")
+
+    browser = from_address(5)
+    response = log_in(browser, mother.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(browser) == str(mother.pk)
+
+
+def test_one_address_knocking_forty_times_cannot_lock_her_out_elsewhere(mother):
+    attacker = from_address(1)
+    for _ in range(40):
+        log_in(attacker, mother.email, "not-my-password")
+
+    browser = from_address(2)
+    response = log_in(browser, mother.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(browser) == str(mother.pk)
+
+
+def test_the_account_lock_ends_an_hour_after_the_last_wrong_password(mother):
+    with time_machine.travel(datetime(2026, 11, 16, 3, 0, tzinfo=UTC), tick=False) as traveller:
+        lock_her_account_from_four_addresses(mother.email)
+        traveller.shift(timedelta(minutes=59))
+        still_locked = log_in(from_address(5), mother.email, PASSWORD)
+        traveller.shift(timedelta(minutes=2))
+        browser = from_address(6)
+        response = log_in(browser, mother.email, PASSWORD)
+
+    assert still_locked.status_code == 429
+    assert response.status_code == 302
+    assert logged_in_user_id(browser) == str(mother.pk)
+
+
+def test_a_password_reset_ends_the_account_lock_and_logs_her_in(mother):
+    lock_her_account_from_four_addresses(mother.email)
+    browser = from_address(5)
+    browser.post("/accounts/password/reset/", {"email": mother.email})
+    form_url = browser.get(reset_link_from_outbox(), follow=True).redirect_chain[-1][0]
+
+    saved = browser.post(
+        form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
+    )
+    elsewhere = from_address(6)
+    again = log_in(elsewhere, mother.email, NEW_PASSWORD)
+
+    assert logged_in_user_id(browser) == str(mother.pk)
+    assert "You are logged in" in saved.content.decode()
+    assert again.status_code == 302
+    assert logged_in_user_id(elsewhere) == str(mother.pk)
+
+
+#: Longer than any email address (254) and than django-axes' username column (255).
+OVER_LONG_EMAIL = "a" * 245 + "@example.org"
+
+
+def test_an_over_long_email_is_refused_on_the_login_page_before_the_lockout_records_it(client, mother):
+    response = log_in(client, OVER_LONG_EMAIL, "not-my-password")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        "That is not an email address we could have: emails are at most 254 characters."
+    ]
+    # PostgreSQL refuses a 256-character username in axes' varchar(255): that was a 500.
+    assert AccessAttempt.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_admin_login_keeps_an_over_long_name_within_the_lockouts_column(client):
+    response = client.post("/admin/login/", {"username": OVER_LONG_EMAIL, "password": "x"})
+
+    assert response.status_code == 200
+    (attempt,) = AccessAttempt.objects.all()
+    assert attempt.username == OVER_LONG_EMAIL[:255]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        ("/accounts/password/reset/", {"email": OVER_LONG_EMAIL}),
+        ("/accounts/signup/", signup_data(email=OVER_LONG_EMAIL)),
+    ],
+)
+def test_an_over_long_email_elsewhere_is_a_form_error_not_a_crash(client, url, data):
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+    assert mail.outbox == []
 
 
 def reset_link_from_outbox() -> str:
@@ -317,6 +541,7 @@ def test_a_logged_in_mother_visiting_signup_or_login_goes_home(mother_client):
     [
         "/accounts/login/",
         "/accounts/signup/",
+        "/accounts/signup/sent/",
         "/accounts/password/reset/",
         "/accounts/password/reset/sent/",
         "/accounts/password/reset/done/",

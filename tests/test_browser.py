@@ -2,11 +2,13 @@
 
 import io
 import os
+import re
 import shutil
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,11 +75,17 @@ def test_new_mother_signs_up_onboards_and_logs_dose_feed_and_spit_up(page):
     page.goto(f"{base}/accounts/signup/")
     page.get_by_label("Email").fill("bea@example.org")
     page.get_by_label("Display name").fill("Bea")
-    page.locator("#id_password1").fill("a-long-and-unusual-passphrase")
-    page.locator("#id_password2").fill("a-long-and-unusual-passphrase")
     # The time zone select was pre-filled from the browser.
     assert page.locator("#id_time_zone").input_value() == "Europe/Rome"
     page.get_by_role("button", name="Sign up").click()
+
+    page.wait_for_url(f"{base}/accounts/signup/sent/")
+    # The link in her email, opened on this server (the email names SITE_URL).
+    (message,) = mail.outbox
+    page.goto(base + re.search(r"https?://[^/\s]+(/accounts/signup/finish/\S+/)", message.body).group(1))
+    page.locator("#id_password1").fill("a-long-and-unusual-passphrase")
+    page.locator("#id_password2").fill("a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Create my account").click()
 
     page.wait_for_url(f"{base}/setup/")
     page.get_by_role("link", name="Add your baby").click()

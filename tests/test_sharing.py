@@ -80,13 +80,15 @@ def test_a_visitor_signs_up_as_clinician_and_comes_back_to_accept(mother):
         {
             "email": "new.doc@example.org",
             "display_name": "Dr New",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
             "role": "clinician",
             "time_zone": "Europe/Rome",
         },
     )
-    assert signed_up["Location"] == path
+    assert signed_up["Location"] == "/accounts/signup/sent/"
+    (message,) = mail.outbox
+    finish_path = re.search(r"https?://[^/\s]+(/accounts/signup/finish/\S+/)", message.body).group(1)
+    finished = visitor.post(finish_path, {"password1": PASSWORD, "password2": PASSWORD})
+    assert finished["Location"] == path
     assert visitor.post(path)["Location"] == f"/clinician/{mother.pk}/"
     grant.refresh_from_db()
     assert grant.clinician.email == "new.doc@example.org"

@@ -151,14 +151,30 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "today"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: five wrong passwords for one address lock that address out.
-AXES_FAILURE_LIMIT = 5
+# Login lockout (django-axes; accounts/lockout.py turns its single limit into the two below).
+# Axes counts wrong passwords per (email, address, browser); a count lasts until an hour after
+# its latest failure (AXES_COOLOFF_TIME). Logging in, the right password included, is refused when
+# - 5 counted failures for the email came from this address: that address is locked out of it
+#   (the first AXES_LOCKOUT_PARAMETERS entry), or
+# - 20 came for the email from all addresses together: the account is locked for every address
+#   (the second entry).
+# An attempt refused by a lock is not counted (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT off),
+# so knocking does not stretch a lock and one address adds at most 5 towards the 20.
+# A successful login clears every count for her email; so does a password reset, which also
+# logs her in (accounts.views.PasswordResetConfirmView): the way in an attacker cannot block.
+LOGIN_FAILURES_PER_ADDRESS = 5
+LOGIN_FAILURES_PER_ACCOUNT = 20
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 # Django's login form posts the email under "username"; axes must read it there.
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Lower-cased and cut to axes' 255-character column: the admin's login form sends the name
+# unchecked, and PostgreSQL refuses a longer value (a 500).
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -1,0 +1,117 @@
+"""Signing up by email: the address is proven before an account exists, and the answer to the
+sign-up form never says whether the address already had one."""
+
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from accounts.models import User
+from tracker.reminders.tokens import LinkError
+
+FINISH_LINK_LIFETIME = timedelta(days=3)
+_SALT = "accounts.signup.finish"
+
+FINISH_SUBJECT = "Finish creating your Probiotic tracker account"
+TAKEN_SUBJECT = "Someone tried to sign up with your email address"
+
+
+@dataclass(frozen=True)
+class Signup:
+    """What she typed on the sign-up form, carried by the signed link in her email."""
+
+    email: str
+    display_name: str
+    role: str
+    time_zone: str
+    #: Where to go once the account exists (an invitation brings clinicians back to it).
+    next_url: str = ""
+
+    def new_user(self) -> User:
+        """The account to create, not saved yet (the password form validates against it)."""
+        return User(
+            email=self.email, display_name=self.display_name, role=self.role, time_zone=self.time_zone
+        )
+
+
+class AccountExists(Exception):
+    """The address got an account, from this link or another, after the link was sent."""
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def make_finish_link(signup: Signup) -> str:
+    """An absolute URL for the email. Signed, not secret: it holds nothing but what she typed."""
+    token = signing.dumps(asdict(signup), salt=_SALT, compress=True)
+    return _absolute(reverse("signup_finish", args=[token]))
+
+
+def read_finish_token(token: str) -> Signup:
+    """The sign-up a valid link carries, or ``LinkError`` saying why it can't be used."""
+    try:
+        return Signup(**signing.loads(token, salt=_SALT, max_age=FINISH_LINK_LIFETIME))
+    except signing.SignatureExpired as error:
+        raise LinkError(
+            f"This link has expired: links to finish signing up work for {FINISH_LINK_LIFETIME.days} "
+            "days. Sign up again and we will email you a new one."
+        ) from error
+    except (signing.BadSignature, TypeError) as error:
+        raise LinkError(
+            "This link is not valid. It may have been cut off or changed: open it again from the "
+            "email, or sign up again."
+        ) from error
+
+
+def account_exists(email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
+def signup_request(signup: Signup) -> None:
+    """Email the address a link to finish signing up or, when it already has an account, how to
+    log in or reset the password; nothing is created or changed either way.
+
+    Both branches make the same query and send one short email, and no password is hashed at
+    this step, so the time taken gives away as little as the answer does."""
+    owner = User.objects.filter(email__iexact=signup.email).first()
+    if owner is None:
+        context = {
+            "signup": signup,
+            "link": make_finish_link(signup),
+            "lifetime_days": FINISH_LINK_LIFETIME.days,
+        }
+        template, subject = "accounts/signup_finish_email.txt", FINISH_SUBJECT
+    else:
+        login_path = reverse("login")
+        if signup.next_url:
+            login_path += "?" + urlencode({"next": signup.next_url})
+        context = {
+            "user": owner,
+            "login_link": _absolute(login_path),
+            "reset_link": _absolute(reverse("password_reset")),
+        }
+        template, subject = "accounts/signup_taken_email.txt", TAKEN_SUBJECT
+    send_mail(
+        subject=subject,
+        message=render_to_string(template, context),
+        from_email=None,
+        recipient_list=[signup.email],
+    )
+
+
+def signup_finish(user: User) -> User:
+    """Save the account built from a link (its password already set); ``AccountExists`` if the
+    address got one in the meantime, say from the same link opened twice."""
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise AccountExists(user.email) from error
+    return user
