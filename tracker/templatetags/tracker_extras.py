@@ -8,39 +8,31 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from tracker.selectors.history import record_label
-from tracker.views import history
 
 register = template.Library()
 
-#: The menu item each page comes under, by URL name (shell patterns). Pages reached from an
-#: item stay under it: editing a feed is History, a baby's page is "Baby & regimen".
-MENU_SECTIONS = {
-    "today": ["today"],
-    "dashboard": ["dashboard"],
-    # Every page History's URLs hold, so a new one is covered without a change here.
-    "history": [pattern.name for pattern in history.urlpatterns],
-    "setup": ["setup", "setup_*", "infant_*", "regimen_*"],
-    "reminders": ["reminder_settings"],
-    "sharing": ["sharing", "grant_revoke"],
-    "downloads": ["export_*"],
-    "patients": ["clinician_*"],
-    "profile": ["profile", "account_delete", "password_change", "password_change_done"],
+#: Each menu link, by its URL name, and the routes (shell patterns) of the pages it covers.
+#: Pages reached from an item stay under it: editing a feed is History, a baby's page is
+#: "Baby & regimen". By route, so a page added under ``history/`` is covered without a change here.
+MENU_ROUTES = {
+    "today": [""],
+    "dashboard": ["dashboard/*"],
+    "history_doses": ["history/*"],
+    "setup": ["setup/*"],
+    "reminder_settings": ["settings/reminders/*"],
+    "sharing": ["sharing/", "sharing/<int:pk>/revoke/"],
+    "export_index": ["exports/*"],
+    "clinician_home": ["clinician/*"],
+    "profile": ["accounts/profile/*", "accounts/delete/*", "accounts/password/change/*"],
 }
-
-
-def menu_section(url_name: str | None) -> str | None:
-    for section, patterns in MENU_SECTIONS.items():
-        if url_name and any(fnmatchcase(url_name, pattern) for pattern in patterns):
-            return section
-    return None
 
 
 @register.simple_tag(takes_context=True)
 def menu_item(context, url_name: str, label: str) -> str:
     """A main menu link; the one for the page she is on says so, to the eye and to a screen reader."""
     match = getattr(context.get("request"), "resolver_match", None)
-    here = menu_section(match.url_name) if match else None
-    if here is not None and here == menu_section(url_name):
+    route = match.route if match else None
+    if route is not None and any(fnmatchcase(route, pattern) for pattern in MENU_ROUTES[url_name]):
         link = '<a class="nav-link active" aria-current="page" href="{}">{}</a>'
     else:
         link = '<a class="nav-link" href="{}">{}</a>'
