@@ -7,7 +7,7 @@ days; rows stored as local dates (dose slots, daily checks) by their date.
 
 from datetime import date, datetime
 
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 
@@ -38,23 +38,9 @@ def _for_infant(rows: QuerySet, infant: Infant | None) -> QuerySet:
     return rows if infant is None else rows.filter(infant=infant)
 
 
-#: The reason a skip from the reminder email was once given, besides its source: shown
-#: as a reason, the row said where it came from twice.
-EMAIL_SKIP_REASON = "Skipped from the reminder email"
-
-
 def dose_history(*, mother, date_from: date | None = None, date_to: date | None = None) -> QuerySet:
-    """Her logged doses, latest slot first, for slots on local days ``date_from``..``date_to``.
-
-    Each carries ``skip_note``: her reason for a skip, without the one the email once made up.
-    """
+    """Her logged doses, latest slot first, for slots on local days ``date_from``..``date_to``."""
     rows = DoseLog.objects.for_mother(mother).select_related("regimen__product")
-    rows = rows.annotate(
-        skip_note=Case(
-            When(source=DoseLog.Source.EMAIL, skip_reason=EMAIL_SKIP_REASON, then=Value("")),
-            default=F("skip_reason"),
-        )
-    )
     rows = _within_dates(rows, "slot_date", date_from=date_from, date_to=date_to)
     return rows.order_by("-slot_date", "-slot_time", "-pk")
 
