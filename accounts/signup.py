@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
+from tracker.emails import TRANSIENT_ERRORS
 from tracker.reminders.tokens import LinkError
 
 FINISH_LINK_LIFETIME = timedelta(days=3)
@@ -20,6 +22,7 @@ _SALT = "accounts.signup.finish"
 
 FINISH_SUBJECT = "Finish creating your Probiotic tracker account"
 TAKEN_SUBJECT = "Someone tried to sign up with your email address"
+MSG_NOT_SENT = "We could not send you the email just now. Please try again in a minute."
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ def account_exists(email: str) -> bool:
 
 def signup_request(signup: Signup) -> None:
     """Email the address a link to finish signing up or, when it already has an account, how to
-    log in or reset the password; nothing is created or changed either way.
+    log in or reset the password; nothing is created or changed either way. ``ValidationError``
+    when the mail server can't take the email.
 
     Both branches make the same query and send one short email, and no password is hashed at
     this step, so the time taken gives away as little as the answer does."""
@@ -98,12 +102,15 @@ def signup_request(signup: Signup) -> None:
             "reset_link": _absolute(reverse("password_reset")),
         }
         template, subject = "accounts/signup_taken_email.txt", TAKEN_SUBJECT
-    send_mail(
-        subject=subject,
-        message=render_to_string(template, context),
-        from_email=None,
-        recipient_list=[signup.email],
-    )
+    try:
+        send_mail(
+            subject=subject,
+            message=render_to_string(template, context),
+            from_email=None,
+            recipient_list=[signup.email],
+        )
+    except TRANSIENT_ERRORS as error:  # the same answer whichever email it was
+        raise ValidationError(MSG_NOT_SENT, code="signup_not_sent") from error
 
 
 def signup_finish(user: User) -> User:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -71,11 +72,16 @@ def signup(request: HttpRequest) -> HttpResponse:
         initial["email"] = request.GET["email"][:254]
     form = SignupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        next_url = request.session.pop(AFTER_SIGNUP, "")
-        signup_service.signup_request(signup_service.Signup(**form.cleaned_data, next_url=next_url))
-        # The same redirect and session change whether or not the address had an account.
-        request.session[SIGNUP_EMAIL] = form.cleaned_data["email"]
-        return redirect("signup_sent")
+        next_url = request.session.get(AFTER_SIGNUP, "")
+        try:
+            signup_service.signup_request(signup_service.Signup(**form.cleaned_data, next_url=next_url))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            # The same redirect and session change whether or not the address had an account.
+            request.session.pop(AFTER_SIGNUP, None)
+            request.session[SIGNUP_EMAIL] = form.cleaned_data["email"]
+            return redirect("signup_sent")
     return render(request, "accounts/signup.html", {"form": form})
 
 

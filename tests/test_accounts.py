@@ -131,6 +131,19 @@ def test_sign_up_answers_the_same_whether_or_not_the_email_has_an_account(mother
     assert logged_in_user_id(taken) is None and logged_in_user_id(new) is None
 
 
+@pytest.mark.parametrize("email", ["anna@example.org", "bea@example.org"])
+def test_a_sign_up_the_mail_server_cannot_take_says_so_the_same_either_way(client, mother, settings, email):
+    # A real SMTP connection to a port where nothing listens.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    response = client.post("/accounts/signup/", signup_data(email=email))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "We could not send you the email just now. Please try again in a minute."
+    ]
+    assert User.objects.count() == 1
+
+
 def test_signing_up_with_her_address_emails_her_how_to_log_in_and_changes_nothing(client, mother):
     password_before = mother.password
 
