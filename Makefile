@@ -38,7 +38,7 @@ run: install
 	@# The worker's banner and the server's start-up lines bury the seed's output: once the
 	@# app answers, say again where it is and how to log in, last, where it is seen.
 	DEBUG=1 SITE_URL=$(SITE_URL) bash -c 'trap "kill 0" EXIT; \
-	  $(VENV)/bin/celery -A tracker worker --beat --loglevel=info --concurrency=1 \
+	  $(VENV)/bin/celery -A config worker --beat --loglevel=info --concurrency=1 \
 	    --schedule=$(VAR_DIR)/celerybeat-schedule & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) & \
 	  until $(PY) -c "import sys, urllib.request as r; r.urlopen(sys.argv[1])" \

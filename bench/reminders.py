@@ -6,7 +6,7 @@ to one real Celery worker process that delivers to a local SMTP sink.
 
 Each run creates its own mothers (addresses unique to the run, several time zones, one
 slot at the current minute in each zone), starts a local aiosmtpd sink that counts
-messages by recipient, starts ``celery -A tracker worker`` as a separate process on a
+messages by recipient, starts ``celery -A config worker`` as a separate process on a
 queue of its own (same database, broker and SMTP port), then runs one dispatcher,
 ``reminders_dispatch`` with ``on_claimed`` enqueueing ``send_reminder_batch`` tasks of 50
 ids (what beat does every minute). It reports the seconds from dispatch start to the last email
@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", f"bench-only-{secrets.token_hex(16)}")
 
 ZONES = ["Europe/Rome", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "UTC"]
@@ -179,8 +179,8 @@ def drop_queue(app, queue: str) -> None:
 def run_once(*, mothers: int, pool: str, concurrency: int, timeout: float) -> dict:
     from django.utils import timezone
 
+    from config.celery import app
     from tests.smtp import MailSink, smtp_server
-    from tracker.celery import app
     from tracker.models import DoseReminder
     from tracker.reminders.dispatch import reminders_dispatch
     from tracker.tasks import send_reminders_later

@@ -19,16 +19,16 @@ PROXY = "10.0.0.2"  # REMOTE_ADDR as the app sees it: the proxy's own address
 @pytest.fixture(autouse=True)
 def plain_wsgi_afterwards():
     yield
-    import tracker.wsgi
+    import config.wsgi
 
-    importlib.reload(tracker.wsgi)  # settings are restored by now: no proxy
+    importlib.reload(config.wsgi)  # settings are restored by now: no proxy
 
 
 def wsgi_app(proxies: int, monkeypatch):
-    import tracker.wsgi
+    import config.wsgi
 
     monkeypatch.setattr(settings, "TRUSTED_PROXY_COUNT", proxies)
-    return importlib.reload(tracker.wsgi).application
+    return importlib.reload(config.wsgi).application
 
 
 @pytest.fixture

@@ -29,9 +29,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from config.celery import app as celery_app
 from tests.factories import PASSWORD, RegimenFactory, UserFactory
 from tests.smtp import MailSink, smtp_server
-from tracker.celery import app as celery_app
 from tracker.models import DoseLog, DoseReminder, Regimen, ReminderSettings, SupplementProduct
 from tracker.reminders.dispatch import reminders_dispatch
 from tracker.reminders.tokens import read_token

@@ -96,7 +96,7 @@ def grant_revoke(*, grant: CareGrant, now: datetime | None = None) -> bool:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from: REMOTE_ADDR, which tracker/wsgi.py sets to the
+    """The address the request came from: REMOTE_ADDR, which config/wsgi.py sets to the
     client's address when trusted reverse proxies are configured (TRUSTED_PROXY_COUNT)."""
     return request.META.get("REMOTE_ADDR") or None
 

@@ -1,4 +1,4 @@
-"""The mother's own CSV downloads; included under ``exports/`` by ``tracker.views.urls``."""
+"""The mother's own CSV downloads; included under ``exports/`` by ``tracker.urls``."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse

@@ -1,4 +1,4 @@
-"""The WSGI entry point (gunicorn ``tracker.wsgi``).
+"""The WSGI entry point (gunicorn ``config.wsgi``).
 
 Behind TRUSTED_PROXY_COUNT reverse proxies (a load balancer, nginx) that each append
 to X-Forwarded-For, Werkzeug's ProxyFix sets REMOTE_ADDR to the address the outermost
@@ -12,7 +12,7 @@ import os
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 application = get_wsgi_application()
 
