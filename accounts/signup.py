@@ -5,8 +5,6 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -15,10 +13,23 @@ from django.urls import reverse
 
 from accounts.models import User
 from tracker.emails import TRANSIENT_ERRORS
-from tracker.reminders.tokens import LinkError
+from tracker.signed_links import LinkError, SignedLink, absolute_url
 
 FINISH_LINK_LIFETIME = timedelta(days=3)
-_SALT = "accounts.signup.finish"
+FINISH_LINK = SignedLink(
+    salt="accounts.signup.finish",
+    url_name="signup_finish",
+    lifetime=FINISH_LINK_LIFETIME,
+    expired_message=(
+        f"This link has expired: links to finish signing up work for {FINISH_LINK_LIFETIME.days} "
+        "days. Sign up again and we will email you a new one."
+    ),
+    invalid_message=(
+        "This link is not valid. It may have been cut off or changed: open it again from the "
+        "email, or sign up again."
+    ),
+    compress=True,
+)
 
 FINISH_SUBJECT = "Finish creating your Probiotic tracker account"
 TAKEN_SUBJECT = "Someone tried to sign up with your email address"
@@ -47,30 +58,18 @@ class AccountExists(Exception):
     """The address got an account, from this link or another, after the link was sent."""
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def make_finish_link(signup: Signup) -> str:
     """An absolute URL for the email. Signed, not secret: it holds nothing but what she typed."""
-    token = signing.dumps(asdict(signup), salt=_SALT, compress=True)
-    return _absolute(reverse("signup_finish", args=[token]))
+    return FINISH_LINK.url(asdict(signup))
 
 
 def read_finish_token(token: str) -> Signup:
     """The sign-up a valid link carries, or ``LinkError`` saying why it can't be used."""
+    fields = FINISH_LINK.read(token)
     try:
-        return Signup(**signing.loads(token, salt=_SALT, max_age=FINISH_LINK_LIFETIME))
-    except signing.SignatureExpired as error:
-        raise LinkError(
-            f"This link has expired: links to finish signing up work for {FINISH_LINK_LIFETIME.days} "
-            "days. Sign up again and we will email you a new one."
-        ) from error
-    except (signing.BadSignature, TypeError) as error:
-        raise LinkError(
-            "This link is not valid. It may have been cut off or changed: open it again from the "
-            "email, or sign up again."
-        ) from error
+        return Signup(**fields)
+    except TypeError as error:  # signed by an older version with other fields
+        raise LinkError(FINISH_LINK.invalid_message) from error
 
 
 def account_exists(email: str) -> bool:
@@ -98,8 +97,8 @@ def signup_request(signup: Signup) -> None:
             login_path += "?" + urlencode({"next": signup.next_url})
         context = {
             "user": owner,
-            "login_link": _absolute(login_path),
-            "reset_link": _absolute(reverse("password_reset")),
+            "login_link": absolute_url(login_path),
+            "reset_link": absolute_url(reverse("password_reset")),
         }
         template, subject = "accounts/signup_taken_email.txt", TAKEN_SUBJECT
     try:

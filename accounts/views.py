@@ -20,7 +20,7 @@ from accounts import services
 from accounts import signup as signup_service
 from accounts.forms import AccountDeleteForm, ProfileForm, SignupFinishForm, SignupForm
 from accounts.models import User
-from tracker.reminders.tokens import LinkError
+from tracker.signed_links import LinkError
 
 # Axes is the first backend; a freshly created user is logged in straight through the model backend.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -311,6 +311,14 @@ def test_an_expired_token_gets_a_clear_page_and_logs_nothing(client, email_links
     assert DoseLog.objects.count() == 0
 
 
+def test_an_expired_unsubscribe_link_says_how_long_it_worked_and_what_to_do(client, email_links):
+    with time_machine.travel(ROME_0800 + timedelta(days=90, minutes=1), tick=False):
+        response = client.post(email_links["unsubscribe"])
+    assert response.status_code == 400
+    assert "unsubscribe links work for 90 days" in response.content.decode()
+    assert "turn reminders off in the app" in response.content.decode()
+
+
 def test_one_click_unsubscribe_works_without_csrf_and_stops_emails(email_links, anna):
     from django.test import Client
 

@@ -264,8 +264,8 @@ def test_the_summary_lists_downloads_only_when_the_grant_covers_exports():
 
 @pytest.mark.django_db
 def test_a_forwarded_invite_cannot_be_accepted_by_another_clinician():
-    from tracker.reminders.tokens import LinkError
     from tracker.sharing.services import grant_accept
+    from tracker.signed_links import LinkError
 
     grant = CareGrantFactory(clinician=None, accepted_at=None, invited_email="dr.rossi@example.org")
     other = ClinicianFactory(email="someone.else@example.org")

@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.models import User
 from tracker.emails import TRANSIENT_ERRORS, one_line
 from tracker.models import AuditEvent, CareGrant
-from tracker.reminders.tokens import LinkError
 from tracker.sharing.tokens import INVITE_LIFETIME, make_invite_link
+from tracker.signed_links import LinkError
 
 
 def _send_invite(grant: CareGrant) -> None:

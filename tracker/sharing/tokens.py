@@ -2,34 +2,33 @@
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.core import signing
-from django.urls import reverse
-
-from tracker.reminders.tokens import LinkError
+from tracker.signed_links import SignedLink
 
 INVITE_LIFETIME = timedelta(days=14)
-_SALT = "tracker.sharing.invite"
+
+INVITE_LINK = SignedLink(
+    salt="tracker.sharing.invite",
+    url_name="invite_accept",
+    lifetime=INVITE_LIFETIME,
+    expired_message=(
+        f"This invitation has expired: invitations work for {INVITE_LIFETIME.days} days. "
+        "Ask her to send a new one."
+    ),
+    invalid_message=(
+        "This invitation link is not valid. It may have been cut off: open it again from the email."
+    ),
+)
 
 
 def make_invite_token(grant_id: int) -> str:
-    return signing.dumps(grant_id, salt=_SALT)
+    return INVITE_LINK.token(grant_id)
 
 
 def make_invite_link(grant_id: int) -> str:
     """An absolute URL for the invitation email."""
-    return settings.SITE_URL.rstrip("/") + reverse("invite_accept", args=[make_invite_token(grant_id)])
+    return INVITE_LINK.url(grant_id)
 
 
 def read_invite_token(token: str) -> int:
     """The grant id of a valid token, or ``LinkError`` saying why it can't be used."""
-    try:
-        return int(signing.loads(token, salt=_SALT, max_age=INVITE_LIFETIME))
-    except signing.SignatureExpired as error:
-        raise LinkError(
-            "This invitation has expired: invitations work for 14 days. Ask her to send a new one."
-        ) from error
-    except signing.BadSignature as error:
-        raise LinkError(
-            "This invitation link is not valid. It may have been cut off: open it again from the email."
-        ) from error
+    return int(INVITE_LINK.read(token))

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders import actions
-from tracker.reminders.tokens import LinkError, read_token
+from tracker.reminders.tokens import read_token
+from tracker.signed_links import LinkError
 
 TEMPLATE = "tracker/reminders/link.html"
 BUTTONS = {"took": "Yes, I took it", "skip": "Skip this dose", "snooze": "Remind me in 30 minutes"}

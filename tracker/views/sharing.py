@@ -14,9 +14,9 @@ from django.utils import timezone
 from tracker.access import get_owned_or_404
 from tracker.forms.sharing import InviteForm
 from tracker.models import CareGrant
-from tracker.reminders.tokens import LinkError
 from tracker.sharing import selectors, services
 from tracker.sharing.tokens import read_invite_token
+from tracker.signed_links import LinkError
 
 AUDIT_PAGE_SIZE = 25
 
