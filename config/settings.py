@@ -242,8 +242,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 5)
-REMINDER_RETRY_BASE_DELAY = float(env_str("REMINDER_RETRY_BASE_DELAY", "10"))  # seconds
-REMINDER_RETRY_MAX_DELAY = float(env_str("REMINDER_RETRY_MAX_DELAY", "600"))  # << visibility timeout
+# Celery's retry_backoff and retry_backoff_max, in whole seconds: the n-th retry waits a random
+# time up to min(MAX, BASE * 2**n).
+REMINDER_RETRY_BASE_DELAY = env_int("REMINDER_RETRY_BASE_DELAY", 10)
+REMINDER_RETRY_MAX_DELAY = env_int("REMINDER_RETRY_MAX_DELAY", 600)  # << visibility timeout
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

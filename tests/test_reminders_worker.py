@@ -373,7 +373,7 @@ def test_a_reminder_the_broker_delivers_twice_is_emailed_once(reminder_worker, t
 
 @pytest.fixture
 def smtp_settings(settings):
-    """Point Django's SMTP backend at a local server; retry fast."""
+    """Point Django's SMTP backend at a local server; retry within seconds."""
 
     def use(host: str, port: int) -> None:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -381,8 +381,8 @@ def smtp_settings(settings):
         settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
         settings.EMAIL_TIMEOUT = 5
 
-    settings.REMINDER_RETRY_BASE_DELAY = 0.1
-    settings.REMINDER_RETRY_MAX_DELAY = 0.5
+    settings.REMINDER_RETRY_BASE_DELAY = 1  # seconds: Celery's backoff takes whole seconds
+    settings.REMINDER_RETRY_MAX_DELAY = 2
     return use
 
 

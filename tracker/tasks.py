@@ -1,22 +1,15 @@
 """Celery tasks: thin wrappers that take ids and call the reminder services."""
 
 import contextlib
-import random
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.mail import get_connection
 from django.utils import timezone
 
 from tracker.reminders.dispatch import reminders_dispatch
 from tracker.reminders.sending import TRANSIENT_ERRORS, reminder_mark_failed, reminder_send
-
-
-def retry_delay(retries: int) -> float:
-    """Exponential backoff with full jitter, capped so that every retry lands well
-    inside the broker's visibility timeout."""
-    ceiling = min(settings.REMINDER_RETRY_MAX_DELAY, settings.REMINDER_RETRY_BASE_DELAY * 2**retries)
-    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not a secret
 
 
 @shared_task(ignore_result=True)
@@ -78,3 +71,16 @@ def send_reminder(self, reminder_id: int) -> str:
             )
             return "failed"
         raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
+
+
+def retry_delay(retries: int) -> int:
+    """Celery's own exponential backoff with full jitter (what ``retry_backoff`` and
+    ``retry_jitter`` use), capped so that every retry lands well inside the broker's visibility
+    timeout. Not ``autoretry_for``: giving up must mark the reminder failed, and the settings
+    are read when a retry is due, so a test can make them short."""
+    return get_exponential_backoff_interval(
+        factor=settings.REMINDER_RETRY_BASE_DELAY,
+        retries=retries,
+        maximum=settings.REMINDER_RETRY_MAX_DELAY,
+        full_jitter=True,
+    )
