@@ -186,3 +186,17 @@ def test_with_no_screening_flag_met_the_dashboard_says_so(mother, mother_client,
     assert (
         "None of the four screening flags (frequent spit-up, long crying, few stools, long straining)" in page
     )
+
+
+def test_the_calendar_writes_each_day_as_djangos_date_format_does_in_the_page_language(mother, mother_client):
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    RegimenFactory(mother=mother, start_date=date(2026, 11, 14))
+    for language in ("en", "it"):
+        with translation.override(language):
+            page = mother_client.get("/dashboard/").content.decode()
+            for day in (date(2026, 11, 14), date(2026, 11, 15)):
+                assert f'title="{date_format(day, "D j M")}: missed"' in page
+    with translation.override("it"):
+        assert date_format(date(2026, 11, 14), "D j M") == "Sab 14 Nov"  # Italian names, not English

@@ -4,8 +4,8 @@ from fnmatch import fnmatchcase
 from django import template
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from tracker.selectors.history import record_label
 
@@ -86,9 +86,6 @@ def percent_fill(value: float | None) -> str:
     return f"{max(0.0, min(1.0, value or 0.0)) * 100:.1f}"
 
 
-# As strftime's %a and %b would write them, without its cost on 730 cells.
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CALENDAR_LABELS = {
     "taken": "all taken",
     "partial": "partly taken",
@@ -99,18 +96,17 @@ CALENDAR_LABELS = {
 }
 
 
-@register.simple_tag
-def dose_calendar(adherence, today) -> str:
-    """The regimen calendar as one cell per local day, built in Python: a two-year window
-    is 730 cells, too many for a template loop (or format_html) on every page view.
-    Every piece is ours (a fixed state name and a formatted date), so nothing needs escaping."""
+@register.inclusion_tag("tracker/_dose_calendar.html")
+def dose_calendar(adherence, today) -> dict:
+    """The regimen calendar, one cell per local day: the day as Django's ``date:"D j M"`` writes
+    it, its state, and what the state means. The names are Django's own (translated with the
+    page); they are looked up once per page, not per cell, because the ``date`` filter on each
+    of a two-year regimen's 730 cells costs about ten times the rest of the calendar."""
+    weekdays = [str(WEEKDAYS_ABBR[number]) for number in range(7)]
+    months = {number: str(MONTHS_3[number]).title() for number in MONTHS_3}
     cells = []
     for day, state in adherence.calendar:
         state = "open" if day == today and adherence.today_is_open else str(state)
-        label = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}: {CALENDAR_LABELS[state]}"
-        extra = " cal-today" if day == today else ""
-        cells.append(
-            f'<span role="listitem" class="cal cal-{state}{extra}" title="{label}">'
-            f'<span class="visually-hidden">{label}</span></span>'
-        )
-    return mark_safe("".join(cells))  # noqa: S308 - built only from the fixed strings above
+        when = f"{weekdays[day.weekday()]} {day.day} {months[day.month]}"
+        cells.append((when, state, CALENDAR_LABELS[state], day == today))
+    return {"cells": cells}
