@@ -78,6 +78,18 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.email
 
+    def save(self, *args, **kwargs) -> None:
+        """Saving an account she loaded earlier (her profile, a login's last_login) never writes
+        back the records stamp it was loaded with: that would bring back the stamp of cached
+        totals a record written since has made stale. Only ``tracker.closed_days`` changes it."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "records_stamp"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)

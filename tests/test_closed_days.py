@@ -10,8 +10,8 @@ import pytest
 import time_machine
 
 from accounts.models import User
-from tests.factories import DailyCheckFactory, DoseLogFactory, SymptomEntryFactory
-from tracker.models import DoseLog, Regimen
+from tests.factories import DailyCheckFactory, DoseLogFactory, RegimenFactory, SymptomEntryFactory
+from tracker.models import DoseLog, Regimen, SymptomEntry
 from tracker.selectors.adherence import adherence_for_regimen
 from tracker.selectors.symptom_trends import symptom_trends
 
@@ -126,3 +126,31 @@ def test_another_mothers_writes_leave_her_stamp_alone(mother, outsider, regimen)
     before = stamp(mother)
     took(RegimenFactory(mother=outsider), date(2026, 10, 2), MORNING)
     assert stamp(mother) == before
+
+
+def test_saving_her_account_loaded_before_a_past_edit_keeps_the_new_stamp(mother, regimen):
+    loaded_earlier = User.objects.get(pk=mother.pk)  # e.g. her profile page, still open
+    took(regimen, date(2026, 10, 5), MORNING)  # a closed day: the stamp changes
+    after_the_edit = stamp(mother)
+    loaded_earlier.display_name = "Anna R."
+    loaded_earlier.save()
+    assert stamp(mother) == after_the_edit
+    assert User.objects.get(pk=mother.pk).display_name == "Anna R."
+
+
+def test_bulk_writes_of_records_change_her_stamp_and_not_another_mothers(mother, regimen, outsider):
+    took(regimen, date(2026, 10, 5), MORNING)
+    RegimenFactory(mother=outsider)
+    before, others_before = stamp(mother), stamp(outsider)
+
+    DoseLog.objects.for_mother(mother).update(status=DoseLog.Status.SKIPPED, taken_at=None)
+    after_update = stamp(mother)
+    assert after_update != before
+
+    infant = SymptomEntryFactory(infant__mother=mother).infant
+    after_create = stamp(mother)
+    SymptomEntry.objects.bulk_create(
+        [SymptomEntry(infant=infant, kind="regurgitation", size="small", occurred_at=NOW)]
+    )
+    assert stamp(mother) != after_create
+    assert stamp(outsider) == others_before

@@ -8,14 +8,18 @@ is written, moved or deleted, and on any change to a baby, a pregnancy or a
 regimen. So logging today's dose, feed or spit-up (and stopping today's feed)
 keeps the cache warm, and an edit of the past is seen on the next page view.
 
-Writes that bypass ``save()``/``delete()`` (``bulk_create``, ``QuerySet.update``)
-must call ``records_changed`` themselves if they touch closed days of an existing
-mother; new mothers start with a fresh random stamp.
+Bulk writes that bypass ``save()``/``delete()`` (``bulk_create``, ``bulk_update``,
+``QuerySet.update``) change the stamp too: the records' querysets send ``bulk_written``
+(``tracker.models.scoping.RecordsQuerySet``), whatever days they touch. Saving her account
+never writes the stamp back (``User.save``).
+
+Each cached value is keyed by one frozen dataclass of its inputs (``cache_key``), so the key
+lists every field by construction: add a field to the dataclass and it is in the key.
 """
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -27,6 +31,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from accounts.models import User, new_records_stamp
 from tracker.localtime import local_date, local_today
 from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Pregnancy, Regimen, SymptomEntry
+from tracker.models.scoping import bulk_written
 
 T = TypeVar("T")
 #: Closed days stay cached this long (the key also changes at her local midnight).
@@ -38,22 +43,41 @@ def last_closed_day(zone) -> date:
     return local_today(zone) - timedelta(days=1)
 
 
-def closed_days_cached(*, mother: User, name: str, parts: tuple, compute: Callable[[], T]) -> T:
-    """``compute()``, cached for ``mother`` until her records stamp changes.
+def cache_key(*, mother: User, inputs) -> str:
+    """The cache key of a value computed from ``inputs`` (a frozen dataclass) and the mother's
+    records as they stand: her records stamp and time zone, and every field of ``inputs``."""
+    if not (is_dataclass(inputs) and type(inputs).__dataclass_params__.frozen):
+        raise TypeError(f"cache inputs must be a frozen dataclass, not {type(inputs).__name__}")
+    described = "|".join([mother.records_stamp, mother.time_zone, repr(inputs)])
+    digest = hashlib.sha256(described.encode()).hexdigest()[:32]
+    return f"closed:{type(inputs).__name__}:{mother.pk}:{digest}"
 
-    ``parts`` must name everything else the value depends on (the object, its first and
-    last day, the settings it was computed with, the totals of the open days it used);
-    they are hashed into the key."""
-    described = "|".join([mother.records_stamp, mother.time_zone, *map(repr, parts)])
-    key = f"closed:{name}:{mother.pk}:{hashlib.sha256(described.encode()).hexdigest()[:32]}"
-    return cache.get_or_set(key, compute, CACHE_SECONDS)
+
+def closed_days_cached(*, mother: User, inputs, compute: Callable[[], T]) -> T:
+    """``compute()``, cached for ``mother`` until her records stamp or time zone changes.
+
+    ``inputs`` is a frozen dataclass naming everything else the value depends on (the
+    object, its first and last day, the settings it was computed with, the totals of the
+    open days it used); ``compute`` should read them from it."""
+    return cache.get_or_set(cache_key(mother=mother, inputs=inputs), compute, CACHE_SECONDS)
+
+
+@dataclass(frozen=True)
+class ClosedSpan:
+    """The inputs of a per-day total over closed days: what is totalled, of which object, and
+    the days."""
+
+    kind: str  # "symptoms", "feeding"...
+    object_id: int
+    first_day: date
+    last_day: date
 
 
 def closed_then_live(
     *,
     mother: User,
-    name: str,
-    key: tuple,
+    kind: str,
+    object_id: int,
     first_day: date,
     last_day: date,
     load: Callable[[date, date], T],
@@ -61,14 +85,13 @@ def closed_then_live(
 ) -> T:
     """``load(first, last)`` over ``first_day``..``last_day``: the closed days (up to
     yesterday in her zone) from the cache, the rest (normally just today) read live,
-    combined with ``join(closed, live)``. ``key`` names the object and its settings."""
+    combined with ``join(closed, live)``. ``kind`` and ``object_id`` say what is loaded."""
     closed_last = min(last_day, last_closed_day(mother.zone))
     if closed_last < first_day:
         return load(first_day, last_day)
     closed = closed_days_cached(
         mother=mother,
-        name=name,
-        parts=(*key, first_day, closed_last),
+        inputs=ClosedSpan(kind, object_id, first_day, closed_last),
         compute=lambda: load(first_day, closed_last),
     )
     if closed_last == last_day:
@@ -79,6 +102,11 @@ def closed_then_live(
 def records_changed(mother_id: int) -> None:
     """Forget every cached closed-day total of this mother."""
     User.objects.filter(pk=mother_id).update(records_stamp=new_records_stamp())
+
+
+def _bulk_written(sender, mother_ids, **kwargs) -> None:
+    for mother_id in mother_ids:
+        records_changed(mother_id)
 
 
 @dataclass(frozen=True)
@@ -157,3 +185,4 @@ def connect() -> None:
         name = f"{uid}.{model.__name__}"
         post_save.connect(_family_changed, sender=model, dispatch_uid=f"{name}.saved")
         post_delete.connect(_family_changed, sender=model, dispatch_uid=f"{name}.gone")
+    bulk_written.connect(_bulk_written, dispatch_uid=f"{uid}.bulk")

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from tracker.localtime import local_date, local_today
-from tracker.models.scoping import MotherScopedQuerySet
+from tracker.models.scoping import RecordsQuerySet
 from tracker.models.validators import check_not_future, validate_single_line
 
 TERM = timedelta(weeks=40)
@@ -24,7 +24,7 @@ class Pregnancy(models.Model):
     due_date = models.DateField(help_text="The expected due date (40 weeks).")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = MotherScopedQuerySet.as_manager()
+    objects = RecordsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-due_date"]
@@ -77,7 +77,7 @@ class Infant(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = MotherScopedQuerySet.as_manager()
+    objects = RecordsQuerySet.as_manager()
 
     class Meta:
         ordering = ["birth_at", "name"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 
 from tracker.models.family import Infant
-from tracker.models.scoping import InfantScopedQuerySet
+from tracker.models.scoping import InfantRecordsQuerySet
 from tracker.models.validators import (
     BOTTLE_ML_MAX,
     BOTTLE_ML_MIN,
@@ -63,7 +63,7 @@ class FeedingSession(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = InfantScopedQuerySet.as_manager()
+    objects = InfantRecordsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

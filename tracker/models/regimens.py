@@ -9,7 +9,7 @@ from django.db import models
 
 from tracker.localtime import local_today, wall_clock_to_utc
 from tracker.models.family import LATEST_BIRTH, OLDEST_BIRTH, Pregnancy
-from tracker.models.scoping import MotherScopedQuerySet, RegimenScopedQuerySet
+from tracker.models.scoping import MotherScopedQuerySet, RecordsQuerySet, RegimenRecordsQuerySet
 from tracker.models.validators import check_not_future, validate_single_line
 
 TRIAL_LEAD = timedelta(days=28)  # from 36 weeks of gestation: due date - 28 days
@@ -89,7 +89,7 @@ class Regimen(models.Model):
     reminders_enabled = models.BooleanField("email reminders for this regimen", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = MotherScopedQuerySet.as_manager()
+    objects = RecordsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]
@@ -177,7 +177,7 @@ class DoseLog(models.Model):
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
     logged_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RegimenScopedQuerySet.as_manager()
+    objects = RegimenRecordsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-slot_date", "-slot_time"]

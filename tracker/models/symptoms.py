@@ -6,7 +6,7 @@ from django.db import models
 
 from tracker.localtime import local_date, local_today
 from tracker.models.family import Infant
-from tracker.models.scoping import InfantScopedQuerySet
+from tracker.models.scoping import InfantRecordsQuerySet
 from tracker.models.validators import check_end_after_start, check_not_before_birth, check_not_future
 
 MAX_CRYING_MINUTES = 24 * 60
@@ -76,7 +76,7 @@ class SymptomEntry(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = InfantScopedQuerySet.as_manager()
+    objects = InfantRecordsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -159,7 +159,7 @@ class DailyCheck(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = InfantScopedQuerySet.as_manager()
+    objects = InfantRecordsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-day"]

@@ -117,6 +117,47 @@ class _Day(NamedTuple):
 _NOTHING = _Day(0, 0, 0)
 
 
+@dataclass(frozen=True)
+class RegimenTerms:
+    """What a regimen's adherence is computed from, besides its dose logs. The computations
+    below read the regimen only through this, so the cache keys built from it are complete."""
+
+    regimen_id: int
+    start_date: date
+    end_date: date | None
+    doses_per_day: int
+    pregnancy_id: int | None
+
+    @classmethod
+    def of(cls, regimen: Regimen) -> "RegimenTerms":
+        return cls(
+            regimen_id=regimen.pk,
+            start_date=regimen.start_date,
+            end_date=regimen.end_date,
+            doses_per_day=regimen.doses_per_day,
+            pregnancy_id=regimen.pregnancy_id,
+        )
+
+
+@dataclass(frozen=True)
+class ClosedDoses:
+    """The cache inputs of the per-day counts of the closed days ``terms.start_date``..``last``."""
+
+    terms: RegimenTerms
+    last: date
+
+
+@dataclass(frozen=True)
+class AdherenceInputs:
+    """The cache inputs of a whole ``Adherence``: the closed days' (``ClosedDoses``) and the
+    counts of the days read live."""
+
+    terms: RegimenTerms
+    today: date
+    closed_last: date
+    live: tuple[tuple[date, "_Day"], ...]
+
+
 def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adherence:
     """The adherence of ``regimen`` up to local ``today`` (default: the mother's today).
 
@@ -127,33 +168,32 @@ def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adh
     ``regimen.mother`` is used for her time zone and stamp: load it with
     ``select_related("mother")`` to avoid another.
     """
-    per_day = regimen.doses_per_day
+    mother = regimen.mother
+    terms = RegimenTerms.of(regimen)
     if today is None:
-        today = local_today(regimen.mother.zone)
-    start = regimen.start_date
-    end = today if regimen.end_date is None else min(today, regimen.end_date)
+        today = local_today(mother.zone)
+    end = today if terms.end_date is None else min(today, terms.end_date)
     # Closed days come from the cache; the rest (normally just today) is read live.
-    closed_last = min(end, today - ONE_DAY, last_closed_day(regimen.mother.zone))
-    days, birth = _closed_days(regimen=regimen, last=closed_last)
-    live_first = max(start, closed_last + ONE_DAY)
+    closed_last = min(end, today - ONE_DAY, last_closed_day(mother.zone))
+    days, birth = _closed_days(mother=mother, inputs=ClosedDoses(terms, closed_last))
+    live_first = max(terms.start_date, closed_last + ONE_DAY)
     live: dict[date, _Day] = {}
     if live_first <= end:
-        live = _doses_by_day(regimen=regimen, first=live_first, last=end)
+        live = _doses_by_day(terms, first=live_first, last=end)
         days = {**days, **live}
     # The whole result is remembered too, for as long as neither a closed day nor today changes.
-    settings = (regimen.pk, start, regimen.end_date, per_day, regimen.pregnancy_id, today, closed_last)
+    inputs = AdherenceInputs(terms, today, closed_last, tuple(sorted(live.items())))
     return closed_days_cached(
-        mother=regimen.mother,
-        name="adherence",
-        parts=(*settings, tuple(sorted((day.toordinal(), *counts) for day, counts in live.items()))),
-        compute=lambda: _adherence(regimen=regimen, today=today, days=days, birth=birth),
+        mother=mother,
+        inputs=inputs,
+        compute=lambda: _adherence(terms, today=today, days=days, birth=birth),
     )
 
 
-def _adherence(*, regimen: Regimen, today: date, days: dict[date, _Day], birth: date | None) -> Adherence:
-    per_day = regimen.doses_per_day
-    start = regimen.start_date
-    end = today if regimen.end_date is None else min(today, regimen.end_date)
+def _adherence(terms: RegimenTerms, *, today: date, days: dict[date, _Day], birth: date | None) -> Adherence:
+    per_day = terms.doses_per_day
+    start = terms.start_date
+    end = today if terms.end_date is None else min(today, terms.end_date)
     elapsed = days_between(start, end) if start <= end else []
     # Today is not held against her while some of its slots are still open.
     today_is_open = bool(elapsed) and end == today and not _is_settled(days.get(today, _NOTHING), per_day)
@@ -161,7 +201,7 @@ def _adherence(*, regimen: Regimen, today: date, days: dict[date, _Day], birth: 
     covered = [days.get(day, _NOTHING).taken >= per_day for day in judged]
 
     whole = _period(elapsed, days, per_day)
-    last_day = regimen.end_date or max(end, start)
+    last_day = terms.end_date or max(end, start)
     calendar = [
         CalendarDay(day, _state(days.get(day, _NOTHING), per_day, future=day > today))
         for day in days_between(start, last_day)
@@ -199,33 +239,32 @@ def _adherence(*, regimen: Regimen, today: date, days: dict[date, _Day], birth: 
     )
 
 
-def _closed_days(*, regimen: Regimen, last: date) -> tuple[dict[date, _Day], date | None]:
-    """The per-day counts of ``regimen.start_date``..``last`` (closed days) and the local
-    birth date, cached until one of her past records changes (``tracker.closed_days``)."""
-    mother = regimen.mother
+def _closed_days(*, mother, inputs: ClosedDoses) -> tuple[dict[date, _Day], date | None]:
+    """The per-day counts of the closed days and the local birth date, cached until one of her
+    past records changes (``tracker.closed_days``)."""
+    terms = inputs.terms
 
     def compute() -> tuple[dict[date, _Day], date | None]:
         days = (
-            _doses_by_day(regimen=regimen, first=regimen.start_date, last=last)
-            if regimen.start_date <= last
+            _doses_by_day(terms, first=terms.start_date, last=inputs.last)
+            if terms.start_date <= inputs.last
             else {}
         )
         birth = (
-            first_birth_date(pregnancy_id=regimen.pregnancy_id, zone=mother.zone)
-            if regimen.pregnancy_id
+            first_birth_date(pregnancy_id=terms.pregnancy_id, zone=mother.zone)
+            if terms.pregnancy_id
             else None
         )
         return days, birth
 
-    parts = (regimen.pk, regimen.start_date, last, regimen.doses_per_day, regimen.pregnancy_id)
-    return closed_days_cached(mother=mother, name="doses", parts=parts, compute=compute)
+    return closed_days_cached(mother=mother, inputs=inputs, compute=compute)
 
 
-def _doses_by_day(*, regimen: Regimen, first: date, last: date) -> dict[date, _Day]:
+def _doses_by_day(terms: RegimenTerms, *, first: date, last: date) -> dict[date, _Day]:
     """Taken, skipped and on-time counts per local day in ``first``..``last`` (inclusive)."""
     taken = Q(status=DoseLog.Status.TAKEN)
     rows = (
-        DoseLog.objects.filter(regimen=regimen, slot_date__range=(first, last))
+        DoseLog.objects.filter(regimen_id=terms.regimen_id, slot_date__range=(first, last))
         .alias(lateness=ExpressionWrapper(F("taken_at") - F("scheduled_at"), output_field=DurationField()))
         .values("slot_date")
         .annotate(
@@ -237,7 +276,7 @@ def _doses_by_day(*, regimen: Regimen, first: date, last: date) -> dict[date, _D
         )
         .order_by()
     )
-    per_day = regimen.doses_per_day
+    per_day = terms.doses_per_day
     days = {}
     for row in rows:
         # Logs for slot times since removed from the schedule still count toward their

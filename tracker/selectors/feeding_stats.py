@@ -203,8 +203,8 @@ def _feeding_days(*, infant: Infant, first_day: date, last_day: date) -> _Feedin
     of her past records changes (``tracker.closed_days``), the rest read live."""
     return closed_then_live(
         mother=infant.mother,
-        name="feeding",
-        key=(infant.pk,),
+        kind="feeding",
+        object_id=infant.pk,
         first_day=first_day,
         last_day=last_day,
         load=lambda first, last: _FeedingDays.load(infant=infant, first_day=first, last_day=last),

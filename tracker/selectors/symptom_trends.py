@@ -111,12 +111,25 @@ def symptom_trends(*, infant: Infant, first_day: date, last_day: date) -> Sympto
     history = _history(infant=infant, first_day=history_start, last_day=last_day)
     # The whole result is remembered too, for as long as neither a closed day nor today changes.
     closed_last = min(last_day, last_closed_day(zone))
+    inputs = TrendsInputs(infant.pk, first_day, last_day, birth_day, closed_last, history.after(closed_last))
     return closed_days_cached(
         mother=infant.mother,
-        name="symptom-trends",
-        parts=(infant.pk, first_day, last_day, birth_day, closed_last, history.after(closed_last)),
+        inputs=inputs,
         compute=lambda: _trends(history, first_day=first_day, last_day=last_day, birth_day=birth_day),
     )
+
+
+@dataclass(frozen=True)
+class TrendsInputs:
+    """The cache inputs of a whole ``SymptomTrends``: besides the closed days' totals (keyed
+    by the records stamp), the range, the birth day and the totals of the days read live."""
+
+    infant_id: int
+    first_day: date
+    last_day: date
+    birth_day: date
+    closed_last: date
+    live: tuple
 
 
 def _trends(history: "_DailyHistory", *, first_day: date, last_day: date, birth_day: date) -> SymptomTrends:
@@ -156,8 +169,8 @@ def _history(*, infant: Infant, first_day: date, last_day: date) -> "_DailyHisto
     the rest (normally just today) read live."""
     return closed_then_live(
         mother=infant.mother,
-        name="symptoms",
-        key=(infant.pk,),
+        kind="symptoms",
+        object_id=infant.pk,
         first_day=first_day,
         last_day=last_day,
         load=lambda first, last: _DailyHistory.load(infant=infant, first_day=first, last_day=last),
