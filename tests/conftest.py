@@ -1,8 +1,11 @@
 """Shared fixtures: the owner, an outsider, and a signed-in client for each.
 
 When DATABASE_URL or CELERY_BROKER_URL names a server, a test that cannot
-reach it fails loudly rather than being skipped.
+reach it fails loudly rather than being skipped. With ``REQUIRE_SERVICES=1`` (CI sets
+it) a test that needs PostgreSQL or Redis fails, never skips, when they are not in use.
 """
+
+import os
 
 import pytest
 from django.test import Client
@@ -54,3 +57,14 @@ def clinician_client(clinician) -> Client:
     client = Client()
     client.force_login(clinician)
     return client
+
+
+def services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES", "") == "1"
+
+
+def needs_service(why: str) -> None:
+    """Skip a test this run's services can't carry, or fail it when the run must have them."""
+    if services_required():
+        pytest.fail(f"REQUIRE_SERVICES=1, but {why}")
+    pytest.skip(why)

@@ -14,7 +14,6 @@ from tests.factories import (
 )
 from tracker.models import DoseLog, FeedingSession, SymptomEntry
 
-UTC = UTC
 # 16 Nov 2026, 21:00 in Rome: both of today's doses are due.
 NOW = datetime(2026, 11, 16, 20, 0, tzinfo=UTC)
 

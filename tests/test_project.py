@@ -8,6 +8,8 @@ import yaml
 from django.conf import settings
 from django.db import connection
 
+from tests.conftest import services_required
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,6 +22,15 @@ def test_database_is_the_one_configured():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+def test_the_services_ci_requires_are_the_ones_in_use():
+    """With REQUIRE_SERVICES=1 the run must be on PostgreSQL and Redis, not their embedded
+    stand-ins: a CI that lost its DATABASE_URL would otherwise pass on SQLite."""
+    if not services_required():
+        return
+    assert connection.vendor == "postgresql", os.environ.get("DATABASE_URL")
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), settings.CELERY_BROKER_URL
 
 
 def test_broker_is_reachable_when_one_is_configured():

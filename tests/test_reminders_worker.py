@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.celery import app as celery_app
+from tests.conftest import needs_service
 from tests.factories import PASSWORD, RegimenFactory, UserFactory
 from tests.smtp import MailSink, smtp_server
 from tracker.models import DoseLog, DoseReminder, Regimen, ReminderSettings, SupplementProduct
@@ -308,7 +309,7 @@ def test_a_due_dose_is_emailed_by_the_worker_and_i_took_it_logs_it_once(reminder
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_started_together_send_each_of_1000_mothers_one_email():
     if connection.vendor == "sqlite":
-        pytest.skip(
+        needs_service(
             "needs true concurrent writers: the SQLite in-memory test database is shared-cache, "
             "where a second writer fails at once ('database table is locked') instead of waiting; "
             "runs on PostgreSQL"

@@ -33,7 +33,7 @@ def _why_not(grants, mother_id, *, exports: bool, now) -> str | None:
     if not accepted:
         return None
     name = accepted[0].mother.get_short_name()
-    if exports and any(grant.is_active(now) for grant in accepted):
+    if exports and grants.filter(mother_id=mother_id).active(now).exists():
         return f"{name} shares her summary with you, not the downloads."
     last = accepted[0]
     if last.revoked_at is not None:

@@ -114,11 +114,6 @@ class Infant(models.Model):
         return born + (TERM - age)
 
 
-def validate_infant_belongs(infant: Infant, mother) -> None:
-    if infant.mother_id != mother.pk:
-        raise ValidationError({"infant": "Choose one of your own babies."})
-
-
 def first_birth_date(*, pregnancy_id: int, zone) -> date | None:
     """The local date, in ``zone``, of the first birth of a pregnancy; one query."""
     born = (

@@ -80,14 +80,6 @@ class CareGrant(models.Model):
             return None
         return local_date(self.expires_at - timedelta(microseconds=1), self.mother.zone)
 
-    def is_active(self, now: datetime) -> bool:
-        """Accepted, not revoked, and ``now`` is before the expiry (if any)."""
-        return (
-            self.clinician_id is not None
-            and self.revoked_at is None
-            and (self.expires_at is None or now < self.expires_at)
-        )
-
 
 class AuditEventQuerySet(MotherScopedQuerySet):
     # No update() override: deleting an account nulls its foreign keys through an UPDATE.
