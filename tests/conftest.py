@@ -6,11 +6,26 @@ it) a test that needs PostgreSQL or Redis fails, never skips, when they are not 
 """
 
 import os
+from datetime import UTC, date, datetime, time
 
 import pytest
 from django.test import Client
 
-from tests.factories import ClinicianFactory, InfantFactory, RegimenFactory, UserFactory
+from tests.factories import (
+    CareGrantFactory,
+    ClinicianFactory,
+    DailyCheckFactory,
+    DoseLogFactory,
+    FeedingSessionFactory,
+    InfantFactory,
+    RegimenFactory,
+    SymptomEntryFactory,
+    UserFactory,
+)
+from tracker.models import ReminderSettings
+
+#: The reminder worker's fixtures: a real Celery worker on a queue of its own.
+pytest_plugins = ["tests.reminder_worker"]
 
 
 @pytest.fixture
@@ -68,3 +83,28 @@ def needs_service(why: str) -> None:
     if services_required():
         pytest.fail(f"REQUIRE_SERVICES=1, but {why}")
     pytest.skip(why)
+
+
+@pytest.fixture
+def her_record(mother, infant, regimen):
+    """Three doses, two feeds, one spit-up, one daily check, reminder settings."""
+    for day in (10, 11, 12):
+        DoseLogFactory(regimen=regimen, slot_date=date(2026, 10, day))
+    FeedingSessionFactory(infant=infant, started_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC), notes="=cmd")
+    FeedingSessionFactory(infant=infant, started_at=datetime(2026, 11, 3, 9, 0, tzinfo=UTC))
+    SymptomEntryFactory(infant=infant)
+    DailyCheckFactory(infant=infant)
+    ReminderSettings.objects.create(mother=mother, quiet_start=time(22, 0), quiet_end=time(7, 0))
+    return mother
+
+
+@pytest.fixture
+def olga_record(outsider):
+    baby = InfantFactory(mother=outsider, name="Olivia")
+    regimen = RegimenFactory(mother=outsider, product__name="Olga's drops")
+    DoseLogFactory(regimen=regimen)
+    FeedingSessionFactory(infant=baby)
+    SymptomEntryFactory(infant=baby)
+    DailyCheckFactory(infant=baby)
+    CareGrantFactory(mother=outsider, clinician=ClinicianFactory(email="dr.olga@example.org"))
+    return outsider
