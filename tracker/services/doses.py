@@ -115,3 +115,8 @@ def dose_update(*, log: DoseLog, status: str, taken_at: datetime | None, skip_re
     log.full_clean()
     log.save()
     return log
+
+
+def dose_delete(*, log: DoseLog) -> None:
+    """Delete a logged dose: its slot is unanswered again."""
+    log.delete()

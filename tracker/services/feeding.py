@@ -92,6 +92,11 @@ def feed_save(*, feed: FeedingSession) -> FeedingSession:
     return feed
 
 
+def feed_delete(*, feed: FeedingSession) -> None:
+    """Delete a feed, running or ended."""
+    feed.delete()
+
+
 def next_breast(*, infant: Infant) -> str:
     """Which breast to offer first next time: "left", "right", or "" if unknown.
 
