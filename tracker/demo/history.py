@@ -100,10 +100,6 @@ def _doses_add(
         sink.add(log)
 
 
-def _other(side: str) -> str:
-    return Side.RIGHT if side == Side.LEFT else Side.LEFT
-
-
 def _feed_hours(count: int, rng: random.Random) -> list[float]:
     """``count`` start times (hours into the day), spread evenly over a night-thinned clock.
 
@@ -160,9 +156,7 @@ def _feeds_of_day(
                 switches=switches,
             )
         )
-        # As the app suggests: after both breasts start on the one she ended on, else the other.
-        ended_on = side if switches % 2 == 0 else _other(side)
-        side = ended_on if switches else _other(side)
+        side = feeds[-1].next_start_side  # as the app suggests
     return feeds, side
 
 

@@ -11,10 +11,6 @@ from tracker.models import FeedingSession, Infant, Side
 MSG_ALREADY_RUNNING = "A feed is already running for {name}. Stop it before starting another."
 
 
-def _other(side: str) -> str:
-    return Side.RIGHT if side == Side.LEFT else Side.LEFT
-
-
 def _bank_current_side(feed: FeedingSession, now: datetime) -> None:
     """Add the time on the current breast to its total."""
     if feed.current_side and feed.side_started_at:
@@ -58,7 +54,7 @@ def feed_switch_side(*, feed: FeedingSession, now: datetime | None = None) -> Fe
     if not feed.is_running:
         raise ValidationError("That feed has already ended.")
     _bank_current_side(feed, now)
-    feed.current_side = _other(feed.current_side or feed.start_side or Side.LEFT)
+    feed.current_side = feed.switch_side
     feed.side_started_at = now
     feed.switches += 1
     feed.save(update_fields=["left_seconds", "right_seconds", "current_side", "side_started_at", "switches"])
@@ -98,14 +94,7 @@ def feed_delete(*, feed: FeedingSession) -> None:
 
 
 def next_breast(*, infant: Infant) -> str:
-    """Which breast to offer first next time: "left", "right", or "" if unknown.
-
-    After a feed on both sides, start on the breast the last feed ended on (it
-    was drained less); after a one-sided feed, start on the other breast.
-    """
+    """Which breast to offer first next time: "left", "right", or "" if unknown; the
+    ``next_start_side`` of her latest feed on the breast."""
     last = FeedingSession.objects.filter(infant=infant).exclude(start_side="").order_by("-started_at").first()
-    if last is None:
-        return ""
-    if last.switches > 0 or (last.left_seconds and last.right_seconds):
-        return last.last_side
-    return _other(last.last_side)
+    return "" if last is None else last.next_start_side
