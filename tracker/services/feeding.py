@@ -91,10 +91,3 @@ def feed_save(*, feed: FeedingSession) -> FeedingSession:
 def feed_delete(*, feed: FeedingSession) -> None:
     """Delete a feed, running or ended."""
     feed.delete()
-
-
-def next_breast(*, infant: Infant) -> str:
-    """Which breast to offer first next time: "left", "right", or "" if unknown; the
-    ``next_start_side`` of her latest feed on the breast."""
-    last = FeedingSession.objects.filter(infant=infant).exclude(start_side="").order_by("-started_at").first()
-    return "" if last is None else last.next_start_side

@@ -13,6 +13,7 @@ from tracker.access import get_owned_or_404
 from tracker.forms.today import DailyCheckForm, QuickSymptomForm, SlotAnswerForm
 from tracker.localtime import local_today
 from tracker.models import FeedingSession, Infant, Regimen, SymptomEntry
+from tracker.selectors.slots import open_slots_on
 from tracker.selectors.today import today_overview
 from tracker.services import doses, feeding, symptoms
 
@@ -57,7 +58,7 @@ def dose_take(request: HttpRequest) -> HttpResponse:
         _error(request, error)
         return redirect("today")
     if log is None:
-        if doses.open_slots_on(regimen=regimen, day=local_today(request.user.zone)):
+        if open_slots_on(regimen=regimen, day=local_today(request.user.zone)):
             messages.info(
                 request, "No dose is due right now. To log a dose, use the Taken button next to it."
             )
