@@ -302,10 +302,7 @@ class FeedForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Model
         side, end = self._running_side, data.get("ended_at")
         if not side or end is None or f"minutes_{side}" in self.changed_data:
             return
-        feed = self.instance
-        seconds = max(0, round((end - feed.side_started_at).total_seconds()))
-        name = f"{side}_seconds"
-        setattr(feed, name, getattr(feed, name) + seconds)
+        self.instance.bank_current_side(until=end)
 
 
 class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.ModelForm):

@@ -1,6 +1,6 @@
 """Feeding sessions: breast (timed per side), bottle, or both."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -103,6 +103,16 @@ class FeedingSession(models.Model):
         if self.switches % 2 == 0:
             return self.start_side
         return Side.other(self.start_side)
+
+    def bank_current_side(self, until: datetime) -> None:
+        """Add the time on the breast in use, from when she moved to it until ``until``, to that
+        breast's total (whole seconds, never negative). Nothing without a running side."""
+        if self.current_side and self.side_started_at:
+            seconds = max(0, round((until - self.side_started_at).total_seconds()))
+            if self.current_side == Side.LEFT:
+                self.left_seconds += seconds
+            else:
+                self.right_seconds += seconds
 
     @property
     def switch_side(self) -> str:

@@ -11,16 +11,6 @@ from tracker.models import FeedingSession, Infant, Side
 MSG_ALREADY_RUNNING = "A feed is already running for {name}. Stop it before starting another."
 
 
-def _bank_current_side(feed: FeedingSession, now: datetime) -> None:
-    """Add the time on the current breast to its total."""
-    if feed.current_side and feed.side_started_at:
-        seconds = max(0, round((now - feed.side_started_at).total_seconds()))
-        if feed.current_side == Side.LEFT:
-            feed.left_seconds += seconds
-        else:
-            feed.right_seconds += seconds
-
-
 @transaction.atomic
 def feed_start(*, infant: Infant, side: str, now: datetime | None = None) -> FeedingSession:
     """Start a breastfeed on ``side`` (left or right) with the timer running."""
@@ -53,7 +43,7 @@ def feed_switch_side(*, feed: FeedingSession, now: datetime | None = None) -> Fe
     feed = FeedingSession.objects.select_for_update().get(pk=feed.pk)
     if not feed.is_running:
         raise ValidationError("That feed has already ended.")
-    _bank_current_side(feed, now)
+    feed.bank_current_side(until=now)
     feed.current_side = feed.switch_side
     feed.side_started_at = now
     feed.switches += 1
@@ -68,7 +58,7 @@ def feed_stop(*, feed: FeedingSession, now: datetime | None = None) -> FeedingSe
     feed = FeedingSession.objects.select_for_update().get(pk=feed.pk)
     if not feed.is_running:
         return feed
-    _bank_current_side(feed, now)
+    feed.bank_current_side(until=now)
     feed.current_side = ""
     feed.side_started_at = None
     # A stop in the same second as the start still leaves a valid, positive span.
