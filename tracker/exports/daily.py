@@ -145,7 +145,7 @@ def _doses_by_day(mother, today: date):
     for regimen_id, day, count in rows:
         per_day, start, end = windows[regimen_id]
         if start <= day <= end:
-            taken[day] += min(count, per_day)
+            taken[day] += Regimen.doses_counted(count, per_day)
 
     def scheduled(day: date) -> int:
         return sum(per_day for per_day, start, end in windows.values() if start <= day <= end)
