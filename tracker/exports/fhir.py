@@ -297,7 +297,7 @@ def _crying(record: _Record, row: dict) -> dict:
     if ended is None:
         return {"status": "preliminary", "effectivePeriod": {"start": record.time(started)}}
     if minutes is None:
-        minutes = round((ended - started).total_seconds() / 60)
+        minutes = SymptomEntry.timed_minutes(started, ended)
     period = {"start": record.time(started), "end": record.time(ended)}
     return {"effectivePeriod": period, "valueQuantity": _minutes(minutes)}
 

@@ -368,7 +368,7 @@ class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Mo
                 and end > start
                 and (minutes is None or "duration_minutes" not in self.changed_data)
             ):
-                data["duration_minutes"] = round((end - start).total_seconds() / 60)
+                data["duration_minutes"] = SymptomEntry.timed_minutes(start, end)
             elif end is None and minutes is None and not self._was_running and "occurred_at" in data:
                 self.add_error("duration_minutes", MSG_CRYING_HOW_LONG)
         return data
