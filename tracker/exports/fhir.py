@@ -341,21 +341,7 @@ SYMPTOM_KINDS: dict[str, tuple[str, Callable[[_Record, dict], dict]]] = {
     SymptomEntry.Kind.ABDOMINAL_PAIN: ("abdominal-pain", _abdominal_pain),
     SymptomEntry.Kind.STOOL: ("stool", _stool),
 }
-SYMPTOM_FIELDS = (
-    "pk",
-    "infant_id",
-    "kind",
-    "occurred_at",
-    "ended_at",
-    "duration_minutes",
-    "size",
-    "is_vomiting",
-    "severity",
-    "stool_consistency",
-    "stool_colour",
-    "straining_minutes",
-    "notes",
-)
+SYMPTOM_FIELDS = ("pk", "infant_id", "kind", *SymptomEntry.RECORDED_FIELDS)
 
 
 def _symptoms(record: _Record, mother: User) -> Iterator[dict]:

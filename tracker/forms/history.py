@@ -25,14 +25,6 @@ MSG_CRYING_HOW_LONG = "Give the minutes, or the time the crying stopped."
 NOTES_INPUT = forms.Textarea(attrs={"rows": 2})
 PAIN_LEVELS = [("", "Choose"), (0, "0 · none"), (1, "1 · mild"), (2, "2 · clear"), (3, "3 · severe")]
 
-#: The details that make sense for each kind of symptom.
-SYMPTOM_DETAILS: dict[str, list[str]] = {
-    SymptomEntry.Kind.REGURGITATION: ["size", "is_vomiting"],
-    SymptomEntry.Kind.CRYING: ["ended_at", "duration_minutes"],
-    SymptomEntry.Kind.ABDOMINAL_PAIN: ["severity"],
-    SymptomEntry.Kind.STOOL: ["stool_consistency", "stool_colour", "straining_minutes"],
-}
-
 
 class HistoryFilterForm(forms.Form):
     """The GET filters above a history list. Invalid filters are reported and not applied."""
@@ -310,19 +302,7 @@ class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Mo
 
     class Meta:
         model = SymptomEntry
-        fields = [
-            "infant",
-            "occurred_at",
-            "ended_at",
-            "duration_minutes",
-            "size",
-            "is_vomiting",
-            "severity",
-            "stool_consistency",
-            "stool_colour",
-            "straining_minutes",
-            "notes",
-        ]
+        fields = ["infant", *SymptomEntry.RECORDED_FIELDS]
         field_classes = {"occurred_at": LocalDateTimeField, "ended_at": LocalDateTimeField}
         widgets = {
             "severity": forms.Select(choices=PAIN_LEVELS),
@@ -344,7 +324,7 @@ class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Mo
     def __init__(self, *args, mother, **kwargs):
         super().__init__(*args, **kwargs)
         entry = self.instance
-        wanted = {"infant", "occurred_at", "notes", *SYMPTOM_DETAILS[entry.kind]}
+        wanted = {"infant", "occurred_at", "notes", *SymptomEntry.DETAILS[entry.kind]}
         if entry.pk is not None:
             wanted.discard("infant")
         for name in [name for name in self.fields if name not in wanted]:

@@ -60,6 +60,27 @@ class SymptomEntry(models.Model):
         (7, "7 · watery"),
     ]
 
+    #: The details each kind of symptom records, besides when it happened and notes.
+    DETAILS: dict[str, tuple[str, ...]] = {
+        Kind.REGURGITATION: ("size", "is_vomiting"),
+        Kind.CRYING: ("ended_at", "duration_minutes"),
+        Kind.ABDOMINAL_PAIN: ("severity",),
+        Kind.STOOL: ("stool_consistency", "stool_colour", "straining_minutes"),
+    }
+    #: Everything an entry records, in the order the edit form and the exports list it.
+    RECORDED_FIELDS = (
+        "occurred_at",
+        "ended_at",
+        "duration_minutes",
+        "size",
+        "is_vomiting",
+        "severity",
+        "stool_consistency",
+        "stool_colour",
+        "straining_minutes",
+        "notes",
+    )
+
     infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="symptoms")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     occurred_at = models.DateTimeField("when")
