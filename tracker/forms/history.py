@@ -12,7 +12,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.formats import time_format
 
-from tracker.forms.fields import LocalDateField, LocalDateTimeField, StoredPrecisionMixin
+from tracker.forms.fields import (
+    LocalDateField,
+    LocalDateTimeField,
+    OtherThanBreastMilkField,
+    StoredPrecisionMixin,
+)
 from tracker.forms.setup import CrispyForm
 from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, Side, SymptomEntry
 from tracker.models.regimens import parse_dose_time
@@ -355,20 +360,17 @@ class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Mo
 
 
 class DailyCheckEditForm(CrispyForm, forms.ModelForm):
+    other_than_breast_milk = OtherThanBreastMilkField(
+        label="Anything other than breast milk?",
+        help_text=DailyCheck._meta.get_field("other_than_breast_milk").help_text,
+    )
+
     class Meta:
         model = DailyCheck
         fields = ["no_symptoms", "other_than_breast_milk", "notes"]
         widgets = {"notes": NOTES_INPUT}
-        labels = {
-            "no_symptoms": "No symptoms that day",
-            "other_than_breast_milk": "Anything other than breast milk?",
-        }
+        labels = {"no_symptoms": "No symptoms that day"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["other_than_breast_milk"].widget.choices = [
-            ("unknown", "Not sure"),
-            ("false", "No, breast milk only"),
-            ("true", "Yes (formula, water, food)"),
-        ]
         self.helper = self._helper()

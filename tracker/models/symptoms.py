@@ -198,6 +198,13 @@ class SymptomEntry(models.Model):
 class DailyCheck(models.Model):
     """One per baby per local day, so a symptom-free day differs from a day with no data."""
 
+    #: Her answers to "anything other than breast milk?", in the order they are offered.
+    OTHER_THAN_BREAST_MILK_ANSWERS: tuple[tuple[bool | None, str], ...] = (
+        (None, "Not sure"),
+        (False, "No, breast milk only"),
+        (True, "Yes (formula, water, food)"),
+    )
+
     infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="daily_checks")
     day = models.DateField()
     no_symptoms = models.BooleanField("no symptoms today", default=False)

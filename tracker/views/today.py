@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tracker.access import get_owned_or_404
 from tracker.forms.today import DailyCheckForm, QuickSymptomForm, SlotAnswerForm
 from tracker.localtime import local_today
-from tracker.models import FeedingSession, Infant, Regimen, SymptomEntry
+from tracker.models import DailyCheck, FeedingSession, Infant, Regimen, SymptomEntry
 from tracker.selectors.slots import open_slots_on
 from tracker.selectors.today import today_overview
 from tracker.services import doses, feeding, symptoms
@@ -44,6 +44,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "brussels": SymptomEntry.BRUSSELS_SCALE,
             "pain_levels": PAIN_LEVELS,
             "spit_sizes": SymptomEntry.Size.choices,
+            "other_than_breast_milk_answers": DailyCheck.OTHER_THAN_BREAST_MILK_ANSWERS,
         },
     )
 
