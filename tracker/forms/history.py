@@ -28,7 +28,7 @@ MAX_SIDE_MINUTES = 240
 MSG_OWN_INFANT = "Choose one of your own babies."
 MSG_CRYING_HOW_LONG = "Give the minutes, or the time the crying stopped."
 NOTES_INPUT = forms.Textarea(attrs={"rows": 2})
-PAIN_LEVELS = [("", "Choose"), (0, "0 · none"), (1, "1 · mild"), (2, "2 · clear"), (3, "3 · severe")]
+PAIN_LEVELS = [("", "Choose"), *SymptomEntry.PAIN_SCALE]
 
 
 class HistoryFilterForm(forms.Form):

@@ -59,6 +59,13 @@ class SymptomEntry(models.Model):
         (6, "6 · mushy"),
         (7, "7 · watery"),
     ]
+    #: Tummy pain ``severity`` as the parent saw it, in the words both forms offer.
+    PAIN_SCALE = [
+        (0, "0 · none"),
+        (1, "1 · mild"),
+        (2, "2 · moderate"),
+        (3, "3 · severe"),
+    ]
 
     #: The details each kind of symptom records, besides when it happened and notes.
     DETAILS: dict[str, tuple[str, ...]] = {

@@ -17,7 +17,8 @@ from tracker.selectors.slots import open_slots_on
 from tracker.selectors.today import today_overview
 from tracker.services import doses, feeding, symptoms
 
-PAIN_LEVELS = [(1, "1 mild"), (2, "2 moderate"), (3, "3 severe")]
+#: A tap logs a pain episode, so "0 · none" is not one of the buttons.
+PAIN_LEVELS = [(value, label) for value, label in SymptomEntry.PAIN_SCALE if value > 0]
 
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
