@@ -116,7 +116,7 @@ class FeedingSession(models.Model):
 
     @property
     def switch_side(self) -> str:
-        """The breast "Switch" moves a running feed to: the other one than it is on now."""
+        """The breast "Switch" moves a running feed to: the one it is not on now."""
         return Side.other(self.current_side or self.start_side or Side.LEFT)
 
     @property
