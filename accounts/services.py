@@ -1,6 +1,8 @@
-"""Deleting an account: everything of hers goes, and the audit trail forgets who she was."""
+"""Writes to an account: her profile, her login lockout, and deleting the account (everything
+of hers goes, and the audit trail forgets who she was)."""
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from axes.utils import reset as axes_reset
 from django.db import models, transaction
 from django.db.models import Q
 
@@ -34,6 +36,17 @@ RECORD_KINDS: tuple[tuple[str, type[models.Model]], ...] = (
     ("reminder_settings", ReminderSettings),
     ("grants", CareGrant),
 )
+
+
+def profile_save(*, user: User) -> User:
+    """Save her display name and time zone (already validated by the profile form)."""
+    user.save()
+    return user
+
+
+def login_attempts_reset(*, user: User) -> None:
+    """Forget the wrong passwords typed for this account, so a new password lets her straight in."""
+    axes_reset(username=user.get_username())
 
 
 def _grants_of(user: User):

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -30,11 +29,6 @@ def home_url_name(user: User) -> str:
     """Where a person lands after signing up: mothers set up baby and regimen first,
     clinicians see the mothers who share with them (and how they will appear)."""
     return "setup" if user.is_mother else "clinician_home"
-
-
-def login_attempts_reset(*, user: User) -> None:
-    """Forget the wrong passwords typed for this account, so a new password lets her straight in."""
-    axes_reset(username=user.get_username())
 
 
 def reset_link_lifetime() -> str:
@@ -123,7 +117,7 @@ def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = services.profile_save(user=form.save(commit=False))
         saved = "Saved."
         if "time_zone" in form.changed_data:
             saved += f" Times now follow {user.time_zone}."
@@ -166,7 +160,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # "Reset your password" is the way out of a lockout, so it must actually unlock.
-        login_attempts_reset(user=form.user)
+        services.login_attempts_reset(user=form.user)
         return response
 
 

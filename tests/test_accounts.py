@@ -10,6 +10,7 @@ from django.contrib.staticfiles import finders
 from django.core import mail
 from django.test import Client
 
+from accounts import services
 from accounts.models import User
 from tests.factories import PASSWORD, ClinicianFactory, UserFactory
 
@@ -315,6 +316,17 @@ def test_nineteen_wrong_passwords_across_addresses_do_not_lock_her_account(mothe
     assert logged_in_user_id(browser) == str(mother.pk)
 
 
+def test_resetting_her_login_attempts_lets_the_right_password_in_again(mother):
+    lock_her_account_from_four_addresses(mother.email)
+    services.login_attempts_reset(user=mother)
+
+    browser = from_address(5)
+    response = log_in(browser, mother.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert logged_in_user_id(browser) == str(mother.pk)
+
+
 def test_one_address_knocking_forty_times_cannot_lock_her_out_elsewhere(mother):
     attacker = from_address(1)
     for _ in range(40):
@@ -509,6 +521,13 @@ def test_profile_rejects_an_unknown_time_zone(mother_client, mother):
     assert "is not a time zone we know" in response.content.decode()
     mother.refresh_from_db()
     assert mother.time_zone == "Europe/Rome"
+
+
+def test_profile_save_stores_her_new_name_and_time_zone(mother):
+    mother.display_name, mother.time_zone = "Anna M.", "Asia/Tokyo"
+    services.profile_save(user=mother)
+    saved = User.objects.get(pk=mother.pk)
+    assert (saved.display_name, saved.time_zone) == ("Anna M.", "Asia/Tokyo")
 
 
 def test_profile_edits_only_her_own_account(mother_client, mother, outsider):

@@ -29,6 +29,7 @@ from tests.factories import (
 )
 from tracker.forms.fields import MSG_YEAR, LocalDateField, LocalDateTimeField
 from tracker.models import DailyCheck, DoseLog, FeedingSession, SymptomEntry
+from tracker.services import doses, feeding, symptoms
 
 UTC = UTC
 NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
@@ -568,6 +569,28 @@ def test_delete_asks_first_and_only_a_post_deletes(mother_client, one_of_each, k
     assert "Deleted " + question.removeprefix("Delete ").removesuffix(
         "? This can't be undone."
     ) + "." in text(listed)
+
+
+@pytest.mark.parametrize(
+    ("kind", "delete"),
+    [
+        ("feeds", lambda row: feeding.feed_delete(feed=row)),
+        ("doses", lambda row: doses.dose_delete(log=row)),
+        ("symptoms", lambda row: symptoms.symptom_delete(entry=row)),
+        ("checks", lambda row: symptoms.daily_check_delete(check=row)),
+    ],
+)
+def test_a_delete_service_removes_that_record_only_and_forgets_the_cached_days(
+    mother, one_of_each, kind, delete
+):
+    row = one_of_each[kind][0]
+    model = type(row)
+    kept = model.objects.exclude(pk=row.pk).count()
+    stamp = type(mother).objects.get(pk=mother.pk).records_stamp
+    delete(row)
+    assert not model.objects.filter(pk=row.pk).exists()
+    assert model.objects.count() == kept
+    assert type(mother).objects.get(pk=mother.pk).records_stamp != stamp  # 3 Nov is a closed day
 
 
 # Who may see what

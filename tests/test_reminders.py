@@ -7,12 +7,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from tests.factories import DoseLogFactory, RegimenFactory, UserFactory
-from tracker.models import DoseLog, DoseReminder, ReminderSettings
+from tracker.models import DoseLog, DoseReminder, Regimen, ReminderSettings
 from tracker.reminders.dispatch import reminders_dispatch
 from tracker.reminders.sending import reminder_send
+from tracker.services.reminders import reminder_settings_save
 
 UTC = ZoneInfo("UTC")
 ROME = ZoneInfo("Europe/Rome")
@@ -357,6 +359,26 @@ def test_settings_page_explains_half_quiet_hours(client, anna, anna_regimen):
     response = client.post("/settings/reminders/", {"email_enabled": "on", "quiet_start": "22:00"})
     assert "Give both ends of your quiet hours, or neither." in response.content.decode()
     assert not ReminderSettings.objects.filter(mother=anna).exists()
+
+
+def test_saving_reminder_settings_turns_reminders_on_for_exactly_the_chosen_regimens(anna, anna_regimen):
+    other = RegimenFactory(mother=anna, dose_times=["09:00"], start_date=date(2026, 11, 1))
+    strangers = RegimenFactory(dose_times=["09:00"], start_date=date(2026, 11, 1), reminders_enabled=False)
+    row = ReminderSettings(mother=anna, email_enabled=True, follow_up=True)
+    saved = reminder_settings_save(settings_row=row, regimens=[other, strangers])
+    assert ReminderSettings.objects.get(mother=anna).follow_up is True
+    assert saved.pk is not None
+    enabled = {regimen.pk: regimen.reminders_enabled for regimen in Regimen.objects.all()}
+    assert enabled == {anna_regimen.pk: False, other.pk: True, strangers.pk: False}
+
+
+def test_reminder_settings_with_half_quiet_hours_are_refused(anna, anna_regimen):
+    row = ReminderSettings(mother=anna, quiet_start=time(22, 0))
+    with pytest.raises(ValidationError, match="Give both ends of your quiet hours"):
+        reminder_settings_save(settings_row=row, regimens=[])
+    assert not ReminderSettings.objects.exists()
+    anna_regimen.refresh_from_db()
+    assert anna_regimen.reminders_enabled is True
 
 
 def test_send_due_reminders_rejects_a_naive_now():

@@ -7,7 +7,7 @@ import time_machine
 
 from tests.factories import FeedingSessionFactory, InfantFactory
 from tracker.models import DailyCheck, DoseLog, FeedingSession, SymptomEntry
-from tracker.services.feeding import next_breast
+from tracker.selectors.today import next_breast
 
 UTC = UTC
 # 10:00 in Rome (CET, UTC+1) on Monday 16 November 2026.

@@ -101,7 +101,6 @@ def _feeds_by_day(mother, zone) -> dict[tuple[int, date], dict]:
 
 
 def _symptoms_by_day(mother, zone) -> dict[tuple[int, date], dict]:
-    timed = ExpressionWrapper(F("ended_at") - F("occurred_at"), output_field=DurationField())
     rows = (
         SymptomEntry.objects.for_mother(mother)
         .annotate(day=TruncDate("occurred_at", tzinfo=zone))
@@ -109,20 +108,15 @@ def _symptoms_by_day(mother, zone) -> dict[tuple[int, date], dict]:
         .values("infant_id", "day")
         .annotate(
             regurgitations=Count("pk", filter=Q(kind=Kind.REGURGITATION)),
-            typed_crying=Sum("duration_minutes", filter=Q(kind=Kind.CRYING)),
-            timed_crying=Sum(
-                timed, filter=Q(kind=Kind.CRYING, duration_minutes__isnull=True, ended_at__isnull=False)
-            ),
             stools=Count("pk", filter=Q(kind=Kind.STOOL)),
         )
+        .annotate_crying()
     )
     result = {}
     for row in rows:
-        timed_seconds = row["timed_crying"].total_seconds() if row["timed_crying"] else 0
         result[(row["infant_id"], row["day"])] = {
             "regurgitations": row["regurgitations"],
-            # Rounded per day, as symptom_trends does, so the numbers agree to the minute.
-            "crying_minutes": (row["typed_crying"] or 0) + round(timed_seconds / 60),
+            "crying_minutes": SymptomEntry.group_crying_minutes(row),
             "stools": row["stools"],
         }
     return result
@@ -145,7 +139,7 @@ def _doses_by_day(mother, today: date):
     for regimen_id, day, count in rows:
         per_day, start, end = windows[regimen_id]
         if start <= day <= end:
-            taken[day] += min(count, per_day)
+            taken[day] += Regimen.doses_counted(count, per_day)
 
     def scheduled(day: date) -> int:
         return sum(per_day for per_day, start, end in windows.values() if start <= day <= end)

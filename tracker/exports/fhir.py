@@ -297,7 +297,7 @@ def _crying(record: _Record, row: dict) -> dict:
     if ended is None:
         return {"status": "preliminary", "effectivePeriod": {"start": record.time(started)}}
     if minutes is None:
-        minutes = round((ended - started).total_seconds() / 60)
+        minutes = SymptomEntry.timed_minutes(started, ended)
     period = {"start": record.time(started), "end": record.time(ended)}
     return {"effectivePeriod": period, "valueQuantity": _minutes(minutes)}
 
@@ -341,21 +341,7 @@ SYMPTOM_KINDS: dict[str, tuple[str, Callable[[_Record, dict], dict]]] = {
     SymptomEntry.Kind.ABDOMINAL_PAIN: ("abdominal-pain", _abdominal_pain),
     SymptomEntry.Kind.STOOL: ("stool", _stool),
 }
-SYMPTOM_FIELDS = (
-    "pk",
-    "infant_id",
-    "kind",
-    "occurred_at",
-    "ended_at",
-    "duration_minutes",
-    "size",
-    "is_vomiting",
-    "severity",
-    "stool_consistency",
-    "stool_colour",
-    "straining_minutes",
-    "notes",
-)
+SYMPTOM_FIELDS = ("pk", "infant_id", "kind", *SymptomEntry.RECORDED_FIELDS)
 
 
 def _symptoms(record: _Record, mother: User) -> Iterator[dict]:

@@ -174,22 +174,7 @@ def symptom_rows(*, mother) -> Iterator[tuple]:
     rows = (
         SymptomEntry.objects.for_mother(mother)
         .order_by("occurred_at", "pk")
-        .values_list(
-            "pk",
-            "infant_id",
-            "infant__name",
-            "kind",
-            "occurred_at",
-            "ended_at",
-            "duration_minutes",
-            "size",
-            "is_vomiting",
-            "severity",
-            "stool_consistency",
-            "stool_colour",
-            "straining_minutes",
-            "notes",
-        )
+        .values_list("pk", "infant_id", "infant__name", "kind", *SymptomEntry.RECORDED_FIELDS)
     )
     for row in rows.iterator(chunk_size=CHUNK):
         (pk, infant_id, name, kind, occurred, ended, minutes, size, vomiting, *rest) = row

@@ -1,8 +1,8 @@
-"""Date and time fields for what the mother types, in her own time zone.
+"""Fields shared by the forms: dates and times in her own zone, and the daily check's answers.
 
-Both refuse a year outside 2000-2100 before the value meets a time zone: a
-typo like 0001 or 9999 would otherwise overflow when it is turned into UTC
-or into a day's bounds, and no record in this app can be that far off.
+The date and time fields refuse a year outside 2000-2100 before the value meets a
+time zone: a typo like 0001 or 9999 would otherwise overflow when it is turned into
+UTC or into a day's bounds, and no record in this app can be that far off.
 """
 
 from datetime import date, datetime
@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import from_current_timezone
 from django.utils.dateparse import parse_datetime
+
+from tracker.models import DailyCheck
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MSG_YEAR = f"Check the year: dates from {MIN_YEAR} to {MAX_YEAR} only."
@@ -102,3 +104,30 @@ class StoredPrecisionMixin:
             ):
                 data[name] = stored
         return data
+
+
+def _posted(answer: bool | None) -> str:
+    """How a yes / no / not sure answer travels in a form: "true", "false" or ""."""
+    return "" if answer is None else str(answer).lower()
+
+
+class AnswerSelect(forms.Select):
+    """Shows a stored True, False or None as the option it is posted with."""
+
+    def format_value(self, value):
+        return super().format_value(_posted(value) if value is None or isinstance(value, bool) else value)
+
+
+class OtherThanBreastMilkField(forms.TypedChoiceField):
+    """ "Anything other than breast milk?": True, False, or None for "not sure", offered as
+    ``DailyCheck.OTHER_THAN_BREAST_MILK_ANSWERS``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[(_posted(answer), label) for answer, label in DailyCheck.OTHER_THAN_BREAST_MILK_ANSWERS],
+            coerce=lambda value: value == "true",
+            empty_value=None,
+            required=False,
+            widget=AnswerSelect,
+            **kwargs,
+        )

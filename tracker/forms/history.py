@@ -12,7 +12,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.formats import time_format
 
-from tracker.forms.fields import LocalDateField, LocalDateTimeField, StoredPrecisionMixin
+from tracker.forms.fields import (
+    LocalDateField,
+    LocalDateTimeField,
+    OtherThanBreastMilkField,
+    StoredPrecisionMixin,
+)
 from tracker.forms.setup import CrispyForm
 from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, Side, SymptomEntry
 from tracker.models.regimens import parse_dose_time
@@ -23,15 +28,7 @@ MAX_SIDE_MINUTES = 240
 MSG_OWN_INFANT = "Choose one of your own babies."
 MSG_CRYING_HOW_LONG = "Give the minutes, or the time the crying stopped."
 NOTES_INPUT = forms.Textarea(attrs={"rows": 2})
-PAIN_LEVELS = [("", "Choose"), (0, "0 · none"), (1, "1 · mild"), (2, "2 · clear"), (3, "3 · severe")]
-
-#: The details that make sense for each kind of symptom.
-SYMPTOM_DETAILS: dict[str, list[str]] = {
-    SymptomEntry.Kind.REGURGITATION: ["size", "is_vomiting"],
-    SymptomEntry.Kind.CRYING: ["ended_at", "duration_minutes"],
-    SymptomEntry.Kind.ABDOMINAL_PAIN: ["severity"],
-    SymptomEntry.Kind.STOOL: ["stool_consistency", "stool_colour", "straining_minutes"],
-}
+PAIN_LEVELS = [("", "Choose"), *SymptomEntry.PAIN_SCALE]
 
 
 class HistoryFilterForm(forms.Form):
@@ -302,10 +299,7 @@ class FeedForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Model
         side, end = self._running_side, data.get("ended_at")
         if not side or end is None or f"minutes_{side}" in self.changed_data:
             return
-        feed = self.instance
-        seconds = max(0, round((end - feed.side_started_at).total_seconds()))
-        name = f"{side}_seconds"
-        setattr(feed, name, getattr(feed, name) + seconds)
+        self.instance.bank_current_side(until=end)
 
 
 class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.ModelForm):
@@ -313,19 +307,7 @@ class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Mo
 
     class Meta:
         model = SymptomEntry
-        fields = [
-            "infant",
-            "occurred_at",
-            "ended_at",
-            "duration_minutes",
-            "size",
-            "is_vomiting",
-            "severity",
-            "stool_consistency",
-            "stool_colour",
-            "straining_minutes",
-            "notes",
-        ]
+        fields = ["infant", *SymptomEntry.RECORDED_FIELDS]
         field_classes = {"occurred_at": LocalDateTimeField, "ended_at": LocalDateTimeField}
         widgets = {
             "severity": forms.Select(choices=PAIN_LEVELS),
@@ -347,7 +329,7 @@ class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Mo
     def __init__(self, *args, mother, **kwargs):
         super().__init__(*args, **kwargs)
         entry = self.instance
-        wanted = {"infant", "occurred_at", "notes", *SYMPTOM_DETAILS[entry.kind]}
+        wanted = {"infant", "occurred_at", "notes", *SymptomEntry.DETAILS[entry.kind]}
         if entry.pk is not None:
             wanted.discard("infant")
         for name in [name for name in self.fields if name not in wanted]:
@@ -371,27 +353,24 @@ class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Mo
                 and end > start
                 and (minutes is None or "duration_minutes" not in self.changed_data)
             ):
-                data["duration_minutes"] = round((end - start).total_seconds() / 60)
+                data["duration_minutes"] = SymptomEntry.timed_minutes(start, end)
             elif end is None and minutes is None and not self._was_running and "occurred_at" in data:
                 self.add_error("duration_minutes", MSG_CRYING_HOW_LONG)
         return data
 
 
 class DailyCheckEditForm(CrispyForm, forms.ModelForm):
+    other_than_breast_milk = OtherThanBreastMilkField(
+        label="Anything other than breast milk?",
+        help_text=DailyCheck._meta.get_field("other_than_breast_milk").help_text,
+    )
+
     class Meta:
         model = DailyCheck
         fields = ["no_symptoms", "other_than_breast_milk", "notes"]
         widgets = {"notes": NOTES_INPUT}
-        labels = {
-            "no_symptoms": "No symptoms that day",
-            "other_than_breast_milk": "Anything other than breast milk?",
-        }
+        labels = {"no_symptoms": "No symptoms that day"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["other_than_breast_milk"].widget.choices = [
-            ("unknown", "Not sure"),
-            ("false", "No, breast milk only"),
-            ("true", "Yes (formula, water, food)"),
-        ]
         self.helper = self._helper()

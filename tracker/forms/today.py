@@ -2,9 +2,8 @@
 
 from django import forms
 
+from tracker.forms.fields import OtherThanBreastMilkField
 from tracker.models import DoseLog, SymptomEntry
-
-YES_NO_UNKNOWN = [("", "Not sure"), ("true", "Yes"), ("false", "No")]
 
 
 class QuickSymptomForm(forms.Form):
@@ -28,11 +27,5 @@ class SlotAnswerForm(forms.Form):
 
 class DailyCheckForm(forms.Form):
     no_symptoms = forms.BooleanField(required=False, label="No symptoms today")
-    other_than_breast_milk = forms.TypedChoiceField(
-        choices=YES_NO_UNKNOWN,
-        required=False,
-        coerce=lambda value: value == "true",
-        empty_value=None,
-        label="Anything other than breast milk today?",
-    )
+    other_than_breast_milk = OtherThanBreastMilkField(label="Anything other than breast milk today?")
     notes = forms.CharField(required=False, max_length=500)

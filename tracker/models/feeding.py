@@ -1,6 +1,6 @@
 """Feeding sessions: breast (timed per side), bottle, or both."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -29,6 +29,11 @@ BOTTLE_ONLY = {"expressed", "formula"}
 class Side(models.TextChoices):
     LEFT = "left", "Left"
     RIGHT = "right", "Right"
+
+    @classmethod
+    def other(cls, side: str) -> "Side":
+        """The other breast: right after left, left after right (or after no side at all)."""
+        return cls.RIGHT if side == cls.LEFT else cls.LEFT
 
 
 class FeedingSession(models.Model):
@@ -97,7 +102,35 @@ class FeedingSession(models.Model):
             return ""
         if self.switches % 2 == 0:
             return self.start_side
-        return Side.RIGHT if self.start_side == Side.LEFT else Side.LEFT
+        return Side.other(self.start_side)
+
+    def bank_current_side(self, until: datetime) -> None:
+        """Add the time on the breast in use, from when she moved to it until ``until``, to that
+        breast's total (whole seconds, never negative). Nothing without a running side."""
+        if self.current_side and self.side_started_at:
+            seconds = max(0, round((until - self.side_started_at).total_seconds()))
+            if self.current_side == Side.LEFT:
+                self.left_seconds += seconds
+            else:
+                self.right_seconds += seconds
+
+    @property
+    def switch_side(self) -> str:
+        """The breast "Switch" moves a running feed to: the one it is not on now."""
+        return Side.other(self.current_side or self.start_side or Side.LEFT)
+
+    @property
+    def next_start_side(self) -> str:
+        """The breast to offer first at the feed after this one, blank after a bottle-only feed.
+
+        After a feed on both breasts, the one this feed ended on (it was drained less); after a
+        one-sided feed, the other breast.
+        """
+        if not self.last_side:
+            return ""
+        if self.switches > 0 or (self.left_seconds and self.right_seconds):
+            return self.last_side
+        return Side.other(self.last_side)
 
     def clean(self) -> None:
         check_not_future(self.started_at, "started_at")

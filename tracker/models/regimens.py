@@ -137,6 +137,13 @@ class Regimen(models.Model):
             errors["end_date"] = "A regimen lasts at most 3 years. Check the year of the last day."
         return errors
 
+    @staticmethod
+    def doses_counted(taken: int, doses_per_day: int) -> int:
+        """How many of the ``taken`` doses logged on one local day the day counts: at most
+        ``doses_per_day``. Logs for slot times since removed from the schedule still count
+        toward their day, but a day never holds more doses than it schedules."""
+        return min(taken, doses_per_day)
+
     def covers(self, day: date) -> bool:
         """Whether ``day`` (a local date) is inside the window, ends inclusive."""
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)

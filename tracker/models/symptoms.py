@@ -1,8 +1,11 @@
 """The baby's symptoms (the trial's outcomes) and the daily check."""
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
 
 from tracker.localtime import local_date, local_today
 from tracker.models.family import Infant
@@ -11,6 +14,20 @@ from tracker.models.validators import check_end_after_start, check_not_before_bi
 
 MAX_CRYING_MINUTES = 24 * 60
 MAX_STRAINING_MINUTES = 120
+
+
+class SymptomEntryQuerySet(InfantRecordsQuerySet):
+    def annotate_crying(self) -> "SymptomEntryQuerySet":
+        """For a ``values(...)`` query (a group per day, or per baby and day): each group's
+        crying as ``typed_crying`` (typed minutes, summed) and ``timed_crying`` (the summed
+        spans of timed spells without typed minutes), which
+        ``SymptomEntry.group_crying_minutes(row)`` turns into the group's minutes."""
+        crying = Q(kind=SymptomEntry.Kind.CRYING)
+        span = ExpressionWrapper(F("ended_at") - F("occurred_at"), output_field=DurationField())
+        return self.annotate(
+            typed_crying=Sum("duration_minutes", filter=crying),
+            timed_crying=Sum(span, filter=crying & Q(duration_minutes__isnull=True, ended_at__isnull=False)),
+        )
 
 
 class SymptomEntry(models.Model):
@@ -42,6 +59,34 @@ class SymptomEntry(models.Model):
         (6, "6 · mushy"),
         (7, "7 · watery"),
     ]
+    #: Tummy pain ``severity`` as the parent saw it, in the words both forms offer.
+    PAIN_SCALE = [
+        (0, "0 · none"),
+        (1, "1 · mild"),
+        (2, "2 · moderate"),
+        (3, "3 · severe"),
+    ]
+
+    #: The details each kind of symptom records, besides when it happened and notes.
+    DETAILS: dict[str, tuple[str, ...]] = {
+        Kind.REGURGITATION: ("size", "is_vomiting"),
+        Kind.CRYING: ("ended_at", "duration_minutes"),
+        Kind.ABDOMINAL_PAIN: ("severity",),
+        Kind.STOOL: ("stool_consistency", "stool_colour", "straining_minutes"),
+    }
+    #: Everything an entry records, in the order the edit form and the exports list it.
+    RECORDED_FIELDS = (
+        "occurred_at",
+        "ended_at",
+        "duration_minutes",
+        "size",
+        "is_vomiting",
+        "severity",
+        "stool_consistency",
+        "stool_colour",
+        "straining_minutes",
+        "notes",
+    )
 
     infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="symptoms")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -76,7 +121,7 @@ class SymptomEntry(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = InfantRecordsQuerySet.as_manager()
+    objects = SymptomEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -136,16 +181,36 @@ class SymptomEntry(models.Model):
             raise ValidationError(errors)
 
     def crying_minutes(self) -> int | None:
-        """Minutes of crying: the typed duration, or the timed span rounded."""
+        """Minutes of crying: the typed duration, or the timed span rounded; None while timed."""
         if self.duration_minutes is not None:
             return self.duration_minutes
         if self.ended_at is not None:
-            return round((self.ended_at - self.occurred_at).total_seconds() / 60)
+            return self.timed_minutes(self.occurred_at, self.ended_at)
         return None
+
+    @staticmethod
+    def timed_minutes(started: datetime, ended: datetime) -> int:
+        """The minutes of a spell timed from ``started`` to ``ended``, rounded to the nearest."""
+        return round((ended - started).total_seconds() / 60)
+
+    @staticmethod
+    def group_crying_minutes(row: dict) -> int:
+        """The crying minutes of a group from ``annotate_crying``: its typed minutes plus its
+        timed spans, the spans summed first and rounded once for the whole group (a day), so
+        a day's total can differ by a minute or two from the sum of each spell's minutes."""
+        timed_seconds = row["timed_crying"].total_seconds() if row["timed_crying"] else 0
+        return (row["typed_crying"] or 0) + round(timed_seconds / 60)
 
 
 class DailyCheck(models.Model):
     """One per baby per local day, so a symptom-free day differs from a day with no data."""
+
+    #: Her answers to "anything other than breast milk?", in the order they are offered.
+    OTHER_THAN_BREAST_MILK_ANSWERS: tuple[tuple[bool | None, str], ...] = (
+        (None, "Not sure"),
+        (False, "No, breast milk only"),
+        (True, "Yes (formula, water, food)"),
+    )
 
     infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="daily_checks")
     day = models.DateField()

@@ -279,9 +279,7 @@ def _doses_by_day(terms: RegimenTerms, *, first: date, last: date) -> dict[date,
     per_day = terms.doses_per_day
     days = {}
     for row in rows:
-        # Logs for slot times since removed from the schedule still count toward their
-        # day, but a day never holds more doses than it schedules.
-        day_taken = min(row["taken"], per_day)
+        day_taken = Regimen.doses_counted(row["taken"], per_day)
         days[row["slot_date"]] = _Day(
             taken=day_taken,
             skipped=min(row["skipped"], per_day - day_taken),

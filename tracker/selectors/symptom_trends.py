@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
 from tracker.closed_days import closed_days_cached, closed_then_live, last_closed_day
@@ -232,7 +232,6 @@ class _DailyHistory:
         zone = infant.mother.zone
         start, _ = local_day_bounds(first_day, zone)
         _, end = local_day_bounds(last_day, zone)
-        timed = ExpressionWrapper(F("ended_at") - F("occurred_at"), output_field=DurationField())
         rows = (
             SymptomEntry.objects.filter(infant=infant, occurred_at__gte=start, occurred_at__lt=end)
             .annotate(day=TruncDate("occurred_at", tzinfo=zone))
@@ -240,22 +239,17 @@ class _DailyHistory:
             .values("day")
             .annotate(
                 regurgitations=Count("pk", filter=Q(kind=Kind.REGURGITATION)),
-                typed_crying=Sum("duration_minutes", filter=Q(kind=Kind.CRYING)),
-                timed_crying=Sum(
-                    timed,
-                    filter=Q(kind=Kind.CRYING, duration_minutes__isnull=True, ended_at__isnull=False),
-                ),
                 stools=Count("pk", filter=Q(kind=Kind.STOOL)),
                 abdominal_pain=Count("pk", filter=Q(kind=Kind.ABDOMINAL_PAIN)),
                 strained=Count("pk", filter=Q(kind=Kind.STOOL, straining_minutes__gte=STRAINING_MINUTES)),
             )
+            .annotate_crying()
         )
         history = cls({}, {}, {}, {}, set(), set())
         for row in rows:
             day = row["day"]
             history.regurgitations[day] = row["regurgitations"]
-            timed_seconds = row["timed_crying"].total_seconds() if row["timed_crying"] else 0
-            history.crying_minutes[day] = (row["typed_crying"] or 0) + round(timed_seconds / 60)
+            history.crying_minutes[day] = SymptomEntry.group_crying_minutes(row)
             history.stools[day] = row["stools"]
             history.abdominal_pain[day] = row["abdominal_pain"]
             if row["strained"]:

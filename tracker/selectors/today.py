@@ -9,8 +9,7 @@ from django.utils import timezone
 from tracker.localtime import local_date, local_day_bounds
 from tracker.models import DoseLog, FeedingSession, Infant, Pregnancy, Regimen, SymptomEntry
 from tracker.models.symptoms import DailyCheck
-from tracker.services.doses import Slot, pick_current_slot, regimen_slots_on
-from tracker.services.feeding import next_breast
+from tracker.selectors.slots import Slot, pick_current_slot, regimen_slots_on
 
 
 @dataclass
@@ -60,6 +59,13 @@ class TodayOverview:
     infants: list[InfantToday]
     pregnancy: Pregnancy | None
     needs_setup: bool
+
+
+def next_breast(*, infant: Infant) -> str:
+    """Which breast to offer first next time: "left", "right", or "" if unknown; the
+    ``next_start_side`` of her latest feed on the breast."""
+    last = FeedingSession.objects.filter(infant=infant).exclude(start_side="").order_by("-started_at").first()
+    return "" if last is None else last.next_start_side
 
 
 def regimens_active_on(*, mother, day: date):

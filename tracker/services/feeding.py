@@ -11,20 +11,6 @@ from tracker.models import FeedingSession, Infant, Side
 MSG_ALREADY_RUNNING = "A feed is already running for {name}. Stop it before starting another."
 
 
-def _other(side: str) -> str:
-    return Side.RIGHT if side == Side.LEFT else Side.LEFT
-
-
-def _bank_current_side(feed: FeedingSession, now: datetime) -> None:
-    """Add the time on the current breast to its total."""
-    if feed.current_side and feed.side_started_at:
-        seconds = max(0, round((now - feed.side_started_at).total_seconds()))
-        if feed.current_side == Side.LEFT:
-            feed.left_seconds += seconds
-        else:
-            feed.right_seconds += seconds
-
-
 @transaction.atomic
 def feed_start(*, infant: Infant, side: str, now: datetime | None = None) -> FeedingSession:
     """Start a breastfeed on ``side`` (left or right) with the timer running."""
@@ -57,8 +43,8 @@ def feed_switch_side(*, feed: FeedingSession, now: datetime | None = None) -> Fe
     feed = FeedingSession.objects.select_for_update().get(pk=feed.pk)
     if not feed.is_running:
         raise ValidationError("That feed has already ended.")
-    _bank_current_side(feed, now)
-    feed.current_side = _other(feed.current_side or feed.start_side or Side.LEFT)
+    feed.bank_current_side(until=now)
+    feed.current_side = feed.switch_side
     feed.side_started_at = now
     feed.switches += 1
     feed.save(update_fields=["left_seconds", "right_seconds", "current_side", "side_started_at", "switches"])
@@ -72,7 +58,7 @@ def feed_stop(*, feed: FeedingSession, now: datetime | None = None) -> FeedingSe
     feed = FeedingSession.objects.select_for_update().get(pk=feed.pk)
     if not feed.is_running:
         return feed
-    _bank_current_side(feed, now)
+    feed.bank_current_side(until=now)
     feed.current_side = ""
     feed.side_started_at = None
     # A stop in the same second as the start still leaves a valid, positive span.
@@ -92,15 +78,6 @@ def feed_save(*, feed: FeedingSession) -> FeedingSession:
     return feed
 
 
-def next_breast(*, infant: Infant) -> str:
-    """Which breast to offer first next time: "left", "right", or "" if unknown.
-
-    After a feed on both sides, start on the breast the last feed ended on (it
-    was drained less); after a one-sided feed, start on the other breast.
-    """
-    last = FeedingSession.objects.filter(infant=infant).exclude(start_side="").order_by("-started_at").first()
-    if last is None:
-        return ""
-    if last.switches > 0 or (last.left_seconds and last.right_seconds):
-        return last.last_side
-    return _other(last.last_side)
+def feed_delete(*, feed: FeedingSession) -> None:
+    """Delete a feed, running or ended."""
+    feed.delete()

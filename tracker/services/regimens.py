@@ -1,11 +1,11 @@
-"""Pregnancy, birth and the regimen whose trial dates follow them."""
+"""Saving a regimen (and its product), and the trial preset whose dates follow the pregnancy and birth."""
 
 from datetime import date
 
 from django.db import transaction
 
 from tracker.localtime import local_today
-from tracker.models import DoseLog, Infant, Pregnancy, Regimen, SupplementProduct
+from tracker.models import DoseLog, Pregnancy, Regimen, SupplementProduct
 
 
 def regimen_apply_preset(*, regimen: Regimen) -> Regimen:
@@ -21,33 +21,6 @@ def regimens_follow_pregnancy(*, pregnancy: Pregnancy) -> None:
     for regimen in pregnancy.regimens.filter(preset=Regimen.Preset.TRIAL):
         regimen_apply_preset(regimen=regimen)
         regimen.save(update_fields=["start_date", "end_date"])
-
-
-@transaction.atomic
-def pregnancy_set_due_date(*, mother, due_date: date) -> Pregnancy:
-    """Create or update the mother's current pregnancy; trial regimens follow."""
-    pregnancy = Pregnancy.objects.for_mother(mother).first() or Pregnancy(mother=mother)
-    pregnancy.due_date = due_date
-    pregnancy.full_clean()
-    pregnancy.save()
-    regimens_follow_pregnancy(pregnancy=pregnancy)
-    return pregnancy
-
-
-@transaction.atomic
-def infant_save(*, infant: Infant) -> Infant:
-    """Save a baby (validated), attach it to the current pregnancy, re-date trial regimens."""
-    mother = infant.mother
-    if infant.pregnancy_id is None:
-        infant.pregnancy = Pregnancy.objects.for_mother(mother).first()
-        if infant.pregnancy is None:
-            infant.pregnancy = Pregnancy.objects.create(
-                mother=mother, due_date=infant.due_date_from_gestation()
-            )
-    infant.full_clean()
-    infant.save()
-    regimens_follow_pregnancy(pregnancy=infant.pregnancy)
-    return infant
 
 
 def _reslot_logs_from(*, regimen: Regimen, first_day: date) -> None:
@@ -100,12 +73,3 @@ def regimen_save(*, regimen: Regimen, product: SupplementProduct | None = None) 
     if times_changed:
         _reslot_logs_from(regimen=regimen, first_day=local_today(regimen.mother.zone))
     return regimen
-
-
-@transaction.atomic
-def infant_delete(*, infant: Infant) -> None:
-    """Delete a baby added by mistake, with all of their records; trial dates follow."""
-    pregnancy = infant.pregnancy
-    infant.delete()
-    if pregnancy is not None:
-        regimens_follow_pregnancy(pregnancy=pregnancy)

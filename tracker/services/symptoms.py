@@ -19,6 +19,11 @@ def symptom_save(*, entry: SymptomEntry) -> SymptomEntry:
     return entry
 
 
+def symptom_delete(*, entry: SymptomEntry) -> None:
+    """Delete a symptom entry (a running crying timer too)."""
+    entry.delete()
+
+
 #: Taps on the same quick button this close together are one entry: a double tap, a tap
 #: repeated on a slow connection, or a re-sent form, not a second spit-up.
 REPEAT_TAP_WINDOW = timedelta(seconds=5)
@@ -104,3 +109,8 @@ def daily_check_save(
         },
     )
     return check
+
+
+def daily_check_delete(*, check: DailyCheck) -> None:
+    """Delete a daily check: that day is "no data" again unless a symptom is logged on it."""
+    check.delete()

@@ -127,11 +127,14 @@ def _form_page(
     return render(request, "tracker/history/form.html", context)
 
 
-def _confirm_delete(request: HttpRequest, row: models.Model, *, label: str, back: str) -> HttpResponse:
-    """GET asks; only a POST deletes. Then back to the safe ``next`` page, else the URL named ``back``."""
+def _confirm_delete(
+    request: HttpRequest, delete: Callable[[], None], *, label: str, back: str
+) -> HttpResponse:
+    """GET asks; only a POST deletes, through ``delete`` (a service). Then back to the safe
+    ``next`` page, else the URL named ``back``."""
     back_url = _back_url(request, back)
     if request.method == "POST":
-        row.delete()
+        delete()
         messages.success(request, f"Deleted {label}.")
         return redirect(back_url)
     context = {"question": f"Delete {label}? This can't be undone.", "back": back_url}
@@ -211,7 +214,9 @@ def dose_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dose_delete(request: HttpRequest, pk: int) -> HttpResponse:
     log = get_owned_or_404(DoseLog, request.user, pk)
-    return _confirm_delete(request, log, label=dose_label(log), back="history_doses")
+    return _confirm_delete(
+        request, lambda: doses.dose_delete(log=log), label=dose_label(log), back="history_doses"
+    )
 
 
 # Feeds
@@ -250,7 +255,9 @@ def feed_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def feed_delete(request: HttpRequest, pk: int) -> HttpResponse:
     feed = get_owned_or_404(FeedingSession, request.user, pk)
-    return _confirm_delete(request, feed, label=feed_label(feed), back="history_feeds")
+    return _confirm_delete(
+        request, lambda: feeding.feed_delete(feed=feed), label=feed_label(feed), back="history_feeds"
+    )
 
 
 # Symptoms
@@ -291,7 +298,12 @@ def symptom_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def symptom_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_owned_or_404(SymptomEntry, request.user, pk)
-    return _confirm_delete(request, entry, label=symptom_label(entry), back="history_symptoms")
+    return _confirm_delete(
+        request,
+        lambda: symptoms.symptom_delete(entry=entry),
+        label=symptom_label(entry),
+        back="history_symptoms",
+    )
 
 
 # Daily checks
@@ -316,7 +328,12 @@ def check_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def check_delete(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_owned_or_404(DailyCheck, request.user, pk)
-    return _confirm_delete(request, check, label=check_label(check), back="history_checks")
+    return _confirm_delete(
+        request,
+        lambda: symptoms.daily_check_delete(check=check),
+        label=check_label(check),
+        back="history_checks",
+    )
 
 
 urlpatterns = [

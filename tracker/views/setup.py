@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from tracker.access import get_owned_or_404
 from tracker.forms.setup import DueDateForm, InfantForm, RegimenForm
 from tracker.models import Infant, Pregnancy, Regimen
+from tracker.services import family
 from tracker.services import regimens as regimen_services
 
 
@@ -39,9 +40,7 @@ def due_date(request: HttpRequest) -> HttpResponse:
     form = DueDateForm(request.POST or None, initial={"due_date": pregnancy.due_date} if pregnancy else None)
     if request.method == "POST" and form.is_valid():
         try:
-            regimen_services.pregnancy_set_due_date(
-                mother=request.user, due_date=form.cleaned_data["due_date"]
-            )
+            family.pregnancy_set_due_date(mother=request.user, due_date=form.cleaned_data["due_date"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -54,7 +53,7 @@ def _infant_form(request: HttpRequest, infant: Infant, title: str) -> HttpRespon
     form = InfantForm(request.POST or None, instance=infant)
     if request.method == "POST" and form.is_valid():
         try:
-            infant = regimen_services.infant_save(infant=form.save(commit=False))
+            infant = family.infant_save(infant=form.save(commit=False))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -79,7 +78,7 @@ def infant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def infant_delete(request: HttpRequest, pk: int) -> HttpResponse:
     infant = get_owned_or_404(Infant, request.user, pk)
     if request.method == "POST":
-        regimen_services.infant_delete(infant=infant)
+        family.infant_delete(infant=infant)
         messages.success(request, f"{infant.name} and all of their records are deleted.")
         return redirect("setup")
     counts = {

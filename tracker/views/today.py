@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 from tracker.access import get_owned_or_404
 from tracker.forms.today import DailyCheckForm, QuickSymptomForm, SlotAnswerForm
 from tracker.localtime import local_today
-from tracker.models import FeedingSession, Infant, Regimen, SymptomEntry
+from tracker.models import DailyCheck, FeedingSession, Infant, Regimen, SymptomEntry
+from tracker.selectors.slots import open_slots_on
 from tracker.selectors.today import today_overview
 from tracker.services import doses, feeding, symptoms
 
-PAIN_LEVELS = [(1, "1 mild"), (2, "2 moderate"), (3, "3 severe")]
+#: A tap logs a pain episode, so "0 · none" is not one of the buttons.
+PAIN_LEVELS = [(value, label) for value, label in SymptomEntry.PAIN_SCALE if value > 0]
 
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
@@ -43,6 +45,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "brussels": SymptomEntry.BRUSSELS_SCALE,
             "pain_levels": PAIN_LEVELS,
             "spit_sizes": SymptomEntry.Size.choices,
+            "other_than_breast_milk_answers": DailyCheck.OTHER_THAN_BREAST_MILK_ANSWERS,
         },
     )
 
@@ -57,7 +60,7 @@ def dose_take(request: HttpRequest) -> HttpResponse:
         _error(request, error)
         return redirect("today")
     if log is None:
-        if doses.open_slots_on(regimen=regimen, day=local_today(request.user.zone)):
+        if open_slots_on(regimen=regimen, day=local_today(request.user.zone)):
             messages.info(
                 request, "No dose is due right now. To log a dose, use the Taken button next to it."
             )

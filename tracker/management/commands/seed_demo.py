@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 
 from accounts.models import validate_time_zone
-from tracker.services.demo import demo_seed
+from tracker.demo.seed import demo_seed
 
 
 def positive_int(value: str) -> int:
