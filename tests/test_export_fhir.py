@@ -23,14 +23,10 @@ from tests.factories import (
     RegimenFactory,
     SymptomEntryFactory,
 )
-from tracker.exports.fhir import (
-    CONCEPTS,
-    SYMPTOM_KINDS,
-    bundle_chunks,
-    code_system_url,
-    full_urls,
-    id_namespace,
-)
+from tracker.exports.fhir import bundle_chunks
+from tracker.exports.fhir_codes import CONCEPTS, code_system_url
+from tracker.exports.fhir_entries import full_urls, id_namespace
+from tracker.exports.fhir_records import SYMPTOM_KINDS
 from tracker.models import AuditEvent, FeedingSession, Side, SymptomEntry
 
 # 16 Nov 2026, 21:00 in Rome (CET, +01:00); Rome left summer time (+02:00) on 25 Oct.
