@@ -1,17 +1,15 @@
-"""The FHIR Bundle: valid R4B, her rows only, references that resolve, times in her zone."""
+"""The FHIR Bundle as a whole: valid R4B, her rows only, references that resolve, local codes
+defined, stable ids, streamed, and who may download it."""
 
 import json
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from fhir.resources.R4B import get_fhir_model_class
-from fhir.resources.R4B.bundle import Bundle
 
 from tests.factories import (
     CareGrantFactory,
@@ -23,19 +21,22 @@ from tests.factories import (
     RegimenFactory,
     SymptomEntryFactory,
 )
-from tracker.exports.fhir import (
-    CONCEPTS,
-    SYMPTOM_KINDS,
-    bundle_chunks,
-    code_system_url,
-    full_urls,
-    id_namespace,
+from tests.fhir_bundle import (
+    NOW,
+    assert_valid,
+    by_url,
+    codings,
+    export,
+    full_record,
+    observations,
+    references,
+    resources,
 )
+from tracker.exports.fhir import bundle_chunks
+from tracker.exports.fhir_codes import CONCEPTS, code_system_url
+from tracker.exports.fhir_entries import full_urls, id_namespace
+from tracker.exports.fhir_records import SYMPTOM_KINDS
 from tracker.models import AuditEvent, FeedingSession, Side, SymptomEntry
-
-# 16 Nov 2026, 21:00 in Rome (CET, +01:00); Rome left summer time (+02:00) on 25 Oct.
-NOW = datetime(2026, 11, 16, 20, 0, tzinfo=UTC)
-LOINC = "http://loinc.org"
 
 pytestmark = pytest.mark.django_db
 
@@ -44,118 +45,6 @@ pytestmark = pytest.mark.django_db
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def export(mother) -> dict:
-    """Her Bundle as parsed JSON, after checking it validates as FHIR R4B."""
-    data = json.loads("".join(bundle_chunks(mother=mother)))
-    assert_valid(data)
-    return data
-
-
-def assert_valid(data: dict) -> None:
-    Bundle.model_validate(data)
-    for entry in data["entry"]:
-        resource = entry["resource"]
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-
-
-def resources(bundle: dict, resource_type: str) -> list[dict]:
-    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == resource_type]
-
-
-def by_url(bundle: dict) -> dict[str, dict]:
-    return {entry["fullUrl"]: entry["resource"] for entry in bundle["entry"]}
-
-
-def local_code(concept: dict) -> str:
-    (coding,) = concept["coding"]
-    assert coding["system"] == code_system_url()
-    return coding["code"]
-
-
-def observations(bundle: dict, code: str) -> list[dict]:
-    found = []
-    for resource in resources(bundle, "Observation"):
-        (coding,) = resource["code"]["coding"]
-        if coding["code"] == code:
-            found.append(resource)
-    return found
-
-
-def component(observation: dict, code: str) -> dict:
-    (found,) = [c for c in observation.get("component", []) if local_code(c["code"]) == code]
-    return found
-
-
-def references(value: object) -> Iterator[str]:
-    """Every ``reference`` anywhere inside ``value``."""
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key == "reference":
-                yield inner
-            else:
-                yield from references(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from references(inner)
-
-
-def codings(value: object) -> Iterator[dict]:
-    """Every Coding anywhere inside ``value``."""
-    if isinstance(value, dict):
-        if "system" in value and "code" in value and "display" in value:
-            yield value
-        for inner in value.values():
-            yield from codings(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from codings(inner)
-
-
-def full_record(mother, infant, regimen) -> None:
-    """Three doses, three feeds, six symptom entries and two daily checks."""
-    DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 10), slot_time=time(8, 0))
-    DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 10), slot_time=time(20, 0))
-    DoseLogFactory(
-        regimen=regimen,
-        slot_date=date(2026, 11, 11),
-        slot_time=time(8, 0),
-        status="skipped",
-        taken_at=None,
-        skip_reason="Upset stomach",
-    )
-    FeedingSessionFactory(infant=infant, started_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
-    FeedingSessionFactory(
-        infant=infant,
-        started_at=datetime(2026, 11, 2, 12, 0, tzinfo=UTC),
-        method=FeedingSession.Method.FORMULA,
-        start_side="",
-        left_seconds=0,
-        right_seconds=0,
-        switches=0,
-        bottle_ml=90,
-    )
-    FeedingSessionFactory(infant=infant, started_at=datetime(2026, 11, 16, 19, 50, tzinfo=UTC), ended_at=None)
-    at = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
-    SymptomEntryFactory(infant=infant, occurred_at=at, size="large", is_vomiting=True)
-    SymptomEntryFactory(infant=infant, occurred_at=at, kind="crying", size="", duration_minutes=45)
-    SymptomEntryFactory(
-        infant=infant, occurred_at=at, kind="crying", size="", ended_at=at + timedelta(minutes=32)
-    )
-    SymptomEntryFactory(infant=infant, occurred_at=NOW - timedelta(minutes=5), kind="crying", size="")
-    SymptomEntryFactory(infant=infant, occurred_at=at, kind="abdominal_pain", size="", severity=2)
-    SymptomEntryFactory(
-        infant=infant,
-        occurred_at=at,
-        kind="stool",
-        size="",
-        stool_consistency=6,
-        stool_colour="yellow",
-        straining_minutes=12,
-    )
-    DailyCheckFactory(infant=infant, day=date(2026, 11, 2))
-    DailyCheckFactory(infant=infant, day=date(2026, 11, 3), no_symptoms=False, other_than_breast_milk=None)
 
 
 def test_a_full_record_validates_with_one_resource_per_row(mother, infant, regimen):
@@ -173,118 +62,6 @@ def test_a_full_record_validates_with_one_resource_per_row(mother, infant, regim
     urls = [entry["fullUrl"] for entry in bundle["entry"]]
     assert len(set(urls)) == len(urls)
     assert all(url == f"urn:uuid:{uuid.UUID(url[9:])}" for url in urls)
-
-
-def test_a_taken_dose_is_completed_and_a_skipped_one_not_taken_with_its_reason(mother, regimen):
-    DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 10), slot_time=time(8, 0))
-    DoseLogFactory(
-        regimen=regimen,
-        slot_date=date(2026, 11, 10),
-        slot_time=time(20, 0),
-        status="skipped",
-        taken_at=None,
-        skip_reason="Ran out",
-    )
-
-    taken, skipped = resources(export(mother), "MedicationStatement")
-
-    assert taken["status"] == "completed"
-    assert "statusReason" not in taken
-    assert taken["medicationCodeableConcept"]["text"] == (
-        "Multi-strain probiotic (Example): Lactobacillus paracasei, Bifidobacterium breve"
-    )
-    assert taken["dosage"][0]["text"] == "The 08:00 dose: Capsule, 4,500,000,000 CFU; 2 a day at 08:00, 20:00"
-    assert taken["dosage"][0]["timing"]["repeat"]["timeOfDay"] == ["08:00:00", "20:00:00"]
-    assert skipped["status"] == "not-taken"
-    assert skipped["statusReason"] == [{"text": "Ran out"}]
-    # A skipped dose is dated by the slot it answers.
-    assert skipped["effectiveDateTime"] == "2026-11-10T20:00:00+01:00"
-
-
-def test_a_feed_is_a_breastfeeding_status_observation_with_minutes_per_breast(mother, infant):
-    FeedingSessionFactory(
-        infant=infant,
-        started_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
-        ended_at=datetime(2026, 11, 2, 9, 25, tzinfo=UTC),
-        left_seconds=750,
-        right_seconds=600,
-        switches=1,
-        start_side=Side.LEFT,
-    )
-
-    (feed,) = resources(export(mother), "Observation")
-
-    assert feed["code"]["coding"] == [{"system": LOINC, "code": "63895-7", "display": "Breastfeeding status"}]
-    assert feed["status"] == "final"
-    assert local_code(feed["valueCodeableConcept"]) == "method-breast"
-    assert feed["effectivePeriod"] == {
-        "start": "2026-11-02T10:00:00+01:00",
-        "end": "2026-11-02T10:25:00+01:00",
-    }
-    assert component(feed, "left-breast-time")["valueQuantity"] == {
-        "value": 12.5,
-        "unit": "min",
-        "system": "http://unitsofmeasure.org",
-        "code": "min",
-    }
-    assert component(feed, "right-breast-time")["valueQuantity"]["value"] == 10.0
-    assert component(feed, "breast-switches")["valueInteger"] == 1
-    assert local_code(component(feed, "start-side")["valueCodeableConcept"]) == "side-left"
-
-
-def test_a_bottle_feed_has_its_amount_and_no_breast_minutes_and_a_running_feed_is_preliminary(mother, infant):
-    FeedingSessionFactory(
-        infant=infant,
-        method=FeedingSession.Method.FORMULA,
-        start_side="",
-        left_seconds=0,
-        right_seconds=0,
-        switches=0,
-        bottle_ml=120,
-    )
-    FeedingSessionFactory(infant=infant, started_at=NOW - timedelta(minutes=10), ended_at=None)
-
-    bottle, running = resources(export(mother), "Observation")
-
-    assert local_code(bottle["valueCodeableConcept"]) == "method-formula"
-    assert [local_code(c["code"]) for c in bottle["component"]] == ["bottle-volume"]
-    assert bottle["component"][0]["valueQuantity"]["value"] == 120
-    assert running["status"] == "preliminary"
-    assert running["effectivePeriod"] == {"start": "2026-11-16T20:50:00+01:00"}
-
-
-def test_symptoms_carry_their_kind_value_and_details(mother, infant, regimen):
-    full_record(mother, infant, regimen)
-
-    bundle = export(mother)
-
-    (spit_up,) = observations(bundle, "regurgitation")
-    assert local_code(spit_up["valueCodeableConcept"]) == "size-large"
-    assert component(spit_up, "vomiting")["valueBoolean"] is True
-    typed, timed, running = observations(bundle, "crying")
-    assert typed["valueQuantity"]["value"] == 45
-    assert typed["effectiveDateTime"] == "2026-11-03T11:00:00+01:00"
-    assert timed["valueQuantity"]["value"] == 32
-    assert timed["effectivePeriod"] == {
-        "start": "2026-11-03T11:00:00+01:00",
-        "end": "2026-11-03T11:32:00+01:00",
-    }
-    assert running["status"] == "preliminary"
-    assert "valueQuantity" not in running
-    (pain,) = observations(bundle, "abdominal-pain")
-    assert pain["valueInteger"] == 2
-    (stool,) = observations(bundle, "stool")
-    assert stool["valueInteger"] == 6
-    assert local_code(component(stool, "stool-colour")["valueCodeableConcept"]) == "colour-yellow"
-    assert component(stool, "straining-time")["valueQuantity"]["value"] == 12
-    quiet, unanswered = observations(bundle, "daily-check")
-    assert quiet["effectiveDateTime"] == "2026-11-02"
-    assert component(quiet, "no-symptoms")["valueBoolean"] is True
-    assert component(quiet, "other-than-breast-milk")["valueBoolean"] is False
-    assert (
-        component(unanswered, "other-than-breast-milk")["dataAbsentReason"]["coding"][0]["code"] == "unknown"
-    )
-    assert {o["category"][0]["coding"][0]["code"] for o in observations(bundle, "stool")} == {"exam"}
 
 
 def test_every_reference_resolves_and_ties_mother_and_baby(mother, infant, regimen):
@@ -332,35 +109,6 @@ def test_twins_each_get_a_patient_and_a_related_person(mother, infant):
     assert entries[feed["subject"]["reference"]]["name"] == [{"text": "Lia"}]
 
 
-def test_times_carry_the_rome_offset_of_summer_or_winter(mother, infant, regimen):
-    summer = DoseLogFactory(regimen=regimen, slot_date=date(2026, 10, 10), slot_time=time(8, 0))
-    summer.taken_at = datetime(2026, 10, 10, 6, 5, tzinfo=UTC)
-    summer.save()
-    DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 16), slot_time=time(8, 0))
-    FeedingSessionFactory(infant=infant, started_at=datetime(2026, 11, 2, 23, 30, tzinfo=UTC))
-
-    bundle = export(mother)
-
-    october, november = resources(bundle, "MedicationStatement")
-    assert october["effectiveDateTime"] == "2026-10-10T08:05:00+02:00"
-    assert november["effectiveDateTime"] == "2026-11-16T08:00:00+01:00"
-    assert november["dateAsserted"] == "2026-11-16T21:00:00+01:00"
-    (feed,) = resources(bundle, "Observation")
-    assert feed["effectivePeriod"]["start"] == "2026-11-03T00:30:00+01:00"
-    baby = next(p for p in resources(bundle, "Patient") if "birthDate" in p)
-    assert baby["birthDate"] == "2026-10-30"
-    assert baby["_birthDate"]["extension"][0]["valueDateTime"] == "2026-10-30T07:00:00+01:00"
-    assert bundle["timestamp"] == "2026-11-16T21:00:00+01:00"
-
-
-def test_a_baby_born_before_midnight_utc_has_her_local_birth_date(mother):
-    InfantFactory(mother=mother, birth_at=datetime(2026, 10, 29, 23, 30, tzinfo=UTC))
-
-    baby = next(p for p in resources(export(mother), "Patient") if "birthDate" in p)
-
-    assert baby["birthDate"] == "2026-10-30"
-
-
 def test_an_outsiders_rows_never_appear(mother, infant, regimen, outsider):
     DoseLogFactory(regimen=regimen)
     FeedingSessionFactory(infant=infant)
@@ -383,21 +131,6 @@ def test_an_outsiders_rows_never_appear(mother, infant, regimen, outsider):
     urls = by_url(bundle)
     for row in [outsider, their_baby, *their_rows]:
         assert full_urls(namespace, row._meta.db_table)(row.pk) not in urls
-
-
-def test_free_text_with_quotes_newlines_and_unicode_stays_valid_json(mother, infant, regimen):
-    note = 'He said "basta!"\n\tthen slept 😴 — naïve \\ </script> {"entry": []}'
-    FeedingSessionFactory(infant=infant, notes=note + "\x07")
-    SymptomEntryFactory(infant=infant, notes="  \n ")
-    DoseLogFactory(regimen=regimen, status="skipped", taken_at=None, skip_reason='"Forgot"\r\nà la maison')
-
-    bundle = export(mother)
-
-    feed, spit_up = resources(bundle, "Observation")
-    assert feed["note"] == [{"text": note}]
-    assert "note" not in spit_up
-    (skipped,) = resources(bundle, "MedicationStatement")
-    assert skipped["statusReason"] == [{"text": '"Forgot"\r\nà la maison'}]
 
 
 def test_her_download_is_a_fhir_json_attachment_named_for_her_local_day(mother, infant, mother_client):

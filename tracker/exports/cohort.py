@@ -1,7 +1,7 @@
 """The de-identified cohort export for a clinician with several consenting mothers.
 
-One row per baby per local day, with the daily summary's numbers (``daily_rows``,
-so the two files always agree), but:
+One row per baby per local day, with the daily summary's numbers (its records and
+columns, so the two files always agree), but:
 
 - a mother is her grant's random ``pseudonym`` (``subject_id``); a baby is that
   pseudonym with their birth order (``P-…-1``, ``P-…-2`` for twins). Neither is
@@ -14,30 +14,61 @@ so the two files always agree), but:
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from accounts.models import User
-from tracker.exports.catalogue import INTEGER, TEXT, Column
-from tracker.exports.csv_safe import csv_lines, csv_response
-from tracker.exports.daily import DAILY, daily_rows
+from tracker.exports.catalogue import INTEGER, TEXT, Column, field, table_lines
+from tracker.exports.csv_safe import csv_response
+from tracker.exports.daily import DAILY, BabyDay, daily_records
 from tracker.localtime import local_date
 from tracker.models import CareGrant, Infant, Regimen
 
+
+class SubjectDay(NamedTuple):
+    """A day of the daily summary, under study ids and day offsets."""
+
+    subject_id: str
+    infant_id: str
+    day_of_life: int
+    #: None when the mother has no regimen
+    day_of_regimen: int | None
+    numbers: BabyDay
+
+
+def _from_the_daily_summary(column: Column) -> Column:
+    """The daily summary's ``column``, read from a cohort record's ``numbers``."""
+    read = column.value
+    return replace(column, value=lambda record: read(record.numbers))
+
+
 #: The daily summary's columns that hold no date or id: the quantities, as described there.
-QUANTITY_COLUMNS = tuple(column for column in DAILY.columns if column.name not in {"infant_id", "day"})
+QUANTITY_COLUMNS = tuple(
+    _from_the_daily_summary(column) for column in DAILY.columns if column.name not in {"infant_id", "day"}
+)
 
 COHORT_COLUMNS = (
     Column(
-        "subject_id", TEXT, "The mother's study id: random, the same in every download by this clinician."
+        "subject_id",
+        TEXT,
+        "The mother's study id: random, the same in every download by this clinician.",
+        field("subject_id"),
     ),
-    Column("infant_id", TEXT, "The baby's study id: subject_id and birth order (-1, -2 for twins)."),
+    Column(
+        "infant_id",
+        TEXT,
+        "The baby's study id: subject_id and birth order (-1, -2 for twins).",
+        field("infant_id"),
+    ),
     Column(
         "day_of_life",
         INTEGER,
         "Days since the baby's birth day (the birth day is 0; negative for records before birth).",
+        field("day_of_life"),
         unit="days",
     ),
     Column(
@@ -45,6 +76,7 @@ COHORT_COLUMNS = (
         INTEGER,
         "Days since the first day of the mother's probiotic regimen (that day is 0, negative before it); "
         "the regimen of this baby's pregnancy if one is linked, otherwise her earliest. Blank: no regimen.",
+        field("day_of_regimen"),
         unit="days",
     ),
     *QUANTITY_COLUMNS,
@@ -72,8 +104,8 @@ def cohort_pseudonyms(*, clinician: User, mothers: list[User]) -> dict[int, str]
     return pseudonyms
 
 
-def cohort_rows(*, clinician: User, mothers: list[User]) -> Iterator[tuple]:
-    """Rows in the order of ``COHORT_COLUMNS``, subject by subject in pseudonym order.
+def cohort_records(*, clinician: User, mothers: list[User]) -> Iterator[SubjectDay]:
+    """A ``SubjectDay`` per baby per day, subject by subject in pseudonym order.
 
     Every mother must hold a grant to ``clinician`` (``cohort_mothers`` gives such a list).
     Days and day offsets are the mother's local days; each baby's run is the daily summary's
@@ -107,20 +139,19 @@ def _subject_rows(
     *,
     infants: dict[int, tuple[datetime, int | None]],
     starts: dict[int | None, date],
-) -> Iterator[tuple]:
+) -> Iterator[SubjectDay]:
     birth_order: dict[int, int] = {}
-    # daily_rows walks her babies in birth order, one whole run each.
-    for infant_pk, day_iso, *quantities in daily_rows(mother=mother):
-        birth_at, pregnancy_id = infants[infant_pk]
-        order = birth_order.setdefault(infant_pk, len(birth_order) + 1)
-        day = date.fromisoformat(day_iso)
+    # daily_records walks her babies in birth order, one whole run each.
+    for numbers in daily_records(mother=mother):
+        birth_at, pregnancy_id = infants[numbers.infant_id]
+        order = birth_order.setdefault(numbers.infant_id, len(birth_order) + 1)
         start = starts.get(pregnancy_id, starts.get(None))
-        yield (
-            subject_id,
-            f"{subject_id}-{order}",
-            (day - local_date(birth_at, mother.zone)).days,
-            "" if start is None else (day - start).days,
-            *quantities,
+        yield SubjectDay(
+            subject_id=subject_id,
+            infant_id=f"{subject_id}-{order}",
+            day_of_life=(numbers.day - local_date(birth_at, mother.zone)).days,
+            day_of_regimen=None if start is None else (numbers.day - start).days,
+            numbers=numbers,
         )
 
 
@@ -141,11 +172,7 @@ def _regimen_starts(mothers: list[User]) -> dict[int, dict[int | None, date]]:
 
 def cohort_response(*, clinician: User, mothers: list[User]) -> StreamingHttpResponse:
     """The de-identified daily CSV for ``mothers`` (no names, emails or calendar dates)."""
-    text = [i for i, column in enumerate(COHORT_COLUMNS) if column.type == TEXT]
-    lines = csv_lines(
-        [column.name for column in COHORT_COLUMNS],
-        cohort_rows(clinician=clinician, mothers=mothers),
-        text_columns=text,
-    )
+    # No zone: the subjects live in several, and the file holds no exact time.
+    lines = table_lines(COHORT_COLUMNS, cohort_records(clinician=clinician, mothers=mothers), zone=None)
     # The export's own day, not a subject's.
     return csv_response(lines, filename=f"cohort-{timezone.now().date().isoformat()}.csv")

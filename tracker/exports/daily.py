@@ -10,12 +10,14 @@ Python only walks the per-day totals.
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate
 
-from tracker.exports.catalogue import CHOICE, DATE, DECIMAL, INTEGER, Column, CsvExport
+from tracker.exports.catalogue import CHOICE, DATE, DECIMAL, INTEGER, Column, CsvExport, field
 from tracker.exports.csv_safe import yes_no
+from tracker.exports.records import INFANT_ID
 from tracker.localtime import days_between, local_date, local_today
 from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, SymptomEntry
 from tracker.selectors.feeding_stats import NOT_BREAST_MILK_ONLY
@@ -23,9 +25,24 @@ from tracker.selectors.feeding_stats import NOT_BREAST_MILK_ONLY
 Kind = SymptomEntry.Kind
 
 
-def daily_rows(*, mother, today: date | None = None) -> Iterator[tuple]:
-    """Rows of ``(infant_id, day, doses_taken, doses_scheduled, feeds, feed_minutes,
-    regurgitations, crying_minutes, stools, exclusive_breastfeeding)``.
+class BabyDay(NamedTuple):
+    """One infant's numbers for one of the mother's local days."""
+
+    infant_id: int
+    day: date
+    doses_taken: int
+    doses_scheduled: int
+    feeds: int
+    feed_minutes: float
+    regurgitations: int
+    crying_minutes: int
+    stools: int
+    #: "yes", "no" or "" (nothing tells)
+    exclusive_breastfeeding: str
+
+
+def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
+    """A ``BabyDay`` per infant per day, infant by infant in birth order, day by day.
 
     Days are the mother's local days; each infant's run goes from the earlier of
     her birth day and her first record's day to ``today`` (default: the
@@ -55,17 +72,17 @@ def daily_rows(*, mother, today: date | None = None) -> Iterator[tuple]:
             key = (infant_id, day)
             feed = feeds.get(key)
             symptom = symptoms.get(key)
-            yield (
-                infant_id,
-                day.isoformat(),
-                taken.get(day, 0),
-                scheduled(day),
-                feed["feeds"] if feed else 0,
-                round(feed["minutes"], 1) if feed else 0.0,
-                symptom["regurgitations"] if symptom else 0,
-                symptom["crying_minutes"] if symptom else 0,
-                symptom["stools"] if symptom else 0,
-                _exclusive(checks.get(key), bool(feed and feed["not_breast_milk"])),
+            yield BabyDay(
+                infant_id=infant_id,
+                day=day,
+                doses_taken=taken.get(day, 0),
+                doses_scheduled=scheduled(day),
+                feeds=feed["feeds"] if feed else 0,
+                feed_minutes=round(feed["minutes"], 1) if feed else 0.0,
+                regurgitations=symptom["regurgitations"] if symptom else 0,
+                crying_minutes=symptom["crying_minutes"] if symptom else 0,
+                stools=symptom["stools"] if symptom else 0,
+                exclusive_breastfeeding=_exclusive(checks.get(key), bool(feed and feed["not_breast_milk"])),
             )
 
 
@@ -152,44 +169,58 @@ DAILY = CsvExport(
     title="Daily summary",
     summary="One row per baby per day from birth to today: doses, feeds, symptoms, exclusive breastfeeding.",
     columns=(
-        Column("infant_id", INTEGER, "The baby's id in this app (stable across exports)."),
+        INFANT_ID,
         Column(
-            "day", DATE, "The mother's local day (YYYY-MM-DD); each day from birth or first record to today."
+            "day",
+            DATE,
+            "The mother's local day (YYYY-MM-DD); each day from birth or first record to today.",
+            field("day"),
         ),
         Column(
             "doses_taken",
             INTEGER,
             "The mother's probiotic doses taken that day, at most the number scheduled per regimen.",
+            field("doses_taken"),
             unit="doses",
         ),
         Column(
             "doses_scheduled",
             INTEGER,
             "Doses her regimens scheduled that day (0 outside them).",
+            field("doses_scheduled"),
             unit="doses",
         ),
-        Column("feeds", INTEGER, "Feeds that started that day.", unit="feeds"),
+        Column("feeds", INTEGER, "Feeds that started that day.", field("feeds"), unit="feeds"),
         Column(
             "feed_minutes",
             DECIMAL,
             "Wall-clock minutes of the ended feeds that started that day.",
+            field("feed_minutes"),
             unit="minutes",
         ),
-        Column("regurgitations", INTEGER, "Spit-ups logged that day.", unit="episodes"),
+        Column(
+            "regurgitations",
+            INTEGER,
+            "Spit-ups logged that day.",
+            field("regurgitations"),
+            unit="episodes",
+        ),
         Column(
             "crying_minutes",
             INTEGER,
             "Crying: typed durations plus timed spans (each day's timed total rounded), by start day.",
+            field("crying_minutes"),
             unit="minutes",
         ),
-        Column("stools", INTEGER, "Stools logged that day.", unit="stools"),
+        Column("stools", INTEGER, "Stools logged that day.", field("stools"), unit="stools"),
         Column(
             "exclusive_breastfeeding",
             CHOICE,
             "yes: the daily check says only breast milk and no formula or mixed feed started that day; "
             "no: the check or a feed says otherwise; blank: no daily check and no formula feed.",
+            field("exclusive_breastfeeding"),
             allowed_values="yes | no | blank",
         ),
     ),
-    rows=daily_rows,
+    records=daily_records,
 )

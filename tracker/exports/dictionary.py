@@ -5,37 +5,45 @@ out of step with them.
 """
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from tracker.exports.catalogue import CHOICE, TEXT, Column, CsvExport
 from tracker.exports.daily import DAILY
 from tracker.exports.records import CHECKS, DOSES, FEEDS, SYMPTOMS
 
+
+class Variable(NamedTuple):
+    """One column of one export: a record of the dictionary."""
+
+    form: CsvExport
+    column: Column
+
+
 DICTIONARY_COLUMNS = (
-    Column("variable", TEXT, "The column name, as in the export's header."),
-    Column("form", CHOICE, "The export (CSV file) holding the column."),
+    Column("variable", TEXT, "The column name, as in the export's header.", lambda v: v.column.name),
+    Column("form", CHOICE, "The export (CSV file) holding the column.", lambda v: v.form.key),
     Column(
         "type",
         CHOICE,
         "The kind of value.",
+        lambda v: v.column.type,
         allowed_values="integer | decimal | text | choice | datetime | date | time | yes_no",
     ),
-    Column("unit", TEXT, "The unit of a number; blank when it has none."),
-    Column("allowed_values", TEXT, "REDCap-style 'value, label | ...' or a range; blank when free."),
-    Column("description", TEXT, "What the column means."),
+    Column("unit", TEXT, "The unit of a number; blank when it has none.", lambda v: v.column.unit),
+    Column(
+        "allowed_values",
+        TEXT,
+        "REDCap-style 'value, label | ...' or a range; blank when free.",
+        lambda v: v.column.allowed_values,
+    ),
+    Column("description", TEXT, "What the column means.", lambda v: v.column.description),
 )
 
 
-def dictionary_rows(*, mother=None) -> Iterator[tuple]:
+def dictionary_records(*, mother=None) -> Iterator[Variable]:
     for export in EXPORTS:
         for column in export.columns:
-            yield (
-                column.name,
-                export.key,
-                column.type,
-                column.unit,
-                column.allowed_values,
-                column.description,
-            )
+            yield Variable(export, column)
 
 
 DICTIONARY = CsvExport(
@@ -43,7 +51,7 @@ DICTIONARY = CsvExport(
     title="Data dictionary",
     summary="What every column of every export means, with its unit and allowed values.",
     columns=DICTIONARY_COLUMNS,
-    rows=dictionary_rows,
+    records=dictionary_records,
 )
 
 #: Every CSV export, in the order the index lists them.

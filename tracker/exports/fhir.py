@@ -20,119 +20,43 @@ share one.
 Times are ISO 8601 with the offset of the mother's zone at that instant (``+01:00`` in a Rome
 winter, ``+02:00`` in summer); a daily check's day is a plain date, her local day. Rows are read
 with ``values_list`` and ``iterator()`` and written one entry at a time, so memory stays flat.
+
+This module builds the Bundle: the people, the CodeSystem, the order of the entries and the
+streaming. ``fhir_records`` writes a resource per logged row, ``fhir_entries`` the ids and
+the pieces every entry is built of, ``fhir_codes`` the codes.
 """
 
-import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import chain
-from uuid import NAMESPACE_URL, UUID, uuid5
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from accounts.models import User
 from tracker.exports.csv_safe import local_iso
-from tracker.exports.fhir_codes import (
-    BIRTH_TIME,
-    BREASTFEEDING_STATUS,
-    CONCEPTS,
-    EXAM,
-    MOTHER_ROLE,
-    NOT_ANSWERED,
-    REPORTED_BY_PATIENT,
-    SURVEY,
-    UCUM,
-    code_system_url,
-    coded,
+from tracker.exports.fhir_codes import BIRTH_TIME, CONCEPTS, MOTHER_ROLE, code_system_url, coded
+from tracker.exports.fhir_entries import (
+    BundleContext,
+    bundle_entry,
+    full_urls,
+    id_namespace,
+    name_field,
+    reference,
 )
-from tracker.exports.records import CHUNK
+from tracker.exports.fhir_records import daily_checks, doses, feeds, symptoms
 from tracker.localtime import local_date, local_today
-from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, SymptomEntry
-from tracker.models.feeding import BOTTLE_ONLY
+from tracker.models import Infant
 
 CONTENT_TYPE = "application/fhir+json"
 #: The response is sent in pieces of about this many characters, not one write per entry.
 SEND_SIZE = 64 * 1024
-# Free text keeps tabs and line breaks; other control characters go (FHIR strings SHOULD have none).
-CONTROL_CHARACTERS = dict.fromkeys(set(range(32)) - {9, 10, 13} | {127})
 ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
-def id_namespace() -> UUID:
-    """The uuid5 namespace of this site's resource ids."""
-    return uuid5(NAMESPACE_URL, settings.SITE_URL.rstrip("/") + "/fhir")
-
-
-def full_urls(namespace: UUID, table: str) -> Callable[[object], str]:
-    """``pk -> "urn:uuid:" + str(uuid5(namespace, f"{table}/{pk}"))``.
-
-    The same digest as ``uuid.uuid5``, without building a UUID object per row, which took a
-    quarter of the export's time.
-    """
-    prefix = hashlib.sha1(namespace.bytes + f"{table}/".encode(), usedforsecurity=False)
-
-    def full_url(pk: object) -> str:
-        digest = prefix.copy()
-        digest.update(str(pk).encode())
-        h = digest.hexdigest()
-        variant = "89ab"[int(h[16], 16) & 3]  # RFC 4122: version 5, variant 10xx
-        return f"urn:uuid:{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
-
-    return full_url
-
-
-@dataclass(frozen=True)
-class _Record:
-    """What every entry of one mother's Bundle shares: her zone, ids, local codes, the babies."""
-
-    zone: ZoneInfo
-    namespace: UUID
-    #: local code -> its CodeableConcept
-    codes: dict[str, dict]
-    mother_url: str
-    #: infant pk -> (the baby's Patient fullUrl, the mother's RelatedPerson fullUrl for that baby)
-    babies: dict[int, tuple[str, str]]
-
-    def time(self, moment: datetime) -> str:
-        return local_iso(moment, self.zone)
-
-    def component(self, code: str, **value) -> dict:
-        return {"code": self.codes[code], **value}
-
-
-def _entry(full_url: str, resource_type: str, /, **fields) -> dict:
-    return {"fullUrl": full_url, "resource": {"resourceType": resource_type, "id": full_url[9:], **fields}}
-
-
-def _reference(full_url: str) -> dict:
-    return {"reference": full_url}
-
-
-def _text(value: str) -> str:
-    return value.translate(CONTROL_CHARACTERS).strip() if value else ""
-
-
-def _name(value: str) -> dict:
-    text = _text(value)
-    return {"name": [{"text": text}]} if text else {}
-
-
-def _notes(value: str) -> dict:
-    text = _text(value)
-    return {"note": [{"text": text}]} if text else {}
-
-
-def _minutes(value: float) -> dict:
-    return {"value": value, "unit": "min", "system": UCUM, "code": "min"}
-
-
 def _code_system(full_url: str) -> dict:
-    return _entry(
+    return bundle_entry(
         full_url,
         "CodeSystem",
         url=code_system_url(),
@@ -147,240 +71,27 @@ def _code_system(full_url: str) -> dict:
     )
 
 
-def _people(record: _Record, mother: User, infants: list[tuple]) -> Iterator[dict]:
+def _people(context: BundleContext, mother: User, infants: list[tuple]) -> Iterator[dict]:
     """The mother's Patient, then each baby's Patient and the mother's RelatedPerson for it."""
-    name = _name(mother.display_name)
-    links = [{"other": _reference(related), "type": "seealso"} for _, related in record.babies.values()]
-    yield _entry(record.mother_url, "Patient", **name, gender="female", **({"link": links} if links else {}))
+    name = name_field(mother.display_name)
+    links = [{"other": reference(related), "type": "seealso"} for _, related in context.babies.values()]
+    yield bundle_entry(
+        context.mother_url, "Patient", **name, gender="female", **({"link": links} if links else {})
+    )
     for pk, baby_name, birth_at in infants:
-        baby_url, related_url = record.babies[pk]
-        birth_time = {"extension": [{"url": BIRTH_TIME, "valueDateTime": record.time(birth_at)}]}
-        born = local_date(birth_at, record.zone).isoformat()
-        yield _entry(baby_url, "Patient", **_name(baby_name), birthDate=born, _birthDate=birth_time)
-        yield _entry(
+        baby_url, related_url = context.babies[pk]
+        birth_time = {"extension": [{"url": BIRTH_TIME, "valueDateTime": context.time(birth_at)}]}
+        born = local_date(birth_at, context.zone).isoformat()
+        yield bundle_entry(
+            baby_url, "Patient", **name_field(baby_name), birthDate=born, _birthDate=birth_time
+        )
+        yield bundle_entry(
             related_url,
             "RelatedPerson",
-            patient=_reference(baby_url),
+            patient=reference(baby_url),
             relationship=[MOTHER_ROLE],
             **name,
             gender="female",
-        )
-
-
-def _regimens(mother: User) -> dict[int, tuple[dict, str, dict]]:
-    """regimen pk -> (the medication, the amount per dose as text, the Dosage's timing and dose)."""
-    found = {}
-    for regimen in Regimen.objects.for_mother(mother).select_related("product"):
-        product = regimen.product
-        strains = ", ".join(product.strain_list)
-        medication = {"text": f"{product}: {strains}" if strains else str(product)}
-        times = regimen.dose_times
-        repeat = {
-            "frequency": len(times),
-            "period": 1,
-            "periodUnit": "d",
-            "timeOfDay": [f"{at}:00" for at in times],
-        }
-        dosage: dict = {"timing": {"repeat": repeat}}
-        amount = product.get_form_display()
-        if product.cfu_per_dose:
-            amount += f", {product.cfu_per_dose:,} CFU"
-            cfu = {"value": product.cfu_per_dose, "unit": "CFU", "system": UCUM, "code": "{CFU}"}
-            dosage["doseAndRate"] = [{"doseQuantity": cfu}]
-        found[regimen.pk] = (medication, f"{amount}; {len(times)} a day at {', '.join(times)}", dosage)
-    return found
-
-
-def _doses(record: _Record, mother: User) -> Iterator[dict]:
-    regimens = _regimens(mother)
-    full_url = full_urls(record.namespace, DoseLog._meta.db_table)
-    rows = (
-        DoseLog.objects.for_mother(mother)
-        .order_by("slot_date", "slot_time", "pk")
-        .values_list(
-            "pk", "regimen_id", "slot_time", "scheduled_at", "status", "taken_at", "skip_reason", "logged_at"
-        )
-    )
-    for pk, regimen_id, slot, scheduled, status, taken, reason, logged in rows.iterator(chunk_size=CHUNK):
-        medication, amount, dosage = regimens[regimen_id]
-        statement = {
-            "status": "completed" if status == DoseLog.Status.TAKEN else "not-taken",
-            "category": REPORTED_BY_PATIENT,
-            "medicationCodeableConcept": medication,
-            "subject": _reference(record.mother_url),
-            "effectiveDateTime": record.time(taken or scheduled),
-            "dateAsserted": record.time(logged),
-            "informationSource": _reference(record.mother_url),
-            "dosage": [{"text": f"The {slot:%H:%M} dose: {amount}", **dosage}],
-        }
-        if status == DoseLog.Status.SKIPPED and (text := _text(reason)):
-            statement["statusReason"] = [{"text": text}]
-        yield _entry(full_url(pk), "MedicationStatement", **statement)
-
-
-def _observation(
-    record: _Record, full_url: str, infant_id: int, category: list, code: dict, **fields
-) -> dict:
-    """An Observation about the baby ``infant_id``, performed by the mother; ``final`` unless told."""
-    baby_url, related_url = record.babies[infant_id]
-    status = fields.pop("status", "final")
-    return _entry(
-        full_url,
-        "Observation",
-        status=status,
-        category=category,
-        code=code,
-        subject=_reference(baby_url),
-        **fields,
-        performer=[_reference(related_url)],
-    )
-
-
-def _feeds(record: _Record, mother: User) -> Iterator[dict]:
-    full_url = full_urls(record.namespace, FeedingSession._meta.db_table)
-    rows = (
-        FeedingSession.objects.for_mother(mother)
-        .order_by("started_at", "pk")
-        .values_list(
-            "pk",
-            "infant_id",
-            "started_at",
-            "ended_at",
-            "method",
-            "start_side",
-            "left_seconds",
-            "right_seconds",
-            "switches",
-            "bottle_ml",
-            "notes",
-        )
-    )
-    for pk, infant_id, started, ended, method, side, left, right, switches, ml, notes in rows.iterator(
-        chunk_size=CHUNK
-    ):
-        components = []
-        if method not in BOTTLE_ONLY:
-            components += [
-                record.component("left-breast-time", valueQuantity=_minutes(round(left / 60, 1))),
-                record.component("right-breast-time", valueQuantity=_minutes(round(right / 60, 1))),
-                record.component("breast-switches", valueInteger=switches),
-            ]
-        if side:
-            components.append(
-                record.component("start-side", valueCodeableConcept=record.codes[f"side-{side}"])
-            )
-        if ml:
-            volume = {"value": ml, "unit": "mL", "system": UCUM, "code": "mL"}
-            components.append(record.component("bottle-volume", valueQuantity=volume))
-        period = {"start": record.time(started)}
-        if ended is not None:
-            period["end"] = record.time(ended)
-        yield _observation(
-            record,
-            full_url(pk),
-            infant_id,
-            SURVEY,
-            BREASTFEEDING_STATUS,
-            status="final" if ended is not None else "preliminary",  # a running feed
-            effectivePeriod=period,
-            valueCodeableConcept=record.codes[f"method-{method}"],
-            **_notes(notes),
-            **({"component": components} if components else {}),
-        )
-
-
-def _crying(record: _Record, row: dict) -> dict:
-    """Typed minutes at an instant; timed crying over its period; no value while still timed."""
-    started, ended, minutes = row["occurred_at"], row["ended_at"], row["duration_minutes"]
-    if ended is None and minutes is not None:
-        return {"effectiveDateTime": record.time(started), "valueQuantity": _minutes(minutes)}
-    if ended is None:
-        return {"status": "preliminary", "effectivePeriod": {"start": record.time(started)}}
-    if minutes is None:
-        minutes = SymptomEntry.timed_minutes(started, ended)
-    period = {"start": record.time(started), "end": record.time(ended)}
-    return {"effectivePeriod": period, "valueQuantity": _minutes(minutes)}
-
-
-def _regurgitation(record: _Record, row: dict) -> dict:
-    fields: dict = {"effectiveDateTime": record.time(row["occurred_at"])}
-    if row["size"]:
-        fields["valueCodeableConcept"] = record.codes[f"size-{row['size']}"]
-    fields["component"] = [record.component("vomiting", valueBoolean=row["is_vomiting"])]
-    return fields
-
-
-def _abdominal_pain(record: _Record, row: dict) -> dict:
-    fields: dict = {"effectiveDateTime": record.time(row["occurred_at"])}
-    if row["severity"] is not None:
-        fields["valueInteger"] = row["severity"]
-    return fields
-
-
-def _stool(record: _Record, row: dict) -> dict:
-    fields: dict = {"effectiveDateTime": record.time(row["occurred_at"])}
-    if row["stool_consistency"] is not None:
-        fields["valueInteger"] = row["stool_consistency"]
-    components = []
-    if row["stool_colour"]:
-        colour = record.codes[f"colour-{row['stool_colour']}"]
-        components.append(record.component("stool-colour", valueCodeableConcept=colour))
-    if row["straining_minutes"] is not None:
-        components.append(
-            record.component("straining-time", valueQuantity=_minutes(row["straining_minutes"]))
-        )
-    if components:
-        fields["component"] = components
-    return fields
-
-
-#: Per symptom kind: its local code, and how its time, value and components are written.
-SYMPTOM_KINDS: dict[str, tuple[str, Callable[[_Record, dict], dict]]] = {
-    SymptomEntry.Kind.REGURGITATION: ("regurgitation", _regurgitation),
-    SymptomEntry.Kind.CRYING: ("crying", _crying),
-    SymptomEntry.Kind.ABDOMINAL_PAIN: ("abdominal-pain", _abdominal_pain),
-    SymptomEntry.Kind.STOOL: ("stool", _stool),
-}
-SYMPTOM_FIELDS = ("pk", "infant_id", "kind", *SymptomEntry.RECORDED_FIELDS)
-
-
-def _symptoms(record: _Record, mother: User) -> Iterator[dict]:
-    full_url = full_urls(record.namespace, SymptomEntry._meta.db_table)
-    rows = SymptomEntry.objects.for_mother(mother).order_by("occurred_at", "pk").values(*SYMPTOM_FIELDS)
-    for row in rows.iterator(chunk_size=CHUNK):
-        code, fields = SYMPTOM_KINDS[row["kind"]]
-        yield _observation(
-            record,
-            full_url(row["pk"]),
-            row["infant_id"],
-            EXAM,
-            record.codes[code],
-            **fields(record, row),
-            **_notes(row["notes"]),
-        )
-
-
-def _daily_checks(record: _Record, mother: User) -> Iterator[dict]:
-    full_url = full_urls(record.namespace, DailyCheck._meta.db_table)
-    rows = (
-        DailyCheck.objects.for_mother(mother)
-        .order_by("day", "infant_id")
-        .values_list("pk", "infant_id", "day", "no_symptoms", "other_than_breast_milk", "notes")
-    )
-    for pk, infant_id, day, no_symptoms, other, notes in rows.iterator(chunk_size=CHUNK):
-        other_answer = {"dataAbsentReason": NOT_ANSWERED} if other is None else {"valueBoolean": other}
-        yield _observation(
-            record,
-            full_url(pk),
-            infant_id,
-            SURVEY,
-            record.codes["daily-check"],
-            effectiveDateTime=day.isoformat(),
-            **_notes(notes),
-            component=[
-                record.component("no-symptoms", valueBoolean=no_symptoms),
-                record.component("other-than-breast-milk", **other_answer),
-            ],
         )
 
 
@@ -398,7 +109,7 @@ def bundle_chunks(*, mother: User, now: datetime | None = None) -> Iterator[str]
     infants = list(
         Infant.objects.for_mother(mother).order_by("birth_at", "pk").values_list("pk", "name", "birth_at")
     )
-    record = _Record(
+    context = BundleContext(
         zone=zone,
         namespace=namespace,
         codes={code: coded(system, code, display) for code, display, _ in CONCEPTS},
@@ -413,12 +124,12 @@ def bundle_chunks(*, mother: User, now: datetime | None = None) -> Iterator[str]
     }
     yield ENCODER.encode(opening)[:-1] + ',"entry":['
     entries = chain(
-        _people(record, mother, infants),  # the mother's Patient first: "entry" is never empty
+        _people(context, mother, infants),  # the mother's Patient first: "entry" is never empty
         [_code_system(full_urls(namespace, "code-system")(system))],
-        _doses(record, mother),
-        _feeds(record, mother),
-        _symptoms(record, mother),
-        _daily_checks(record, mother),
+        doses(context, mother),
+        feeds(context, mother),
+        symptoms(context, mother),
+        daily_checks(context, mother),
     )
     separator = ""
     for entry in entries:

@@ -1,11 +1,10 @@
-"""The building blocks of the PDF summary: styles, tables, charts, and how numbers read.
+"""The charts of the PDF summary: adherence bars, the dose calendar strip, daily charts.
 
-The charts (adherence bars, the dose calendar strip, daily charts) are
-``reportlab.graphics.shapes.Drawing`` objects, which platypus lays out like any
+They are ``reportlab.graphics.shapes.Drawing`` objects, which platypus lays out like any
 other flowable. Sizes are in PDF points (1/72 inch). Days are the mother's local
 days, as the selectors give them; a chart's x value is the number of days since
-its first day. Drawing strings are not markup; table cells are Paragraphs, so the
-caller escapes any user text it puts in them.
+its first day. Drawing strings are not markup; the caption under the symptom charts
+is a Paragraph, so the labels it names are escaped.
 """
 
 import math
@@ -13,31 +12,34 @@ from collections.abc import Sequence
 from datetime import date
 from xml.sax.saxutils import escape
 
-from django.template.defaultfilters import floatformat
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph, Table
 
+from tracker.exports.pdf_layout import (
+    AMBER,
+    BLUE,
+    FONT,
+    GREEN,
+    GREY,
+    INK,
+    LIGHT_GREEN,
+    LIGHT_GREY,
+    PALE_BLUE,
+    RED,
+    SMALL,
+    STYLES,
+    WIDTH,
+    long_date,
+    side_by_side,
+)
 from tracker.selectors.adherence import ADHERENT, Adherence, DayState
 from tracker.selectors.dashboard import Marker
 from tracker.selectors.feeding_stats import FeedingSummary
 from tracker.selectors.symptom_trends import SymptomTrends
-
-# The dashboard's colours (tracker/static/tracker/app.css), so paper and screen agree.
-GREEN = colors.HexColor("#198754")
-LIGHT_GREEN = colors.HexColor("#9bd3ae")
-AMBER = colors.HexColor("#ffc107")
-RED = colors.HexColor("#dc3545")
-LIGHT_GREY = colors.HexColor("#dee2e6")
-GREY = colors.HexColor("#6c757d")
-INK = colors.HexColor("#212529")
-BLUE = colors.HexColor("#0d6efd")
-PALE_BLUE = colors.HexColor("#9ec5fe")
 
 DAY_COLOURS = {
     DayState.TAKEN: GREEN,
@@ -54,11 +56,6 @@ LEGEND = [
     (colors.white, "today, open"),
     (LIGHT_GREY, "to come"),
 ]
-#: A4 with 14 mm margins; WIDTH is the width of the text frame.
-MARGIN = 14 * mm
-WIDTH = A4[0] - 2 * MARGIN
-FONT = "Helvetica"
-SMALL = 6.5
 #: Room left of and under a chart's plot area for its axis labels, in points (16 more above it
 #: for the title).
 PLOT_LEFT, PLOT_BOTTOM = 24, 14
@@ -66,116 +63,6 @@ PLOT_LEFT, PLOT_BOTTOM = 24, 14
 BARS_UP_TO = 92
 #: Past this many days, chart ticks show month and year rather than day and month.
 LONG_SPAN = 120
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()["Normal"]
-    body = ParagraphStyle("body", parent=base, fontName="Helvetica", fontSize=8.5, leading=10.5)
-    return {
-        "title": ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=14, leading=17),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=body,
-            fontName="Helvetica-Bold",
-            fontSize=10.5,
-            leading=13,
-            spaceBefore=6,
-            spaceAfter=2,
-            keepWithNext=1,  # a heading never ends a page
-        ),
-        "h3": ParagraphStyle(
-            "h3", parent=body, fontName="Helvetica-Bold", spaceBefore=3, spaceAfter=1, keepWithNext=1
-        ),
-        "body": body,
-        "key": ParagraphStyle("key", parent=body, textColor=GREY),
-        "small": ParagraphStyle("small", parent=body, fontSize=7, leading=8.5, textColor=GREY),
-        "flag": ParagraphStyle(
-            "flag",
-            parent=body,
-            backColor=colors.HexColor("#fff3cd"),
-            borderPadding=3,
-            spaceBefore=3,
-            spaceAfter=3,
-        ),
-    }
-
-
-STYLES = _styles()
-
-
-def side_by_side(cells: list, widths: list[float]) -> Table:
-    """Flowables (charts, tables) in one row, vertically centred, in columns ``widths`` wide."""
-    table = Table([cells], colWidths=widths, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
-
-
-def grid(rows: list[list[str]], widths: list[float] | None = None) -> Table:
-    """A table of numbers, its first row the (bold) header. Cells are Paragraph markup.
-
-    By default a label column, then up to three columns of equal width."""
-    columns = len(rows[0]) - 1
-    label_width = WIDTH * 0.3
-    widths = widths or [label_width] + [(WIDTH - label_width) / max(columns, 3)] * columns
-    table = Table(
-        [[Paragraph(f"<b>{cell}</b>", STYLES["body"]) for cell in rows[0]]]
-        + [[Paragraph(cell, STYLES["body"]) for cell in row] for row in rows[1:]],
-        colWidths=widths,
-        hAlign="LEFT",
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("LINEBELOW", (0, 0), (-1, 0), 0.5, GREY),
-                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
-
-
-def key_value_table(rows: list[tuple[str, str]], *, key_width: float, width: float = WIDTH) -> Table:
-    """Label and value pairs, one a line; values are Paragraph markup."""
-    table = Table(
-        [[Paragraph(key, STYLES["key"]), Paragraph(value, STYLES["body"])] for key, value in rows],
-        colWidths=[key_width, width - key_width],
-        hAlign="LEFT",
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return table
-
-
-def long_date(day: date) -> str:
-    """ "3 Mar 2026"."""
-    return f"{day.day} {day:%b %Y}"
-
-
-def days_text(count: int) -> str:
-    return f"{count} day{'s' if count != 1 else ''}"
-
-
-def minutes_text(value: float | None) -> str:
-    """Whole minutes, rounded as the dashboard's ``floatformat:0``; "–" for None."""
-    return "–" if value is None else f"{floatformat(value, 0)} min"
 
 
 def adherence_bars(adherence: Adherence, *, width: float) -> Drawing:
