@@ -153,3 +153,24 @@ def one_of_each(infant, regimen):
             "Delete Luca’s daily check for 3 Nov? This can't be undone.",
         ),
     }
+
+
+# The reminder tests (test_reminders_*.py)
+
+
+@pytest.fixture
+def reminder_outbox(settings):
+    """Emails land in mail.outbox, their links on http://testserver; each reminder test module uses it."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture
+def anna(mother):
+    """The mother, by the name the reminder tests give her."""
+    return mother
+
+
+@pytest.fixture
+def anna_regimen(anna):
+    return RegimenFactory(mother=anna, dose_times=["08:00", "20:00"], start_date=date(2026, 11, 1))
