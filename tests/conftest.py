@@ -9,6 +9,7 @@ import os
 from datetime import UTC, date, datetime, time
 
 import pytest
+import time_machine
 from django.test import Client
 
 from tests.factories import (
@@ -22,6 +23,7 @@ from tests.factories import (
     SymptomEntryFactory,
     UserFactory,
 )
+from tests.history_helpers import NOW, utc
 from tracker.models import ReminderSettings
 
 #: The reminder worker's fixtures: a real Celery worker on a queue of its own.
@@ -108,3 +110,67 @@ def olga_record(outsider):
     DailyCheckFactory(infant=baby)
     CareGrantFactory(mother=outsider, clinician=ClinicianFactory(email="dr.olga@example.org"))
     return outsider
+
+
+# The history tests (test_history_*.py)
+
+
+@pytest.fixture
+def history_clock():
+    """10:00 in Rome on Monday 16 November 2026; each history test module uses it."""
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def twin(mother, infant):
+    return InfantFactory(mother=mother, pregnancy=infant.pregnancy, name="Sara")
+
+
+@pytest.fixture
+def stranger_infant(outsider):
+    return InfantFactory(mother=outsider, name="Olivia")
+
+
+@pytest.fixture
+def one_of_each(infant, regimen):
+    """A record of each type, with the question its delete page asks."""
+    return {
+        "feeds": (
+            FeedingSessionFactory(infant=infant, started_at=utc(3, 13, 5)),
+            "Delete the feed at 14:05 on 3 Nov? This can't be undone.",
+        ),
+        "doses": (
+            DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 3), slot_time=time(20, 0)),
+            "Delete the 20:00 dose of 3 Nov? This can't be undone.",
+        ),
+        "symptoms": (
+            SymptomEntryFactory(infant=infant, occurred_at=utc(3, 13, 5)),
+            "Delete the spit-up at 14:05 on 3 Nov? This can't be undone.",
+        ),
+        "checks": (
+            DailyCheckFactory(infant=infant, day=date(2026, 11, 3)),
+            "Delete Luca’s daily check for 3 Nov? This can't be undone.",
+        ),
+    }
+
+
+# The reminder tests (test_reminders_*.py)
+
+
+@pytest.fixture
+def reminder_outbox(settings):
+    """Emails land in mail.outbox, their links on http://testserver; each reminder test module uses it."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture
+def anna(mother):
+    """The mother, by the name the reminder tests give her."""
+    return mother
+
+
+@pytest.fixture
+def anna_regimen(anna):
+    return RegimenFactory(mother=anna, dose_times=["08:00", "20:00"], start_date=date(2026, 11, 1))
