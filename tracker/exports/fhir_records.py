@@ -90,19 +90,7 @@ def feeds(context: BundleContext, mother: User) -> Iterator[dict]:
     rows = (
         FeedingSession.objects.for_mother(mother)
         .order_by("started_at", "pk")
-        .values_list(
-            "pk",
-            "infant_id",
-            "started_at",
-            "ended_at",
-            "method",
-            "start_side",
-            "left_seconds",
-            "right_seconds",
-            "switches",
-            "bottle_ml",
-            "notes",
-        )
+        .values_list("pk", "infant_id", *FeedingSession.RECORDED_FIELDS)
     )
     for pk, infant_id, started, ended, method, side, left, right, switches, ml, notes in rows.iterator(
         chunk_size=CHUNK

@@ -121,21 +121,7 @@ def feed_records(*, mother) -> Iterator:
     return (
         FeedingSession.objects.for_mother(mother)
         .order_by("started_at", "pk")
-        .values_list(
-            "pk",
-            "infant_id",
-            "infant__name",
-            "started_at",
-            "ended_at",
-            "method",
-            "start_side",
-            "left_seconds",
-            "right_seconds",
-            "switches",
-            "bottle_ml",
-            "notes",
-            named=True,
-        )
+        .values_list("pk", "infant_id", "infant__name", *FeedingSession.RECORDED_FIELDS, named=True)
         .iterator(chunk_size=CHUNK)
     )
 

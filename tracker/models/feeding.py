@@ -43,6 +43,19 @@ class FeedingSession(models.Model):
         FORMULA = "formula", "Formula"
         MIXED = "mixed", "Mixed"
 
+    #: Everything a finished feed records, in the order the exports list it.
+    RECORDED_FIELDS = (
+        "started_at",
+        "ended_at",
+        "method",
+        "start_side",
+        "left_seconds",
+        "right_seconds",
+        "switches",
+        "bottle_ml",
+        "notes",
+    )
+
     infant = models.ForeignKey(Infant, on_delete=models.CASCADE, related_name="feeds")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True, help_text="Empty while running.")
