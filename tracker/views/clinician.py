@@ -9,14 +9,15 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
 from tracker.access import PatientAccessEnded, get_patient_or_404
 from tracker.exports.catalogue import CsvExport
-from tracker.exports.dictionary import EXPORTS
+from tracker.exports.daily import DAILY
+from tracker.exports.dictionary import DICTIONARY, EXPORTS
+from tracker.exports.records import CHECKS, DOSES, FEEDS, SYMPTOMS
 from tracker.models import AuditEvent
 from tracker.selectors.dashboard import dashboard_for
 from tracker.sharing import selectors, services
@@ -79,8 +80,7 @@ def clinician_patient(request: HttpRequest, mother_id: int) -> HttpResponse:
     return render(request, "tracker/clinician/summary.html", context)
 
 
-@clinician_required
-def clinician_export(request: HttpRequest, mother_id: int, *, export: CsvExport) -> StreamingHttpResponse:
+def _patient_csv(request: HttpRequest, mother_id: int, export: CsvExport) -> StreamingHttpResponse:
     """One of her CSV exports, for a clinician whose grant covers exports (audited)."""
     mother = get_patient_or_404(request.user, mother_id, exports=True)
     services.audit_record(
@@ -93,14 +93,31 @@ def clinician_export(request: HttpRequest, mother_id: int, *, export: CsvExport)
     return for_patient(export.response(mother=mother), mother)
 
 
-def export_urlpatterns() -> list:
-    """One URL per CSV export under a patient, named ``clinician_export_<key>``."""
-    return [
-        path(
-            f"<int:mother_id>/exports/{export.key}.csv",
-            clinician_export,
-            {"export": export},
-            name=f"clinician_export_{export.key}",
-        )
-        for export in EXPORTS
-    ]
+@clinician_required
+def clinician_export_doses(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, DOSES)
+
+
+@clinician_required
+def clinician_export_feeds(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, FEEDS)
+
+
+@clinician_required
+def clinician_export_symptoms(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, SYMPTOMS)
+
+
+@clinician_required
+def clinician_export_checks(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, CHECKS)
+
+
+@clinician_required
+def clinician_export_daily(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, DAILY)
+
+
+@clinician_required
+def clinician_export_dictionary(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, DICTIONARY)

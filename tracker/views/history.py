@@ -11,7 +11,7 @@ from django.db import models
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -317,22 +317,3 @@ def check_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def check_delete(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_owned_or_404(DailyCheck, request.user, pk)
     return _confirm_delete(request, check, label=check_label(check), back="history_checks")
-
-
-urlpatterns = [
-    path("doses/", dose_list, name="history_doses"),
-    path("doses/add/", dose_add, name="dose_add"),
-    path("doses/<int:pk>/edit/", dose_edit, name="dose_edit"),
-    path("doses/<int:pk>/delete/", dose_delete, name="dose_delete"),
-    path("feeds/", feed_list, name="history_feeds"),
-    path("feeds/add/", feed_add, name="feed_add"),
-    path("feeds/<int:pk>/edit/", feed_edit, name="feed_edit"),
-    path("feeds/<int:pk>/delete/", feed_delete, name="feed_delete"),
-    path("symptoms/", symptom_list, name="history_symptoms"),
-    path("symptoms/add/", symptom_add, name="symptom_add"),
-    path("symptoms/<int:pk>/edit/", symptom_edit, name="symptom_edit"),
-    path("symptoms/<int:pk>/delete/", symptom_delete, name="symptom_delete"),
-    path("checks/", check_list, name="history_checks"),
-    path("checks/<int:pk>/edit/", check_edit, name="check_edit"),
-    path("checks/<int:pk>/delete/", check_delete, name="check_delete"),
-]
