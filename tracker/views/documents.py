@@ -3,23 +3,23 @@ grant covers exports (each clinician download writes one audit row)."""
 
 from collections.abc import Callable
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from tracker.access import get_patient_or_404
 from tracker.exports.fhir import bundle_response
 from tracker.exports.pdf import pdf_response
 from tracker.models import AuditEvent
+from tracker.roles import clinician_required, mother_required
 from tracker.sharing import services
-from tracker.views.clinician import clinician_required, for_patient
+from tracker.views.clinician import for_patient
 
 
-@login_required
+@mother_required
 def export_pdf(request: HttpRequest) -> HttpResponse:
     return pdf_response(mother=request.user)
 
 
-@login_required
+@mother_required
 def export_fhir(request: HttpRequest) -> HttpResponse:
     return bundle_response(mother=request.user)
 
