@@ -1,11 +1,13 @@
 """Every page declares who may open it, on its view (tracker/roles.py), never by its URL name
 or module: a URL whose view declares no role fails here, by name."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
-from django.urls import URLPattern, URLResolver, get_resolver, include, path
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, resolve, reverse
 
 from accounts.models import User
 from tracker.roles import Role, clinician_required, mother_required, public, role_of, signed_in
@@ -15,7 +17,7 @@ OWN_CHECKS = {"admin"}
 
 
 def views_without_a_role(patterns, prefix: str = "") -> list[str]:
-    """ "route (name): module.view" for each URL under ``patterns`` whose view declares no role."""
+    """Each URL under ``patterns`` whose view declares no role, as "route (name): module.view"."""
     missing = []
     for entry in patterns:
         if isinstance(entry, URLResolver):
@@ -89,3 +91,22 @@ def test_each_role_opens_for_its_people_and_is_a_404_for_the_others(declare, ope
     for user in gets_404:
         with pytest.raises(Http404):
             view(request_by(user))
+
+
+def menu_links(client) -> list[str]:
+    """The menu's links, as on the profile page (a page for either role, with the whole menu)."""
+    response = client.get(reverse("profile"))
+    return re.findall(r'class="nav-link(?: active)?"(?: aria-current="page")? href="([^"]+)"', response.text)
+
+
+def roles_linked(links: list[str]) -> set[Role]:
+    return {role_of(resolve(url).func) for url in links}
+
+
+def test_the_menu_links_each_account_only_to_pages_it_may_open(mother_client, clinician_client):
+    hers, theirs = menu_links(mother_client), menu_links(clinician_client)
+
+    # Today, Dashboard, History, Baby & regimen, Reminders, Sharing, Downloads; Profile.
+    assert (len(hers), roles_linked(hers)) == (8, {Role.SIGNED_IN, Role.MOTHER})
+    # Patients; Profile.
+    assert (len(theirs), roles_linked(theirs)) == (2, {Role.CLINICIAN, Role.SIGNED_IN})
