@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +16,15 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts import signup as signup_service
-from accounts.forms import AccountDeleteForm, ProfileForm, SignupFinishForm, SignupForm
+from accounts.forms import (
+    AccountDeleteForm,
+    EmailAuthenticationForm,
+    ProfileForm,
+    SignupFinishForm,
+    SignupForm,
+)
 from accounts.models import User
+from tracker.roles import public, signed_in
 from tracker.signed_links import LinkError
 
 # Axes is the first backend; a freshly created user is logged in straight through the model backend.
@@ -56,6 +62,7 @@ def _remember_next(request: HttpRequest) -> None:
         request.session[AFTER_SIGNUP] = next_url
 
 
+@public
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(home_url_name(request.user))
@@ -79,6 +86,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+@public
 def signup_sent(request: HttpRequest) -> HttpResponse:
     context = {
         "email": request.session.get(SIGNUP_EMAIL),
@@ -87,6 +95,7 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_sent.html", context)
 
 
+@public
 def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
     """From the link in her email: GET asks for a password, POST creates the account and logs
     her in. Opened in any browser, so where to go next travels in the link, not the session."""
@@ -113,7 +122,7 @@ def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/signup_finish.html", {"signup": signup, "form": form})
 
 
-@login_required
+@signed_in
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +135,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"form": form})
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     """What deleting her account removes, and the confirmation form; deletes on a valid POST."""
@@ -171,3 +180,20 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.info(request, "You are logged out.")
         return response
+
+
+# The class-based views as the URL map uses them, each with who may open it. (Django's password
+# change pages insist on a login by themselves; ``signed_in`` says so where it can be read.)
+login_page = public(
+    auth_views.LoginView.as_view(
+        authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+    )
+)
+# It answers POST only; a GET gets 405, so a link or prefetch cannot log her out.
+logout_page = public(LogoutView.as_view())
+password_change = signed_in(auth_views.PasswordChangeView.as_view())
+password_change_done = signed_in(auth_views.PasswordChangeDoneView.as_view())
+password_reset = public(PasswordResetView.as_view())
+password_reset_done = public(auth_views.PasswordResetDoneView.as_view())
+password_reset_confirm = public(PasswordResetConfirmView.as_view())
+password_reset_complete = public(auth_views.PasswordResetCompleteView.as_view())

@@ -1,6 +1,7 @@
-"""Every URL of the app, generated from the URL configuration so none is forgotten:
-the owner gets it, an outsider gets 404, a logged-out visitor is sent to log in.
-Clinician URLs (named ``clinician_*``): a mother gets 404; on a patient URL
+"""Every URL of the app, generated from the URL configuration so none is forgotten, and
+checked against the role its view declares (tracker/roles.py): the owner gets it, an outsider
+gets 404, a logged-out visitor is sent to log in (public pages excepted). A mother's pages are a
+404 for a clinician; a clinician's pages are a 404 for a mother, and on a patient URL
 (``<int:mother_id>``) only a clinician with an active grant gets in."""
 
 import io
@@ -21,6 +22,7 @@ from tests.factories import (
     FeedingSessionFactory,
     SymptomEntryFactory,
 )
+from tracker.roles import Role, role_of
 
 # URL name prefix -> the record its <pk> names.
 OWNED_BY_PREFIX = {
@@ -33,28 +35,14 @@ OWNED_BY_PREFIX = {
     "regimen_": "regimen",
     "grant_": "grant",
 }
-#: Pages for clinician accounts only; a mother gets 404.
-CLINICIAN_PREFIX = "clinician_"
 #: The route parameter naming the mother on a clinician's patient URL.
 PATIENT_PARAM = "<int:mother_id>"
-# URLs open to anyone (no login).
-PUBLIC = {
-    "login",
-    "logout",
-    "signup",
-    "signup_sent",
-    "healthz",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_complete",
-    "password_reset_confirm",
-}
 # Django's own or third-party URLs tested elsewhere.
 EXTERNAL_NAMESPACES = {"admin"}
 
 
 def app_patterns():
-    """(name, route with <int:pk>) for every named URL outside the admin."""
+    """(name, route with <int:pk>, declared role) for every named URL outside the admin."""
     found = []
 
     def walk(patterns, prefix=""):
@@ -64,10 +52,15 @@ def app_patterns():
                     continue
                 walk(entry.url_patterns, prefix + str(entry.pattern))
             elif isinstance(entry, URLPattern) and entry.name:
-                found.append((entry.name, prefix + str(entry.pattern)))
+                found.append((entry.name, prefix + str(entry.pattern), role_of(entry.callback)))
 
     walk(get_resolver().url_patterns)
     return found
+
+
+def with_role(*roles: Role):
+    """(name, route) of every URL whose view declares one of ``roles``."""
+    return [(name, route) for name, route, role in app_patterns() if role in roles]
 
 
 @pytest.fixture
@@ -113,12 +106,9 @@ POST_ONLY = {
 
 
 def private_patterns():
-    # Links from emails carry a signed token instead of a login (tested in test_reminder_links).
-    return [
-        (name, route)
-        for name, route in app_patterns()
-        if name not in PUBLIC and "<uidb64>" not in route and "<str:token>" not in route
-    ]
+    # Public pages include the links from emails, where a signed token is the key (tested
+    # with the reminders, sign-up, password reset and sharing).
+    return with_role(Role.SIGNED_IN, Role.MOTHER, Role.CLINICIAN)
 
 
 def test_every_private_url_is_known_to_this_test():
@@ -128,7 +118,7 @@ def test_every_private_url_is_known_to_this_test():
                 f"{name}: add its record type to OWNED_BY_PREFIX"
             )
         if PATIENT_PARAM in route:
-            assert name.startswith(CLINICIAN_PREFIX), f"{name}: a patient URL must be a clinician_ URL"
+            assert (name, route) in clinician_pages(), f"{name}: a patient URL must be @clinician_required"
         unknown = route.replace("<int:pk>", "").replace(PATIENT_PARAM, "")
         assert "<" not in unknown, f"{name}: teach url_for about the parameters in {route}"
 
@@ -139,6 +129,40 @@ def test_logged_out_visitor_is_sent_to_login(client, db, records, name, route):
     response = client.post(url) if name in POST_ONLY else client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
+
+
+#: Made-up values for a public page's link parameters: the page itself refuses them.
+MADE_UP = {"<str:token>": "made-up", "<uidb64>": "MQ", "<token>": "made-up"}
+
+
+def public_pages():
+    return with_role(Role.PUBLIC)
+
+
+@pytest.mark.parametrize("name, route", public_pages(), ids=[name for name, _ in public_pages()])
+def test_public_pages_answer_a_logged_out_visitor_themselves(client, db, name, route):
+    url = "/" + route
+    for param, value in MADE_UP.items():
+        url = url.replace(param, value)
+    response = fetch(client, name, url)
+    if name == "logout":
+        assert (response.status_code, response["Location"]) == (302, "/accounts/login/")
+    else:
+        assert response.status_code in (200, 400)  # 400: the page says the made-up link is not valid
+
+
+def any_role_pages():
+    return [(n, r) for n, r in with_role(Role.SIGNED_IN) if n not in POST_ONLY]
+
+
+@pytest.mark.parametrize("name, route", any_role_pages(), ids=[name for name, _ in any_role_pages()])
+def test_pages_for_any_role_open_for_a_clinician(clinician_client, name, route):
+    response = clinician_client.get("/" + route)
+    if name == "today":  # her home is the list of her patients
+        assert (response.status_code, response["Location"]) == (302, "/clinician/")
+    else:
+        assert response.status_code == 200
+        assert response.context["user"].email == "dr.rossi@example.org"
 
 
 @pytest.mark.parametrize(
@@ -158,10 +182,11 @@ def test_owner_gets_it_and_outsider_gets_404(mother_client, outsider_client, rec
 
 
 def mother_pages():
+    """The pages she opens: her own, and those for any role (Today, profile, password)."""
     return [
         (n, r)
-        for n, r in private_patterns()
-        if "<int:pk>" not in r and n not in POST_ONLY and not n.startswith(CLINICIAN_PREFIX)
+        for n, r in with_role(Role.SIGNED_IN, Role.MOTHER)
+        if "<int:pk>" not in r and n not in POST_ONLY
     ]
 
 
@@ -176,7 +201,7 @@ def test_her_own_pages_open_for_her(mother_client, records, name, route):
 
 
 def clinician_pages():
-    return [(n, r) for n, r in private_patterns() if n.startswith(CLINICIAN_PREFIX)]
+    return with_role(Role.CLINICIAN)
 
 
 def patient_pages():
@@ -276,13 +301,8 @@ def test_each_export_by_a_clinician_writes_one_audit_row(mother, records, name, 
 
 
 def mother_only_pages():
-    """Her own pages and records: everything but the clinician's, the account's (both roles
-    have a profile and a password), the public and the token links."""
-    return [
-        (n, r)
-        for n, r in private_patterns()
-        if not n.startswith(CLINICIAN_PREFIX) and not r.startswith("accounts/") and n != "today"
-    ]
+    """Her own pages and records (``@mother_required``)."""
+    return with_role(Role.MOTHER)
 
 
 @pytest.mark.parametrize("name, route", mother_only_pages(), ids=[name for name, _ in mother_only_pages()])

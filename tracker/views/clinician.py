@@ -3,21 +3,19 @@
 A mother (or anyone else who is not a clinician) gets 404 here.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from tracker.access import PatientAccessEnded, get_patient_or_404
+from tracker.access import get_patient_or_404
 from tracker.exports.catalogue import CsvExport
-from tracker.exports.dictionary import EXPORTS
+from tracker.exports.daily import DAILY
+from tracker.exports.dictionary import DICTIONARY, EXPORTS
+from tracker.exports.records import CHECKS, DOSES, FEEDS, SYMPTOMS
 from tracker.models import AuditEvent
+from tracker.roles import clinician_required
 from tracker.selectors.dashboard import dashboard_for
 from tracker.sharing import selectors, services
 from tracker.views.dashboard import board_context
@@ -31,22 +29,6 @@ def for_patient(response: HttpResponse, mother: User) -> HttpResponse:
         'filename="', f'filename="{label}-', 1
     )
     return response
-
-
-def clinician_required(view: Callable) -> Callable:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role != User.Role.CLINICIAN:
-            raise Http404("Clinician pages are for clinician accounts.")
-        try:
-            return view(request, *args, **kwargs)
-        except PatientAccessEnded as ended:
-            # A page, not a failed download: the links to her files open here when access ends.
-            context = {"message": ended.args[0]}
-            return render(request, "tracker/clinician/access_ended.html", context, status=404)
-
-    return wrapper
 
 
 @clinician_required
@@ -79,8 +61,7 @@ def clinician_patient(request: HttpRequest, mother_id: int) -> HttpResponse:
     return render(request, "tracker/clinician/summary.html", context)
 
 
-@clinician_required
-def clinician_export(request: HttpRequest, mother_id: int, *, export: CsvExport) -> StreamingHttpResponse:
+def _patient_csv(request: HttpRequest, mother_id: int, export: CsvExport) -> StreamingHttpResponse:
     """One of her CSV exports, for a clinician whose grant covers exports (audited)."""
     mother = get_patient_or_404(request.user, mother_id, exports=True)
     services.audit_record(
@@ -93,14 +74,31 @@ def clinician_export(request: HttpRequest, mother_id: int, *, export: CsvExport)
     return for_patient(export.response(mother=mother), mother)
 
 
-def export_urlpatterns() -> list:
-    """One URL per CSV export under a patient, named ``clinician_export_<key>``."""
-    return [
-        path(
-            f"<int:mother_id>/exports/{export.key}.csv",
-            clinician_export,
-            {"export": export},
-            name=f"clinician_export_{export.key}",
-        )
-        for export in EXPORTS
-    ]
+@clinician_required
+def clinician_export_doses(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, DOSES)
+
+
+@clinician_required
+def clinician_export_feeds(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, FEEDS)
+
+
+@clinician_required
+def clinician_export_symptoms(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, SYMPTOMS)
+
+
+@clinician_required
+def clinician_export_checks(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, CHECKS)
+
+
+@clinician_required
+def clinician_export_daily(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, DAILY)
+
+
+@clinician_required
+def clinician_export_dictionary(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
+    return _patient_csv(request, mother_id, DICTIONARY)

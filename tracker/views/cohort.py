@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from tracker.exports.cohort import cohort_mothers, cohort_response
 from tracker.models import AuditEvent
+from tracker.roles import clinician_required
 from tracker.sharing import services
-from tracker.views.clinician import clinician_required
 
 
 @clinician_required

@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tracker.roles import mother_required
 from tracker.selectors.dashboard import RANGES, Dashboard, dashboard_for
 from tracker.selectors.symptom_trends import NO_FLAG, ROLLING_DAYS
 
@@ -63,7 +63,7 @@ def trend_sentence_for(board: Dashboard) -> str:
     )
 
 
-@login_required
+@mother_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = dashboard_for(
         mother=request.user, range_key=request.GET.get("range", ""), infant_id=request.GET.get("infant")

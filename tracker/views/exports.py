@@ -1,36 +1,52 @@
-"""The mother's own CSV downloads; included under ``exports/`` by ``tracker.urls``."""
+"""The mother's own downloads: one CSV per export, and the zip of all her data."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path
 
 from tracker.exports.archive import archive_response
-from tracker.exports.catalogue import CsvExport
-from tracker.exports.dictionary import EXPORTS
+from tracker.exports.daily import DAILY
+from tracker.exports.dictionary import DICTIONARY, EXPORTS
+from tracker.exports.records import CHECKS, DOSES, FEEDS, SYMPTOMS
+from tracker.roles import mother_required
+
+# Every row of a CSV is read through ``for_mother(request.user)`` inside the export.
 
 
-@login_required
+@mother_required
 def export_index(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/exports/index.html", {"exports": EXPORTS})
 
 
-@login_required
-def export_csv(request: HttpRequest, *, export: CsvExport) -> StreamingHttpResponse:
-    # Every row is read through ``for_mother(request.user)`` inside the export.
-    return export.response(mother=request.user)
-
-
-@login_required
+@mother_required
 def export_archive(request: HttpRequest) -> HttpResponse:
     return archive_response(mother=request.user)
 
 
-urlpatterns = [
-    path("", export_index, name="export_index"),
-    path("all.zip", export_archive, name="export_archive"),
-    *(
-        path(f"{export.key}.csv", export_csv, {"export": export}, name=f"export_{export.key}")
-        for export in EXPORTS
-    ),
-]
+@mother_required
+def export_doses(request: HttpRequest) -> StreamingHttpResponse:
+    return DOSES.response(mother=request.user)
+
+
+@mother_required
+def export_feeds(request: HttpRequest) -> StreamingHttpResponse:
+    return FEEDS.response(mother=request.user)
+
+
+@mother_required
+def export_symptoms(request: HttpRequest) -> StreamingHttpResponse:
+    return SYMPTOMS.response(mother=request.user)
+
+
+@mother_required
+def export_checks(request: HttpRequest) -> StreamingHttpResponse:
+    return CHECKS.response(mother=request.user)
+
+
+@mother_required
+def export_daily(request: HttpRequest) -> StreamingHttpResponse:
+    return DAILY.response(mother=request.user)
+
+
+@mother_required
+def export_dictionary(request: HttpRequest) -> StreamingHttpResponse:
+    return DICTIONARY.response(mother=request.user)

@@ -1,7 +1,10 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
+from tracker.roles import public
 
+
+@public
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for load balancers and compose: the app answers and reaches its database."""
     with connection.cursor() as cursor:

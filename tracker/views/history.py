@@ -4,14 +4,13 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -27,6 +26,7 @@ from tracker.forms.history import (
 )
 from tracker.localtime import local_today
 from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, SymptomEntry
+from tracker.roles import mother_required
 from tracker.selectors.history import (
     check_label,
     daily_check_history,
@@ -144,25 +144,25 @@ def _confirm_delete(
 # Lists
 
 
-@login_required
+@mother_required
 def dose_list(request: HttpRequest) -> HttpResponse:
     form = HistoryFilterForm(request.GET, mother=request.user, by_infant=False)
     return _list_page(request, "doses", dose_history(mother=request.user, **form.filters()), form)
 
 
-@login_required
+@mother_required
 def feed_list(request: HttpRequest) -> HttpResponse:
     form = HistoryFilterForm(request.GET, mother=request.user)
     return _list_page(request, "feeds", feed_history(mother=request.user, **form.filters()), form)
 
 
-@login_required
+@mother_required
 def symptom_list(request: HttpRequest) -> HttpResponse:
     form = HistoryFilterForm(request.GET, mother=request.user, by_kind=True)
     return _list_page(request, "symptoms", symptom_history(mother=request.user, **form.filters()), form)
 
 
-@login_required
+@mother_required
 def check_list(request: HttpRequest) -> HttpResponse:
     form = HistoryFilterForm(request.GET, mother=request.user)
     return _list_page(request, "checks", daily_check_history(mother=request.user, **form.filters()), form)
@@ -171,7 +171,7 @@ def check_list(request: HttpRequest) -> HttpResponse:
 # Doses
 
 
-@login_required
+@mother_required
 def dose_edit(request: HttpRequest, pk: int) -> HttpResponse:
     log = get_owned_or_404(DoseLog, request.user, pk)
     title = f"Edit {dose_label(log)}"
@@ -194,7 +194,7 @@ def _log_missed_dose(form: DoseAddForm) -> DoseLog:
     return log
 
 
-@login_required
+@mother_required
 def dose_add(request: HttpRequest) -> HttpResponse:
     if not Regimen.objects.for_mother(request.user).exists():
         messages.info(request, "Set up your probiotic first, then you can log doses.")
@@ -210,7 +210,7 @@ def dose_add(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@mother_required
 @require_http_methods(["GET", "POST"])
 def dose_delete(request: HttpRequest, pk: int) -> HttpResponse:
     log = get_owned_or_404(DoseLog, request.user, pk)
@@ -236,7 +236,7 @@ def _feed_form(request: HttpRequest, feed: FeedingSession, title: str) -> HttpRe
     )
 
 
-@login_required
+@mother_required
 def feed_add(request: HttpRequest) -> HttpResponse:
     if not Infant.objects.for_mother(request.user).exists():
         messages.info(request, "Add your baby first, then you can log feeds.")
@@ -245,13 +245,13 @@ def feed_add(request: HttpRequest) -> HttpResponse:
     return _feed_form(request, feed, "Add a feed")
 
 
-@login_required
+@mother_required
 def feed_edit(request: HttpRequest, pk: int) -> HttpResponse:
     feed = get_owned_or_404(FeedingSession, request.user, pk)
     return _feed_form(request, feed, f"Edit {feed_label(feed)}")
 
 
-@login_required
+@mother_required
 @require_http_methods(["GET", "POST"])
 def feed_delete(request: HttpRequest, pk: int) -> HttpResponse:
     feed = get_owned_or_404(FeedingSession, request.user, pk)
@@ -276,7 +276,7 @@ def _symptom_form(request: HttpRequest, entry: SymptomEntry, title: str) -> Http
     )
 
 
-@login_required
+@mother_required
 def symptom_add(request: HttpRequest) -> HttpResponse:
     if not Infant.objects.for_mother(request.user).exists():
         messages.info(request, "Add your baby first, then you can log symptoms.")
@@ -288,13 +288,13 @@ def symptom_add(request: HttpRequest) -> HttpResponse:
     return _symptom_form(request, entry, f"Add {SymptomEntry.Kind(kind).label.lower()}")
 
 
-@login_required
+@mother_required
 def symptom_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_owned_or_404(SymptomEntry, request.user, pk)
     return _symptom_form(request, entry, f"Edit {symptom_label(entry)}")
 
 
-@login_required
+@mother_required
 @require_http_methods(["GET", "POST"])
 def symptom_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_owned_or_404(SymptomEntry, request.user, pk)
@@ -309,7 +309,7 @@ def symptom_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Daily checks
 
 
-@login_required
+@mother_required
 def check_edit(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_owned_or_404(DailyCheck, request.user, pk)
     form = DailyCheckEditForm(request.POST or None, instance=check)
@@ -324,7 +324,7 @@ def check_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@mother_required
 @require_http_methods(["GET", "POST"])
 def check_delete(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_owned_or_404(DailyCheck, request.user, pk)
@@ -335,21 +335,3 @@ def check_delete(request: HttpRequest, pk: int) -> HttpResponse:
         back="history_checks",
     )
 
-
-urlpatterns = [
-    path("doses/", dose_list, name="history_doses"),
-    path("doses/add/", dose_add, name="dose_add"),
-    path("doses/<int:pk>/edit/", dose_edit, name="dose_edit"),
-    path("doses/<int:pk>/delete/", dose_delete, name="dose_delete"),
-    path("feeds/", feed_list, name="history_feeds"),
-    path("feeds/add/", feed_add, name="feed_add"),
-    path("feeds/<int:pk>/edit/", feed_edit, name="feed_edit"),
-    path("feeds/<int:pk>/delete/", feed_delete, name="feed_delete"),
-    path("symptoms/", symptom_list, name="history_symptoms"),
-    path("symptoms/add/", symptom_add, name="symptom_add"),
-    path("symptoms/<int:pk>/edit/", symptom_edit, name="symptom_edit"),
-    path("symptoms/<int:pk>/delete/", symptom_delete, name="symptom_delete"),
-    path("checks/", check_list, name="history_checks"),
-    path("checks/<int:pk>/edit/", check_edit, name="check_edit"),
-    path("checks/<int:pk>/delete/", check_delete, name="check_delete"),
-]

@@ -15,6 +15,7 @@ from accounts.models import User
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders import actions
 from tracker.reminders.tokens import read_token
+from tracker.roles import public
 from tracker.signed_links import LinkError
 
 TEMPLATE = "tracker/reminders/link.html"
@@ -80,18 +81,22 @@ def reminder_action(request: HttpRequest, token: str, action: str) -> HttpRespon
     return render(request, TEMPLATE, context)
 
 
+@public
 def took(request: HttpRequest, token: str) -> HttpResponse:
     return reminder_action(request, token, "took")
 
 
+@public
 def skip(request: HttpRequest, token: str) -> HttpResponse:
     return reminder_action(request, token, "skip")
 
 
+@public
 def snooze(request: HttpRequest, token: str) -> HttpResponse:
     return reminder_action(request, token, "snooze")
 
 
+@public
 @csrf_exempt  # RFC 8058 one-click: the mail provider POSTs without a CSRF token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:

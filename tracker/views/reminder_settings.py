@@ -1,14 +1,14 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from tracker.forms.reminders import ReminderSettingsForm
 from tracker.models import ReminderSettings
+from tracker.roles import mother_required
 from tracker.services.reminders import reminder_settings_save
 
 
-@login_required
+@mother_required
 def reminder_settings(request: HttpRequest) -> HttpResponse:
     mother = request.user
     instance = ReminderSettings.objects.filter(mother=mother).first() or ReminderSettings(mother=mother)

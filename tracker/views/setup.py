@@ -1,7 +1,6 @@
 """Onboarding and set-up: due date, babies, and the regimen."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from tracker.access import get_owned_or_404
 from tracker.forms.setup import DueDateForm, InfantForm, RegimenForm
 from tracker.models import Infant, Pregnancy, Regimen
+from tracker.roles import mother_required
 from tracker.services import family
 from tracker.services import regimens as regimen_services
 
@@ -21,7 +21,7 @@ def _next_step(request: HttpRequest) -> HttpResponse:
     return redirect("setup")
 
 
-@login_required
+@mother_required
 def overview(request: HttpRequest) -> HttpResponse:
     mother = request.user
     pregnancy = Pregnancy.objects.for_mother(mother).first()
@@ -34,7 +34,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/setup/overview.html", context)
 
 
-@login_required
+@mother_required
 def due_date(request: HttpRequest) -> HttpResponse:
     pregnancy = Pregnancy.objects.for_mother(request.user).first()
     form = DueDateForm(request.POST or None, initial={"due_date": pregnancy.due_date} if pregnancy else None)
@@ -62,18 +62,18 @@ def _infant_form(request: HttpRequest, infant: Infant, title: str) -> HttpRespon
     return render(request, "tracker/setup/form.html", {"form": form, "title": title})
 
 
-@login_required
+@mother_required
 def infant_add(request: HttpRequest) -> HttpResponse:
     return _infant_form(request, Infant(mother=request.user), "Add your baby")
 
 
-@login_required
+@mother_required
 def infant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     infant = get_owned_or_404(Infant, request.user, pk)
     return _infant_form(request, infant, f"Edit {infant.name}")
 
 
-@login_required
+@mother_required
 @require_http_methods(["GET", "POST"])
 def infant_delete(request: HttpRequest, pk: int) -> HttpResponse:
     infant = get_owned_or_404(Infant, request.user, pk)
@@ -108,12 +108,12 @@ def _regimen_form(request: HttpRequest, regimen: Regimen, title: str) -> HttpRes
     return render(request, "tracker/setup/form.html", {"form": form, "title": title})
 
 
-@login_required
+@mother_required
 def regimen_add(request: HttpRequest) -> HttpResponse:
     return _regimen_form(request, Regimen(mother=request.user), "Your probiotic regimen")
 
 
-@login_required
+@mother_required
 def regimen_edit(request: HttpRequest, pk: int) -> HttpResponse:
     regimen = get_owned_or_404(Regimen, request.user, pk)
     return _regimen_form(request, regimen, "Edit your regimen")

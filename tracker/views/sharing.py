@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from tracker.access import get_owned_or_404
 from tracker.forms.sharing import InviteForm
 from tracker.models import CareGrant
+from tracker.roles import mother_required, public
 from tracker.sharing import selectors, services
 from tracker.sharing.tokens import read_invite_token
 from tracker.signed_links import LinkError
@@ -21,7 +21,7 @@ from tracker.signed_links import LinkError
 AUDIT_PAGE_SIZE = 25
 
 
-@login_required
+@mother_required
 def sharing(request: HttpRequest) -> HttpResponse:
     mother = request.user
     form = InviteForm(request.POST or None, mother=mother)
@@ -52,7 +52,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/sharing/sharing.html", context)
 
 
-@login_required
+@mother_required
 def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_owned_or_404(CareGrant, request.user, pk)
     who = grant.clinician or grant.invited_email
@@ -66,6 +66,7 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tracker/sharing/revoke.html", {"grant": grant, "who": who})
 
 
+@public
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows the invitation; POST (by a logged-in clinician) accepts it.
 

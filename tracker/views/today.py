@@ -1,7 +1,6 @@
 """The Today page and its one-tap actions (each a POST that returns to Today)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from tracker.access import get_owned_or_404
 from tracker.forms.today import DailyCheckForm, QuickSymptomForm, SlotAnswerForm
 from tracker.localtime import local_today
 from tracker.models import DailyCheck, FeedingSession, Infant, Regimen, SymptomEntry
+from tracker.roles import mother_required, signed_in
 from tracker.selectors.slots import open_slots_on
 from tracker.selectors.today import today_overview
 from tracker.services import doses, feeding, symptoms
@@ -30,7 +30,7 @@ def _local_hm(moment) -> str:
     return time_format(timezone.localtime(moment), "H:i")
 
 
-@login_required
+@signed_in
 def today(request: HttpRequest) -> HttpResponse:
     if not request.user.is_mother:  # a clinician's home is the list of her patients
         return redirect("clinician_home")
@@ -50,7 +50,7 @@ def today(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@mother_required
 @require_POST
 def dose_take(request: HttpRequest) -> HttpResponse:
     regimen = get_owned_or_404(Regimen, request.user, request.POST.get("regimen"))
@@ -74,7 +74,7 @@ def dose_take(request: HttpRequest) -> HttpResponse:
     return redirect("today")
 
 
-@login_required
+@mother_required
 @require_POST
 def dose_slot(request: HttpRequest) -> HttpResponse:
     """The per-slot buttons: this slot of today, taken now or skipped."""
@@ -105,7 +105,7 @@ def dose_slot(request: HttpRequest) -> HttpResponse:
     return redirect("today")
 
 
-@login_required
+@mother_required
 @require_POST
 def feed_start(request: HttpRequest) -> HttpResponse:
     infant = get_owned_or_404(Infant, request.user, request.POST.get("infant"))
@@ -121,7 +121,7 @@ def feed_start(request: HttpRequest) -> HttpResponse:
     return redirect("today")
 
 
-@login_required
+@mother_required
 @require_POST
 def feed_switch(request: HttpRequest, pk: int) -> HttpResponse:
     feed = get_owned_or_404(FeedingSession, request.user, pk)
@@ -134,7 +134,7 @@ def feed_switch(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("today")
 
 
-@login_required
+@mother_required
 @require_POST
 def feed_stop(request: HttpRequest, pk: int) -> HttpResponse:
     feed = get_owned_or_404(FeedingSession, request.user, pk)
@@ -151,7 +151,7 @@ def feed_stop(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("today")
 
 
-@login_required
+@mother_required
 @require_POST
 def symptom_quick(request: HttpRequest) -> HttpResponse:
     infant = get_owned_or_404(Infant, request.user, request.POST.get("infant"))
@@ -178,7 +178,7 @@ def symptom_quick(request: HttpRequest) -> HttpResponse:
     return redirect("today")
 
 
-@login_required
+@mother_required
 @require_POST
 def crying_start(request: HttpRequest) -> HttpResponse:
     infant = get_owned_or_404(Infant, request.user, request.POST.get("infant"))
@@ -191,7 +191,7 @@ def crying_start(request: HttpRequest) -> HttpResponse:
     return redirect("today")
 
 
-@login_required
+@mother_required
 @require_POST
 def crying_stop(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_owned_or_404(SymptomEntry, request.user, pk)
@@ -207,7 +207,7 @@ def crying_stop(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("today")
 
 
-@login_required
+@mother_required
 @require_POST
 def daily_check(request: HttpRequest) -> HttpResponse:
     infant = get_owned_or_404(Infant, request.user, request.POST.get("infant"))
