@@ -383,3 +383,14 @@ def test_the_attachment_is_named_after_the_export_and_her_day(mother_client):
     response = mother_client.get(reverse("export_feeds"))
 
     assert response["Content-Disposition"] == 'attachment; filename="feeds-2026-11-16.csv"'
+
+
+def test_every_csv_export_is_offered_to_her_and_to_a_clinician_under_its_own_url():
+    from tracker.exports.dictionary import EXPORTS
+    from tracker.views.clinician import PATIENT_DOWNLOADS
+    from tracker.views.exports import DOWNLOADS
+
+    assert [export for export, _ in DOWNLOADS] == list(EXPORTS)
+    assert [export for export, _ in PATIENT_DOWNLOADS] == list(EXPORTS)
+    assert [name for _, name in DOWNLOADS] == [f"export_{export.key}" for export in EXPORTS]
+    assert [name for _, name in PATIENT_DOWNLOADS] == [f"clinician_export_{export.key}" for export in EXPORTS]

@@ -5,6 +5,7 @@ A mother (or anyone else who is not a clinician) gets 404 here.
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -12,13 +13,23 @@ from accounts.models import User
 from tracker.access import get_patient_or_404
 from tracker.exports.catalogue import CsvExport
 from tracker.exports.daily import DAILY
-from tracker.exports.dictionary import DICTIONARY, EXPORTS
+from tracker.exports.dictionary import DICTIONARY
 from tracker.exports.records import CHECKS, DOSES, FEEDS, SYMPTOMS
 from tracker.models import AuditEvent
 from tracker.roles import clinician_required
 from tracker.selectors.dashboard import dashboard_for
 from tracker.sharing import selectors, services
 from tracker.views.dashboard import board_context
+
+#: Her CSV downloads as a clinician's page lists them, each with the name of its URL in tracker/urls.py.
+PATIENT_DOWNLOADS = (
+    (DOSES, "clinician_export_doses"),
+    (FEEDS, "clinician_export_feeds"),
+    (SYMPTOMS, "clinician_export_symptoms"),
+    (CHECKS, "clinician_export_checks"),
+    (DAILY, "clinician_export_daily"),
+    (DICTIONARY, "clinician_export_dictionary"),
+)
 
 
 def for_patient(response: HttpResponse, mother: User) -> HttpResponse:
@@ -56,7 +67,9 @@ def clinician_patient(request: HttpRequest, mother_id: int) -> HttpResponse:
     context = {
         **board_context(board),
         "mother": mother,
-        "exports": EXPORTS if selectors.grant_covers_exports(clinician=request.user, mother=mother) else [],
+        "exports": [(export, reverse(url_name, args=[mother.pk])) for export, url_name in PATIENT_DOWNLOADS]
+        if selectors.grant_covers_exports(clinician=request.user, mother=mother)
+        else [],
     }
     return render(request, "tracker/clinician/summary.html", context)
 

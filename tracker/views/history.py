@@ -334,4 +334,3 @@ def check_delete(request: HttpRequest, pk: int) -> HttpResponse:
         label=check_label(check),
         back="history_checks",
     )
-
