@@ -4,6 +4,7 @@ from django import forms
 
 from tracker.forms.fields import OtherThanBreastMilkField
 from tracker.models import DoseLog, SymptomEntry
+from tracker.models.symptoms import MAX_STRAINING_MINUTES
 
 
 class QuickSymptomForm(forms.Form):
@@ -13,7 +14,7 @@ class QuickSymptomForm(forms.Form):
     severity = forms.IntegerField(min_value=0, max_value=3, required=False)
     stool_consistency = forms.IntegerField(min_value=1, max_value=7, required=False)
     stool_colour = forms.ChoiceField(choices=SymptomEntry.StoolColour.choices, required=False)
-    straining_minutes = forms.IntegerField(min_value=0, max_value=120, required=False)
+    straining_minutes = forms.IntegerField(min_value=0, max_value=MAX_STRAINING_MINUTES, required=False)
 
     def cleaned_details(self) -> dict:
         """The fields that were given, ready for ``symptom_log``."""

@@ -16,7 +16,14 @@ MAX_CRYING_MINUTES = 24 * 60
 MAX_STRAINING_MINUTES = 120
 
 
+#: A crying spell still being timed: started, no end and no minutes typed. One per baby at most.
+RUNNING_CRYING = models.Q(kind="crying", ended_at__isnull=True, duration_minutes__isnull=True)
+
+
 class SymptomEntryQuerySet(InfantRecordsQuerySet):
+    def running_crying(self) -> "SymptomEntryQuerySet":
+        return self.filter(RUNNING_CRYING)
+
     def annotate_crying(self) -> "SymptomEntryQuerySet":
         """For a ``values(...)`` query (a group per day, or per baby and day): each group's
         crying as ``typed_crying`` (typed minutes, summed) and ``timed_crying`` (the summed
@@ -129,7 +136,7 @@ class SymptomEntry(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["infant"],
-                condition=models.Q(kind="crying", ended_at__isnull=True, duration_minutes__isnull=True),
+                condition=RUNNING_CRYING,
                 name="one_running_crying_per_infant",
                 violation_error_message="Crying is already being timed for this baby.",
             ),

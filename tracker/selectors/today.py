@@ -118,12 +118,7 @@ def today_overview(*, mother, now: datetime | None = None) -> TodayOverview:
             running_feed=running_feed,
             last_feed=last_feed,
             next_side=next_breast(infant=infant),
-            running_crying=SymptomEntry.objects.filter(
-                infant=infant,
-                kind=SymptomEntry.Kind.CRYING,
-                ended_at__isnull=True,
-                duration_minutes__isnull=True,
-            ).first(),
+            running_crying=SymptomEntry.objects.filter(infant=infant).running_crying().first(),
             feeds=feeds_today,
             symptoms=list(
                 SymptomEntry.objects.filter(

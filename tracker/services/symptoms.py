@@ -57,9 +57,7 @@ def symptom_log(
 @transaction.atomic
 def crying_start(*, infant: Infant, now: datetime | None = None) -> SymptomEntry:
     """Start timing a crying spell."""
-    if SymptomEntry.objects.filter(
-        infant=infant, kind=SymptomEntry.Kind.CRYING, ended_at__isnull=True, duration_minutes__isnull=True
-    ).exists():
+    if SymptomEntry.objects.filter(infant=infant).running_crying().exists():
         raise ValidationError(MSG_CRYING_RUNNING.format(name=infant.name))
     entry = SymptomEntry(infant=infant, kind=SymptomEntry.Kind.CRYING, occurred_at=now or timezone.now())
     entry.full_clean()
