@@ -2,6 +2,9 @@
 
 from django.urls import path
 
+from tracker.exports.daily import DAILY
+from tracker.exports.dictionary import DICTIONARY
+from tracker.exports.records import CHECKS, DOSES, FEEDS, SYMPTOMS
 from tracker.views import (
     clinician,
     cohort,
@@ -64,12 +67,12 @@ urlpatterns = [
     # Her downloads
     path("exports/", exports.export_index, name="export_index"),
     path("exports/all.zip", exports.export_archive, name="export_archive"),
-    path("exports/doses.csv", exports.export_doses, name="export_doses"),
-    path("exports/feeds.csv", exports.export_feeds, name="export_feeds"),
-    path("exports/symptoms.csv", exports.export_symptoms, name="export_symptoms"),
-    path("exports/checks.csv", exports.export_checks, name="export_checks"),
-    path("exports/daily.csv", exports.export_daily, name="export_daily"),
-    path("exports/dictionary.csv", exports.export_dictionary, name="export_dictionary"),
+    path("exports/doses.csv", exports.export_csv, {"export": DOSES}, name="export_doses"),
+    path("exports/feeds.csv", exports.export_csv, {"export": FEEDS}, name="export_feeds"),
+    path("exports/symptoms.csv", exports.export_csv, {"export": SYMPTOMS}, name="export_symptoms"),
+    path("exports/checks.csv", exports.export_csv, {"export": CHECKS}, name="export_checks"),
+    path("exports/daily.csv", exports.export_csv, {"export": DAILY}, name="export_daily"),
+    path("exports/dictionary.csv", exports.export_csv, {"export": DICTIONARY}, name="export_dictionary"),
     path("exports/summary.pdf", documents.export_pdf, name="export_pdf"),
     path("exports/bundle.json", documents.export_fhir, name="export_fhir"),
     # Sharing with clinicians
@@ -82,32 +85,38 @@ urlpatterns = [
     path("clinician/cohort.csv", cohort.cohort_export, name="clinician_cohort"),
     path(
         "clinician/<int:mother_id>/exports/doses.csv",
-        clinician.clinician_export_doses,
+        clinician.clinician_export_csv,
+        {"export": DOSES},
         name="clinician_export_doses",
     ),
     path(
         "clinician/<int:mother_id>/exports/feeds.csv",
-        clinician.clinician_export_feeds,
+        clinician.clinician_export_csv,
+        {"export": FEEDS},
         name="clinician_export_feeds",
     ),
     path(
         "clinician/<int:mother_id>/exports/symptoms.csv",
-        clinician.clinician_export_symptoms,
+        clinician.clinician_export_csv,
+        {"export": SYMPTOMS},
         name="clinician_export_symptoms",
     ),
     path(
         "clinician/<int:mother_id>/exports/checks.csv",
-        clinician.clinician_export_checks,
+        clinician.clinician_export_csv,
+        {"export": CHECKS},
         name="clinician_export_checks",
     ),
     path(
         "clinician/<int:mother_id>/exports/daily.csv",
-        clinician.clinician_export_daily,
+        clinician.clinician_export_csv,
+        {"export": DAILY},
         name="clinician_export_daily",
     ),
     path(
         "clinician/<int:mother_id>/exports/dictionary.csv",
-        clinician.clinician_export_dictionary,
+        clinician.clinician_export_csv,
+        {"export": DICTIONARY},
         name="clinician_export_dictionary",
     ),
     path(

@@ -74,8 +74,10 @@ def clinician_patient(request: HttpRequest, mother_id: int) -> HttpResponse:
     return render(request, "tracker/clinician/summary.html", context)
 
 
-def _patient_csv(request: HttpRequest, mother_id: int, export: CsvExport) -> StreamingHttpResponse:
-    """One of her CSV exports, for a clinician whose grant covers exports (audited)."""
+@clinician_required
+def clinician_export_csv(request: HttpRequest, mother_id: int, *, export: CsvExport) -> StreamingHttpResponse:
+    """One of her CSV exports, for a clinician whose grant covers exports (audited);
+    ``tracker/urls.py`` names which, one path per export."""
     mother = get_patient_or_404(request.user, mother_id, exports=True)
     services.audit_record(
         actor=request.user,
@@ -85,33 +87,3 @@ def _patient_csv(request: HttpRequest, mother_id: int, export: CsvExport) -> Str
         detail=export.key,
     )
     return for_patient(export.response(mother=mother), mother)
-
-
-@clinician_required
-def clinician_export_doses(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
-    return _patient_csv(request, mother_id, DOSES)
-
-
-@clinician_required
-def clinician_export_feeds(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
-    return _patient_csv(request, mother_id, FEEDS)
-
-
-@clinician_required
-def clinician_export_symptoms(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
-    return _patient_csv(request, mother_id, SYMPTOMS)
-
-
-@clinician_required
-def clinician_export_checks(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
-    return _patient_csv(request, mother_id, CHECKS)
-
-
-@clinician_required
-def clinician_export_daily(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
-    return _patient_csv(request, mother_id, DAILY)
-
-
-@clinician_required
-def clinician_export_dictionary(request: HttpRequest, mother_id: int) -> StreamingHttpResponse:
-    return _patient_csv(request, mother_id, DICTIONARY)

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from tracker.exports.archive import archive_response
+from tracker.exports.catalogue import CsvExport
 from tracker.exports.daily import DAILY
 from tracker.exports.dictionary import DICTIONARY
 from tracker.exports.records import CHECKS, DOSES, FEEDS, SYMPTOMS
@@ -35,30 +36,6 @@ def export_archive(request: HttpRequest) -> HttpResponse:
 
 
 @mother_required
-def export_doses(request: HttpRequest) -> StreamingHttpResponse:
-    return DOSES.response(mother=request.user)
-
-
-@mother_required
-def export_feeds(request: HttpRequest) -> StreamingHttpResponse:
-    return FEEDS.response(mother=request.user)
-
-
-@mother_required
-def export_symptoms(request: HttpRequest) -> StreamingHttpResponse:
-    return SYMPTOMS.response(mother=request.user)
-
-
-@mother_required
-def export_checks(request: HttpRequest) -> StreamingHttpResponse:
-    return CHECKS.response(mother=request.user)
-
-
-@mother_required
-def export_daily(request: HttpRequest) -> StreamingHttpResponse:
-    return DAILY.response(mother=request.user)
-
-
-@mother_required
-def export_dictionary(request: HttpRequest) -> StreamingHttpResponse:
-    return DICTIONARY.response(mother=request.user)
+def export_csv(request: HttpRequest, *, export: CsvExport) -> StreamingHttpResponse:
+    """One of her CSV exports; ``tracker/urls.py`` names which, one path per export."""
+    return export.response(mother=request.user)
