@@ -136,7 +136,7 @@ MADE_UP = {"<str:token>": "made-up", "<uidb64>": "MQ", "<token>": "made-up"}
 
 
 def public_pages():
-    return with_role(Role.PUBLIC)
+    return with_role(Role.PUBLIC, Role.EMAIL_LINK)
 
 
 @pytest.mark.parametrize("name, route", public_pages(), ids=[name for name, _ in public_pages()])
@@ -149,6 +149,17 @@ def test_public_pages_answer_a_logged_out_visitor_themselves(client, db, name, r
         assert (response.status_code, response["Location"]) == (302, "/accounts/login/")
     else:
         assert response.status_code in (200, 400)  # 400: the page says the made-up link is not valid
+
+
+def email_link_pages():
+    return with_role(Role.EMAIL_LINK)
+
+
+@pytest.mark.parametrize("name, route", email_link_pages(), ids=[name for name, _ in email_link_pages()])
+def test_a_clinician_gets_404_on_a_mothers_email_links(clinician_client, name, route):
+    url = "/" + route.replace("<str:token>", "made-up")
+    assert clinician_client.get(url).status_code == 404
+    assert clinician_client.post(url).status_code == 404
 
 
 def any_role_pages():

@@ -1,7 +1,10 @@
-"""Who may open a page, declared on its view with one of four decorators.
+"""Who may open a page, declared on its view with one of five decorators.
 
-- ``@public``: anyone, logged in or not (the health check, sign-up and login, and the links
-  from emails, where the signed token is the key).
+- ``@public``: anyone, logged in or not (the health check, sign-up and login, and the
+  sign-up, password-reset and invitation links, where the signed token is the key).
+- ``@email_link``: a page opened from a link in a mother's reminder email, where the signed
+  token is the key: no login needed, but a clinician account gets 404, as on all of a mother's
+  pages (she holds no record of her own to log a dose in).
 - ``@signed_in``: anyone logged in, mother or clinician (Today, which sends a clinician to her
   patients; the profile and password pages). A visitor is sent to log in.
 - ``@mother_required``: a mother's own record. A visitor is sent to log in; a clinician gets 404.
@@ -27,6 +30,7 @@ class Role(StrEnum):
     """Who a view is for, as its decorator declares it."""
 
     PUBLIC = "public"
+    EMAIL_LINK = "email_link"
     SIGNED_IN = "signed_in"
     MOTHER = "mother"
     CLINICIAN = "clinician"
@@ -49,6 +53,19 @@ def _declare(view: Callable, role: Role, guarded: Callable) -> Callable:
 def public(view: Callable) -> Callable:
     """Anyone, logged in or not."""
     return _declare(view, Role.PUBLIC, view)
+
+
+def email_link(view: Callable) -> Callable:
+    """A link from a mother's reminder email: anyone holding it, logged out or a mother; a
+    clinician account gets 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and not request.user.is_mother:
+            raise Http404("This link is for the mother the reminder was sent to.")
+        return view(request, *args, **kwargs)
+
+    return _declare(view, Role.EMAIL_LINK, wrapper)
 
 
 def signed_in(view: Callable) -> Callable:

@@ -15,7 +15,7 @@ from accounts.models import User
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders import actions
 from tracker.reminders.tokens import read_token
-from tracker.roles import public
+from tracker.roles import email_link
 from tracker.signed_links import LinkError
 
 TEMPLATE = "tracker/reminders/link.html"
@@ -81,22 +81,22 @@ def reminder_action(request: HttpRequest, token: str, action: str) -> HttpRespon
     return render(request, TEMPLATE, context)
 
 
-@public
+@email_link
 def took(request: HttpRequest, token: str) -> HttpResponse:
     return reminder_action(request, token, "took")
 
 
-@public
+@email_link
 def skip(request: HttpRequest, token: str) -> HttpResponse:
     return reminder_action(request, token, "skip")
 
 
-@public
+@email_link
 def snooze(request: HttpRequest, token: str) -> HttpResponse:
     return reminder_action(request, token, "snooze")
 
 
-@public
+@email_link
 @csrf_exempt  # RFC 8058 one-click: the mail provider POSTs without a CSRF token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
