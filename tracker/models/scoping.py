@@ -17,10 +17,6 @@ class MotherScopedQuerySet(models.QuerySet):
         return self.filter(**{self.owner_lookup: mother})
 
 
-class InfantScopedQuerySet(MotherScopedQuerySet):
-    owner_lookup = "infant__mother"
-
-
 class RegimenScopedQuerySet(MotherScopedQuerySet):
     owner_lookup = "regimen__mother"
 
@@ -33,27 +29,29 @@ bulk_written = Signal()
 
 class RecordsQuerySet(MotherScopedQuerySet):
     """The rows the dashboard counts (logs, and the babies, pregnancies and regimens they are
-    counted by). Their bulk writes say whose rows they touched (``bulk_written``), as ``save()``
-    and ``delete()`` do through the model signals, so no caller has to remember it."""
+    counted by). Their bulk writes (``update``, and ``bulk_update`` through it, ``bulk_create``)
+    say whose rows they touched (``bulk_written``), as ``save()`` and ``delete()`` do through
+    the model signals, so no caller has to remember it. Whatever fields or days they touch:
+    being sure costs a cold dashboard once."""
 
     def update(self, **kwargs) -> int:
-        pks = list(self.values_list("pk", flat=True))
-        before = self._mothers_of(pks)
+        # Django's bulk_update() runs through here too.
+        first = self.owner_lookup.partition("__")[0]
+        if first in kwargs or f"{first}_id" in kwargs:  # rows move to another owner: both change
+            pks = list(self.values_list("pk", flat=True))
+            before = self._mothers_of(pks)
+            updated = super().update(**kwargs)
+            self._written(before | self._mothers_of(pks))
+            return updated
+        mothers = set(self.values_list(self.owner_lookup, flat=True).distinct())
         updated = super().update(**kwargs)
-        self._written(before | self._mothers_of(pks))
+        self._written(mothers)
         return updated
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         self._written(self._mothers_of_objects(created))
         return created
-
-    def bulk_update(self, objs, fields, *args, **kwargs) -> int:
-        pks = [obj.pk for obj in objs]
-        before = self._mothers_of(pks)
-        updated = super().bulk_update(objs, fields, *args, **kwargs)
-        self._written(before | self._mothers_of(pks))
-        return updated
 
     def _mothers_of(self, pks) -> set[int]:
         rows = self.model._base_manager.filter(pk__in=pks)

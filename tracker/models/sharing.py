@@ -69,10 +69,6 @@ class CareGrant(models.Model):
         return f"{self.mother} → {self.clinician or self.invited_email} ({self.scope})"
 
     @property
-    def covers_exports(self) -> bool:
-        return self.scope == self.Scope.SUMMARY_EXPORTS
-
-    @property
     def last_day(self) -> date | None:
         """The last day of access she picked, a local day in her zone; ``expires_at`` is the
         end of it (the next midnight), which is why that instant's own date is one too many."""
