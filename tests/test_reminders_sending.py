@@ -227,3 +227,13 @@ def test_a_permanent_mail_error_fails_at_once_without_retrying(anna, anna_regime
     assert (reminder.status, reminder.attempts) == ("failed", 1)
     assert "1 failed" in output
     assert reminder.status_reason.startswith("SMTPRecipientsRefused")
+
+
+def test_a_retry_waits_a_whole_number_of_seconds_up_to_the_doubling_cap(settings):
+    from tracker.tasks import retry_delay
+
+    settings.REMINDER_RETRY_BASE_DELAY, settings.REMINDER_RETRY_MAX_DELAY = 10, 600
+    for retries, ceiling in [(0, 10), (1, 20), (3, 80), (6, 600), (12, 600)]:
+        delays = {retry_delay(retries) for _ in range(300)}
+        assert all(isinstance(delay, int) and 0 <= delay <= ceiling for delay in delays), (retries, delays)
+        assert max(delays) > ceiling // 2  # jittered across the range, not stuck at the floor

@@ -1,1 +1,2 @@
-"""Writes: every change to the domain goes through a function here."""
+"""Writes to her record: every change to doses, feeds, symptoms, babies, regimens and reminder
+settings goes through a function here (sharing, reminder emails and accounts have their own)."""
