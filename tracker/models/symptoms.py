@@ -157,6 +157,7 @@ class SymptomEntry(models.Model):
 
     @property
     def is_running(self) -> bool:
+        """``RUNNING_CRYING`` for one entry in hand (the query and the constraint use the Q)."""
         return self.kind == self.Kind.CRYING and self.ended_at is None and self.duration_minutes is None
 
     def clean(self) -> None:
