@@ -383,19 +383,3 @@ def test_the_attachment_is_named_after_the_export_and_her_day(mother_client):
     response = mother_client.get(reverse("export_feeds"))
 
     assert response["Content-Disposition"] == 'attachment; filename="feeds-2026-11-16.csv"'
-
-
-def test_every_csv_export_is_offered_to_her_and_to_a_clinician_under_its_own_url():
-    from django.urls import resolve, reverse
-
-    from tracker.exports.dictionary import EXPORTS
-    from tracker.views.clinician import PATIENT_DOWNLOADS
-    from tracker.views.exports import DOWNLOADS
-
-    assert [export for export, _ in DOWNLOADS] == list(EXPORTS)
-    assert [export for export, _ in PATIENT_DOWNLOADS] == list(EXPORTS)
-    # Each link on the downloads pages opens the export it is listed as.
-    for export, url_name in DOWNLOADS:
-        assert resolve(reverse(url_name)).kwargs == {"export": export}
-    for export, url_name in PATIENT_DOWNLOADS:
-        assert resolve(reverse(url_name, args=[7])).kwargs == {"mother_id": 7, "export": export}
