@@ -208,7 +208,7 @@ def _symptoms_of_day(
                 kind=kind.CRYING,
                 occurred_at=started,
                 ended_at=started + timedelta(minutes=minutes) if timed else None,
-                duration_minutes=None if timed else minutes,
+                duration_minutes=minutes,
             )
         )
     for _ in range(_poisson(0.3 + 0.9 * easing, rng)):

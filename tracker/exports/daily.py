@@ -21,8 +21,7 @@ from tracker.exports.records import INFANT_ID
 from tracker.localtime import days_between, local_date, local_today
 from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, SymptomEntry
 from tracker.selectors.feeding_stats import NOT_BREAST_MILK_ONLY
-
-Kind = SymptomEntry.Kind
+from tracker.selectors.symptom_days import symptom_days
 
 
 class BabyDay(NamedTuple):
@@ -51,13 +50,13 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
     zone = mother.zone
     today = today or local_today(zone)
     feeds = _feeds_by_day(mother, zone)
-    symptoms = _symptoms_by_day(mother, zone)
     checks = {
         (infant_id, day): other
         for infant_id, day, other in DailyCheck.objects.for_mother(mother)
         .order_by()
         .values_list("infant_id", "day", "other_than_breast_milk")
     }
+    symptoms = symptom_days(entries=SymptomEntry.objects.for_mother(mother), checked=checks, zone=zone)
     taken, scheduled = _doses_by_day(mother, today)
 
     first_record: dict[int, date] = {}
@@ -79,9 +78,9 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
                 doses_scheduled=scheduled(day),
                 feeds=feed["feeds"] if feed else 0,
                 feed_minutes=round(feed["minutes"], 1) if feed else 0.0,
-                regurgitations=symptom["regurgitations"] if symptom else 0,
-                crying_minutes=symptom["crying_minutes"] if symptom else 0,
-                stools=symptom["stools"] if symptom else 0,
+                regurgitations=symptom.regurgitations if symptom else 0,
+                crying_minutes=symptom.crying_minutes if symptom else 0,
+                stools=symptom.stools if symptom else 0,
                 exclusive_breastfeeding=_exclusive(checks.get(key), bool(feed and feed["not_breast_milk"])),
             )
 
@@ -115,28 +114,6 @@ def _feeds_by_day(mother, zone) -> dict[tuple[int, date], dict]:
         }
         for row in rows
     }
-
-
-def _symptoms_by_day(mother, zone) -> dict[tuple[int, date], dict]:
-    rows = (
-        SymptomEntry.objects.for_mother(mother)
-        .annotate(day=TruncDate("occurred_at", tzinfo=zone))
-        .order_by()
-        .values("infant_id", "day")
-        .annotate(
-            regurgitations=Count("pk", filter=Q(kind=Kind.REGURGITATION)),
-            stools=Count("pk", filter=Q(kind=Kind.STOOL)),
-        )
-        .annotate_crying()
-    )
-    result = {}
-    for row in rows:
-        result[(row["infant_id"], row["day"])] = {
-            "regurgitations": row["regurgitations"],
-            "crying_minutes": SymptomEntry.group_crying_minutes(row),
-            "stools": row["stools"],
-        }
-    return result
 
 
 def _doses_by_day(mother, today: date):
@@ -201,14 +178,15 @@ DAILY = CsvExport(
         Column(
             "regurgitations",
             INTEGER,
-            "Spit-ups logged that day.",
+            "Spit-ups logged that day, not counting vomiting.",
             field("regurgitations"),
             unit="episodes",
         ),
         Column(
             "crying_minutes",
             INTEGER,
-            "Crying: typed durations plus timed spans (each day's timed total rounded), by start day.",
+            "Crying: the sum of the minutes of the spells that started that day (each spell as in "
+            "symptoms.csv duration_minutes).",
             field("crying_minutes"),
             unit="minutes",
         ),

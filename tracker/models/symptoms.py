@@ -5,7 +5,6 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
 
 from tracker.localtime import local_date, local_today
 from tracker.models.family import Infant
@@ -18,23 +17,13 @@ MAX_STRAINING_MINUTES = 120
 
 #: A crying spell still being timed: started, no end and no minutes typed. One per baby at most.
 RUNNING_CRYING = models.Q(kind="crying", ended_at__isnull=True, duration_minutes__isnull=True)
+#: A crying spell with an end has its minutes, so a day's total is the sum of its spells' minutes.
+ENDED_CRYING_HAS_MINUTES = ~models.Q(kind="crying", ended_at__isnull=False, duration_minutes__isnull=True)
 
 
 class SymptomEntryQuerySet(InfantRecordsQuerySet):
     def running_crying(self) -> "SymptomEntryQuerySet":
         return self.filter(RUNNING_CRYING)
-
-    def annotate_crying(self) -> "SymptomEntryQuerySet":
-        """For a ``values(...)`` query (a group per day, or per baby and day): each group's
-        crying as ``typed_crying`` (typed minutes, summed) and ``timed_crying`` (the summed
-        spans of timed spells without typed minutes), which
-        ``SymptomEntry.group_crying_minutes(row)`` turns into the group's minutes."""
-        crying = Q(kind=SymptomEntry.Kind.CRYING)
-        span = ExpressionWrapper(F("ended_at") - F("occurred_at"), output_field=DurationField())
-        return self.annotate(
-            typed_crying=Sum("duration_minutes", filter=crying),
-            timed_crying=Sum(span, filter=crying & Q(duration_minutes__isnull=True, ended_at__isnull=False)),
-        )
 
 
 class SymptomEntry(models.Model):
@@ -141,6 +130,11 @@ class SymptomEntry(models.Model):
                 violation_error_message="Crying is already being timed for this baby.",
             ),
             models.CheckConstraint(
+                condition=ENDED_CRYING_HAS_MINUTES,
+                name="ended_crying_has_minutes",
+                violation_error_message="A crying spell that has ended needs its minutes.",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(severity__isnull=True) | models.Q(severity__lte=3),
                 name="severity_0_to_3",
             ),
@@ -154,6 +148,12 @@ class SymptomEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        """A timed spell that has ended keeps its minutes (the span rounded), like one typed in."""
+        if self.kind == self.Kind.CRYING and self.ended_at is not None and self.duration_minutes is None:
+            self.duration_minutes = self.timed_minutes(self.occurred_at, self.ended_at)
+        super().save(*args, **kwargs)
 
     @property
     def is_running(self) -> bool:
@@ -189,7 +189,8 @@ class SymptomEntry(models.Model):
             raise ValidationError(errors)
 
     def crying_minutes(self) -> int | None:
-        """Minutes of crying: the typed duration, or the timed span rounded; None while timed."""
+        """Minutes of crying: the typed duration, or the timed span rounded; None while timed.
+        (Saved spells that have ended always hold their minutes: ``ENDED_CRYING_HAS_MINUTES``.)"""
         if self.duration_minutes is not None:
             return self.duration_minutes
         if self.ended_at is not None:
@@ -200,14 +201,6 @@ class SymptomEntry(models.Model):
     def timed_minutes(started: datetime, ended: datetime) -> int:
         """The minutes of a spell timed from ``started`` to ``ended``, rounded to the nearest."""
         return round((ended - started).total_seconds() / 60)
-
-    @staticmethod
-    def group_crying_minutes(row: dict) -> int:
-        """The crying minutes of a group from ``annotate_crying``: its typed minutes plus its
-        timed spans, the spans summed first and rounded once for the whole group (a day), so
-        a day's total can differ by a minute or two from the sum of each spell's minutes."""
-        timed_seconds = row["timed_crying"].total_seconds() if row["timed_crying"] else 0
-        return (row["typed_crying"] or 0) + round(timed_seconds / 60)
 
 
 class DailyCheck(models.Model):

@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
-
 from tracker.closed_days import closed_days_cached, closed_then_live, last_closed_day
 from tracker.localtime import days_between, local_date, local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
+from tracker.selectors.symptom_days import symptom_days
 
 Kind = SymptomEntry.Kind
 ROLLING_DAYS = 7
@@ -32,7 +30,6 @@ CRYING_DAYS_IN_WEEK = 3
 CRYING_UNTIL_MONTHS = 5
 STOOLS_PER_WEEK_AT_MOST = 2
 STOOL_WEEKS = 4
-STRAINING_MINUTES = 10
 STRAINING_UNTIL_MONTHS = 9
 FREQUENT_SPIT_UP = f"Spit-up 2 or more times a day, every day for 3 weeks or more. {SCREENING}"
 LONG_CRYING = f"Crying or fussing for 3 hours or more a day, on 3 or more days in a week. {SCREENING}"
@@ -232,33 +229,23 @@ class _DailyHistory:
         zone = infant.mother.zone
         start, _ = local_day_bounds(first_day, zone)
         _, end = local_day_bounds(last_day, zone)
-        rows = (
-            SymptomEntry.objects.filter(infant=infant, occurred_at__gte=start, occurred_at__lt=end)
-            .annotate(day=TruncDate("occurred_at", tzinfo=zone))
+        days = symptom_days(
+            entries=SymptomEntry.objects.filter(infant=infant, occurred_at__gte=start, occurred_at__lt=end),
+            checked=DailyCheck.objects.filter(infant=infant, day__gte=first_day, day__lte=last_day)
             .order_by()
-            .values("day")
-            .annotate(
-                regurgitations=Count("pk", filter=Q(kind=Kind.REGURGITATION)),
-                stools=Count("pk", filter=Q(kind=Kind.STOOL)),
-                abdominal_pain=Count("pk", filter=Q(kind=Kind.ABDOMINAL_PAIN)),
-                strained=Count("pk", filter=Q(kind=Kind.STOOL, straining_minutes__gte=STRAINING_MINUTES)),
-            )
-            .annotate_crying()
+            .values_list("infant_id", "day"),
+            zone=zone,
         )
         history = cls({}, {}, {}, {}, set(), set())
-        for row in rows:
-            day = row["day"]
-            history.regurgitations[day] = row["regurgitations"]
-            history.crying_minutes[day] = SymptomEntry.group_crying_minutes(row)
-            history.stools[day] = row["stools"]
-            history.abdominal_pain[day] = row["abdominal_pain"]
-            if row["strained"]:
+        for (_, day), totals in days.items():
+            history.regurgitations[day] = totals.regurgitations
+            history.crying_minutes[day] = totals.crying_minutes
+            history.stools[day] = totals.stools
+            history.abdominal_pain[day] = totals.abdominal_pain
+            if totals.strained:
                 history.straining_days.add(day)
-        history.checked_days.update(
-            DailyCheck.objects.filter(infant=infant, day__gte=first_day, day__lte=last_day)
-            .order_by()
-            .values_list("day", flat=True)
-        )
+            if totals.checked:
+                history.checked_days.add(day)
         return history
 
 
