@@ -48,7 +48,7 @@ DICTIONARY_COLUMNS = (
     Column(
         "blank_when",
         TEXT,
-        "When a cell of the column is blank (empty); a column whose blank_when is blank is never blank.",
+        "When a cell of the column is blank (empty); a column whose blank_when is empty always has a value.",
         lambda v: v.column.blank_when,
         blank_when="the column is never blank",
     ),
