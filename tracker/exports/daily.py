@@ -262,7 +262,8 @@ DAILY = CsvExport(
         Column(
             "feed_minutes",
             DECIMAL,
-            "Wall-clock minutes of the ended feeds that started that day. Blank on a pregnancy row.",
+            "Wall-clock minutes of the ended feeds that started that day, 1 decimal (0.0 when none; a "
+            "feed still running adds nothing yet). Blank on a pregnancy row.",
             field("feed_minutes"),
             unit="minutes",
             blank_when=PREGNANCY_ROW,

@@ -34,9 +34,8 @@ from tracker.exports.catalogue import DATE, DECIMAL, INTEGER, Column, CsvExport,
 from tracker.exports.daily import BabyDay, daily_records
 from tracker.localtime import local_date
 from tracker.models import Infant, Regimen
+from tracker.selectors.symptom_trends import CRYING_MINUTES_PER_DAY  # the crying flag's 3 h
 
-#: A day with this much crying counts towards the Rome IV crying flag (>= 3 h a day).
-LONG_CRYING_MINUTES = 180
 DAYS_IN_WEEK = 7
 
 #: A regimen's first and last day (None: no end), as the weekly diary counts its weeks.
@@ -94,7 +93,7 @@ def regimen_for(windows: dict[int | None, Window], pregnancy_id: int | None) -> 
     return windows.get(pregnancy_id, windows.get(None))
 
 
-def regimen_week(window: Window | None, days: Iterable[BabyDay]) -> int | None:
+def week_of_regimen(window: Window | None, days: Iterable[BabyDay]) -> int | None:
     """The regimen week (1 = the regimen's first 7 days) of the first of ``days`` inside the
     regimen's window; None when none is (or there is no regimen)."""
     if window is None:
@@ -129,7 +128,7 @@ def weekly_records(*, mother, today: date | None = None) -> Iterator[DiaryWeek]:
             yield diary_week(days, week_of_life=None, regimen_week=week + 1)
         else:
             window = regimen_for(windows, infants[infant_id][1])
-            yield diary_week(days, week_of_life=week + 1, regimen_week=regimen_week(window, days))
+            yield diary_week(days, week_of_life=week + 1, regimen_week=week_of_regimen(window, days))
 
 
 def _mean(total: int, days: int) -> float | None:
@@ -162,6 +161,8 @@ def diary_week(days: list[BabyDay], *, week_of_life: int | None, regimen_week: i
     logged = [day for day in days if day.symptom_logging_day]
     fed = [day for day in days if day.feeds]
 
+    long_crying = sum(day.crying_minutes >= CRYING_MINUTES_PER_DAY for day in logged)
+
     def total(name: str) -> int | None:
         return sum(getattr(day, name) for day in logged) if logged else None
 
@@ -180,7 +181,7 @@ def diary_week(days: list[BabyDay], *, week_of_life: int | None, regimen_week: i
         regurgitations_per_day=per_day("regurgitations"),
         vomiting_per_day=per_day("vomiting"),
         crying_minutes_per_day=per_day("crying_minutes"),
-        crying_3h_days=sum(day.crying_minutes >= LONG_CRYING_MINUTES for day in logged) if logged else None,
+        crying_3h_days=long_crying if logged else None,
         feed_days=len(fed),
         feeds_per_day=_mean(sum(day.feeds for day in fed), len(fed)),
         breast_milk_only_days=sum(day.exclusive_breastfeeding == "yes" for day in days),
