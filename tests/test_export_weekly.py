@@ -328,3 +328,30 @@ def test_the_pdf_summary_has_a_table_of_the_last_four_weeks(mother, infant, diar
     # 1.5 feeds a day, 43% of doses.
     assert "2 (6 Nov 2026) 3 of 7 1.0 0.7 0.3 67 1 1.5 43%" in text
     assert "3 (13 Nov 2026) 1 of 4" in text
+
+
+def test_a_second_pregnancys_doses_are_in_the_babys_rows(mother, mother_client, infant):
+    first = RegimenFactory(
+        mother=mother, dose_times=["08:00"], start_date=date(2026, 10, 28), end_date=date(2026, 11, 5)
+    )
+    second = RegimenFactory(mother=mother, dose_times=["08:00"], start_date=date(2026, 11, 14))
+    DoseLogFactory(regimen=first, slot_date=date(2026, 10, 28), slot_time=MORNING)
+    take(second, 14, 15)
+
+    daily = download(mother_client, "export_daily")
+
+    assert [row["day"] for row in daily if row["infant_id"] == ""] == ["2026-10-28", "2026-10-29"]
+    luca = {row["day"]: row["doses_taken"] for row in daily if row["infant_id"] == str(infant.pk)}
+    assert (luca["2026-11-14"], luca["2026-11-15"], luca["2026-11-10"]) == ("1", "1", "0")
+    assert sum(int(row["doses_taken"]) for row in daily) == 3
+
+
+def test_the_weekly_diary_query_count_does_not_grow_with_the_data(
+    mother_client, infant, diary, django_assert_max_num_queries
+):
+    for day in range(1, 16):
+        SymptomEntryFactory(infant=infant, occurred_at=at(day, 9))
+        FeedingSessionFactory(infant=infant, started_at=at(day, 6))
+
+    with django_assert_max_num_queries(11):  # session, user, the daily summary's 7, then 2
+        download(mother_client, "export_weekly")
