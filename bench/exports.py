@@ -46,6 +46,7 @@ DOWNLOADS = (
     "export_symptoms",
     "export_checks",
     "export_daily",
+    "export_weekly",
     "export_dictionary",
     "export_pdf",
     "export_fhir",

@@ -38,8 +38,11 @@ QUANTITIES = [
     "feeds",
     "feed_minutes",
     "regurgitations",
+    "vomiting",
     "crying_minutes",
     "stools",
+    *("stools_hard", "stools_formed", "stools_loose", "stools_watery"),
+    "symptom_logging_day",
     "exclusive_breastfeeding",
 ]
 
@@ -190,7 +193,7 @@ def test_days_are_counted_from_the_local_birth_day_and_the_regimen_start(cohort,
         assert {row["day_of_regimen"] for row in twin} == {""}
     second = subject_of(rows, f"{bea}-2")
     assert (second[1]["regurgitations"], second[1]["crying_minutes"]) == ("1", "25")  # 12 Nov
-    assert {row["regurgitations"] for row in subject_of(rows, f"{bea}-1")} == {"0"}
+    assert {row["regurgitations"] for row in subject_of(rows, f"{bea}-1")} == {""}  # no data, not 0
 
 
 def test_the_daily_numbers_are_the_daily_summarys(cohort, clinician, mother_client, infant):
@@ -348,3 +351,45 @@ def test_the_migration_gives_existing_grants_distinct_pseudonyms():
 
     assert len(pseudonyms) == len(set(pseudonyms)) == 5
     assert all(PSEUDONYM.fullmatch(value) for value in pseudonyms)
+
+
+def test_the_weekly_cohort_has_the_weekly_diary_under_study_ids_and_no_dates(
+    cohort, clinician, mother_client
+):
+    RegimenFactory(mother=cohort["bea"], dose_times=["08:00"], start_date=date(2026, 11, 8))
+    client = client_for(clinician)
+    response = client.get(reverse("clinician_cohort_weekly"))
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    anna = CareGrant.objects.get(mother=cohort["anna"], clinician=clinician).pseudonym
+    bea = CareGrant.objects.get(mother=cohort["bea"], clinician=clinician).pseudonym
+
+    assert response["Content-Disposition"] == 'attachment; filename="cohort-weekly-2026-11-16.csv"'
+    assert CALENDAR_DATE.search(body) is None and ":" not in body and "first_day" not in body
+    for text in ("Anna", "Beatrice", "Luca", "Giulia", "Marta", "anna@", "Rome"):
+        assert text not in body, text
+    # Bea: pregnancy rows 8-10 Nov (regimen week 1), then each twin's week 1 (11-16 Nov, 6 days).
+    assert [
+        (r["subject_id"], r["infant_id"], r["week_of_life"], r["regimen_week"], r["days"]) for r in rows
+    ] == sorted(
+        [
+            (anna, f"{anna}-1", "1", "1", "7"),
+            (anna, f"{anna}-1", "2", "1", "7"),
+            (anna, f"{anna}-1", "3", "2", "4"),
+        ]
+        + [(bea, "", "", "1", "3"), (bea, f"{bea}-1", "1", "1", "6"), (bea, f"{bea}-2", "1", "1", "6")],
+        key=lambda row: row[0],
+    )
+    mine = list(
+        csv.DictReader(
+            io.StringIO(b"".join(mother_client.get("/exports/weekly.csv").streaming_content).decode())
+        )
+    )
+    assert [row["doses_taken"] for row in mine] == [
+        row["doses_taken"] for row in rows if row["subject_id"] == anna
+    ]
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_COHORT)
+    assert sorted((event.mother.email, event.detail) for event in events) == [
+        ("anna@example.org", "weekly diary"),
+        ("bea@example.org", "weekly diary"),
+    ]

@@ -33,6 +33,7 @@ EXPORT_NAMES = [
     "export_symptoms",
     "export_checks",
     "export_daily",
+    "export_weekly",
     "export_dictionary",
 ]
 
@@ -249,7 +250,8 @@ def test_another_mothers_rows_never_appear(mother, mother_client, infant, outsid
     for name in ("export_feeds", "export_symptoms", "export_checks", "export_daily"):
         rows = download(mother_client, name)
         assert rows
-        assert {row["infant_id"] for row in rows} == {str(infant.pk)}, name
+        # The daily summary's pregnancy rows (her regimen from 1 Oct, Luca born 30 Oct) have no infant.
+        assert {row["infant_id"] for row in rows} - {""} == {str(infant.pk)}, name
     assert {row["regimen_id"] for row in download(mother_client, "export_doses")} == {str(mine.pk)}
 
 
@@ -301,6 +303,9 @@ def test_the_daily_summary_has_the_dashboards_numbers(mother, mother_client, inf
         for row, feed_day, symptom_day in zip(mine, feeding.per_day, symptoms.per_day, strict=True):
             assert int(row["feeds"]) == feed_day.feeds
             assert float(row["feed_minutes"]) == round(feed_day.minutes, 1)
+            if row["symptom_logging_day"] == "no":  # no data: blank, never 0
+                assert {row[name] for name in ("regurgitations", "crying_minutes", "stools")} == {""}
+                continue
             assert int(row["regurgitations"]) == symptom_day.regurgitations
             assert int(row["crying_minutes"]) == symptom_day.crying_minutes
             assert int(row["stools"]) == symptom_day.stools
@@ -318,10 +323,9 @@ def test_the_daily_summary_has_the_dashboards_numbers(mother, mother_client, inf
         "doses_scheduled": "2",
         "feeds": "3",
         "feed_minutes": "60.0",
-        "regurgitations": "0",
-        "crying_minutes": "0",
-        "stools": "1",
-        "exclusive_breastfeeding": "yes",
+        **{"regurgitations": "0", "vomiting": "0", "crying_minutes": "0", "stools": "1"},
+        **{"stools_hard": "0", "stools_formed": "0", "stools_loose": "1", "stools_watery": "0"},
+        **{"symptom_logging_day": "yes", "exclusive_breastfeeding": "yes"},
     }
     assert by_day["2026-11-04"]["exclusive_breastfeeding"] == "no"
     assert by_day["2026-11-05"]["crying_minutes"] == "41"
@@ -340,7 +344,7 @@ def test_the_daily_summary_query_count_does_not_grow_with_the_data(
         FeedingSessionFactory(infant=infant, started_at=datetime.combine(day, time(9), UTC))
         SymptomEntryFactory(infant=infant, occurred_at=datetime.combine(day, time(10), UTC))
 
-    with django_assert_max_num_queries(8):  # session, user, then the export's 6
+    with django_assert_max_num_queries(9):  # session, user, then the export's 7
         download(mother_client, "export_daily")
 
 

@@ -51,11 +51,13 @@ EXPECTED_ROLES = {
         "clinician_home",
         "clinician_patient",
         "clinician_cohort",
+        "clinician_cohort_weekly",
         "clinician_export_doses",
         "clinician_export_feeds",
         "clinician_export_symptoms",
         "clinician_export_checks",
         "clinician_export_daily",
+        "clinician_export_weekly",
         "clinician_export_dictionary",
         "clinician_export_pdf",
         "clinician_export_fhir",
@@ -72,7 +74,7 @@ EXPECTED_ROLES = {
         *("history_checks", "check_edit", "check_delete"),
         *("export_index", "export_archive", "export_pdf", "export_fhir"),
         *("export_doses", "export_feeds", "export_symptoms", "export_checks", "export_daily"),
-        "export_dictionary",
+        *("export_weekly", "export_dictionary"),
     },
 }
 

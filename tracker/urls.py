@@ -5,6 +5,7 @@ from django.urls import path
 from tracker.exports.daily import DAILY
 from tracker.exports.dictionary import DICTIONARY
 from tracker.exports.records import CHECKS, DOSES, FEEDS, SYMPTOMS
+from tracker.exports.weekly import WEEKLY
 from tracker.views import (
     clinician,
     cohort,
@@ -72,6 +73,7 @@ urlpatterns = [
     path("exports/symptoms.csv", exports.export_csv, {"export": SYMPTOMS}, name="export_symptoms"),
     path("exports/checks.csv", exports.export_csv, {"export": CHECKS}, name="export_checks"),
     path("exports/daily.csv", exports.export_csv, {"export": DAILY}, name="export_daily"),
+    path("exports/weekly.csv", exports.export_csv, {"export": WEEKLY}, name="export_weekly"),
     path("exports/dictionary.csv", exports.export_csv, {"export": DICTIONARY}, name="export_dictionary"),
     path("exports/summary.pdf", documents.export_pdf, name="export_pdf"),
     path("exports/bundle.json", documents.export_fhir, name="export_fhir"),
@@ -83,6 +85,7 @@ urlpatterns = [
     path("clinician/", clinician.clinician_home, name="clinician_home"),
     path("clinician/<int:mother_id>/", clinician.clinician_patient, name="clinician_patient"),
     path("clinician/cohort.csv", cohort.cohort_export, name="clinician_cohort"),
+    path("clinician/cohort-weekly.csv", cohort.cohort_weekly_export, name="clinician_cohort_weekly"),
     path(
         "clinician/<int:mother_id>/exports/doses.csv",
         clinician.clinician_export_csv,
@@ -112,6 +115,12 @@ urlpatterns = [
         clinician.clinician_export_csv,
         {"export": DAILY},
         name="clinician_export_daily",
+    ),
+    path(
+        "clinician/<int:mother_id>/exports/weekly.csv",
+        clinician.clinician_export_csv,
+        {"export": WEEKLY},
+        name="clinician_export_weekly",
     ),
     path(
         "clinician/<int:mother_id>/exports/dictionary.csv",

@@ -43,6 +43,11 @@ class Column:
     ``type`` says how the value is written: a datetime in ISO 8601 with the offset of the
     mother's zone, a date as YYYY-MM-DD, a time as HH:MM, a yes/no as ``yes``, ``no`` or
     blank; anything else as it is (None blank). Text is neutralised against formulas.
+
+    ``blank_when`` says when a cell of the column is blank (``""``: never). It is a claim
+    a test checks against real exports (``tests/test_export_dictionary.py``): a blank cell
+    in a column whose ``blank_when`` is empty fails it, and so does a cell outside ``unit``
+    or ``allowed_values``. The data dictionary writes it in a column of its own.
     """
 
     name: str
@@ -51,6 +56,7 @@ class Column:
     value: Callable[[Any], object]
     unit: str = ""
     allowed_values: str = ""
+    blank_when: str = ""
 
     def cell_reader(self, zone: ZoneInfo | None) -> Callable[[Any], object]:
         """A function from a record to this column's cell, times written in ``zone``."""

@@ -1,51 +1,84 @@
-"""The daily summary: one row per infant per local day, from birth (or first record) to today.
+"""The daily summary: one row per infant per local day, from birth (or first record) to today,
+and one row per pregnancy day of her regimen.
 
-The numbers are the dashboard's, computed the same way: feeds and symptoms as
-in ``feeding_summary`` and ``symptom_trends`` (grouped by the local day in
-SQL), doses as in ``adherence_for_regimen`` (a regimen's day counts at most
-``doses_per_day`` taken doses). Five queries whatever the amount of data;
-Python only walks the per-day totals.
+product.md, "Exports for clinicians and studies": "one row per infant per day ... Pregnancy
+days of the regimen have a row too (infant columns blank), so no dose is left out." A
+pregnancy row is a day of one of her regimens (up to today) before her first baby's first
+row; with no baby yet, every regimen day to today. Later regimen days (a second pregnancy
+while a baby is followed) are in the babies' rows. The doses are the mother's, so twins'
+rows repeat them: one row per infant, the same doses in each.
+
+Symptoms come from ``symptom_days`` (tracker/selectors/symptom_days.py), the one place a
+baby's symptoms are totalled per day: "A *logging day* for an infant is a day with any
+symptom entry or a daily check. Other days are 'no data' ... (never counted as zero)", so
+on any other day the symptom cells are blank, not 0. Vomiting is counted apart from
+regurgitations. Feeds are grouped as in ``feeding_summary``, doses as in
+``adherence_for_regimen`` (a regimen's day counts at most ``doses_per_day`` taken doses).
+Seven queries whatever the amount of data; Python only walks the per-day totals.
 """
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate
 
-from tracker.exports.catalogue import CHOICE, DATE, DECIMAL, INTEGER, Column, CsvExport, field
+from tracker.exports.catalogue import CHOICE, DATE, DECIMAL, INTEGER, YES_NO, Column, CsvExport, field
 from tracker.exports.csv_safe import yes_no
 from tracker.exports.records import INFANT_ID
 from tracker.localtime import days_between, local_date, local_today
 from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, SymptomEntry
 from tracker.selectors.feeding_stats import NOT_BREAST_MILK_ONLY
-from tracker.selectors.symptom_days import symptom_days
+from tracker.selectors.symptom_days import SymptomDayTotals, symptom_days
+
+#: The symptom counts of a day, as ``SymptomDayTotals`` names them; blank on a day without data.
+SYMPTOM_COUNTS = (
+    "regurgitations",
+    "vomiting",
+    "crying_minutes",
+    "stools",
+    "stools_hard",
+    "stools_formed",
+    "stools_loose",
+    "stools_watery",
+)
 
 
 class BabyDay(NamedTuple):
-    """One infant's numbers for one of the mother's local days."""
+    """One row of the daily summary: an infant's numbers for one of the mother's local days,
+    or (``infant_id`` None) a pregnancy day of her regimen, whose infant fields are None."""
 
-    infant_id: int
+    infant_id: int | None
     day: date
     doses_taken: int
     doses_scheduled: int
-    feeds: int
-    feed_minutes: float
-    regurgitations: int
-    crying_minutes: int
-    stools: int
+    feeds: int | None
+    feed_minutes: float | None
+    #: The symptom counts are None on a day that is not a logging day (no data, not zero).
+    regurgitations: int | None
+    vomiting: int | None
+    crying_minutes: int | None
+    stools: int | None
+    stools_hard: int | None
+    stools_formed: int | None
+    stools_loose: int | None
+    stools_watery: int | None
+    symptom_logging_day: bool | None
     #: "yes", "no" or "" (nothing tells)
     exclusive_breastfeeding: str
 
 
 def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
-    """A ``BabyDay`` per infant per day, infant by infant in birth order, day by day.
+    """The pregnancy rows day by day, then a ``BabyDay`` per infant per day, infant by infant
+    in birth order, day by day.
 
-    Days are the mother's local days; each infant's run goes from the earlier of
-    her birth day and her first record's day to ``today`` (default: the
-    mother's today), both inclusive. Doses are the mother's, so twins share them.
+    Days are the mother's local days; each infant's run goes from the earlier of her birth
+    day and her first record's day to ``today`` (default: the mother's today), both
+    inclusive. The pregnancy rows are the days of her regimens, up to ``today``, before the
+    first day of any infant's run. Doses are the mother's, so twins share them.
     """
     zone = mother.zone
     today = today or local_today(zone)
@@ -62,11 +95,28 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
     first_record: dict[int, date] = {}
     for infant_id, day in [*feeds, *symptoms, *checks]:
         first_record[infant_id] = min(day, first_record.get(infant_id, day))
+    runs = [
+        (infant_id, min(local_date(birth_at, zone), first_record.get(infant_id, today)))
+        for infant_id, birth_at in Infant.objects.for_mother(mother)
+        .order_by("birth_at", "pk")
+        .values_list("pk", "birth_at")
+    ]
 
-    for infant_id, birth_at in (
-        Infant.objects.for_mother(mother).order_by("birth_at", "pk").values_list("pk", "birth_at")
-    ):
-        first = min(local_date(birth_at, zone), first_record.get(infant_id, today))
+    before_babies = min((first for _, first in runs), default=today + timedelta(days=1))
+    for day in _regimen_days(mother, last=min(today, before_babies - timedelta(days=1))):
+        yield BabyDay(
+            infant_id=None,
+            day=day,
+            doses_taken=taken.get(day, 0),
+            doses_scheduled=scheduled(day),
+            feeds=None,
+            feed_minutes=None,
+            **_symptom_counts(None),
+            symptom_logging_day=None,
+            exclusive_breastfeeding="",
+        )
+
+    for infant_id, first in runs:
         for day in days_between(first, today):
             key = (infant_id, day)
             feed = feeds.get(key)
@@ -78,11 +128,25 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
                 doses_scheduled=scheduled(day),
                 feeds=feed["feeds"] if feed else 0,
                 feed_minutes=round(feed["minutes"], 1) if feed else 0.0,
-                regurgitations=symptom.regurgitations if symptom else 0,
-                crying_minutes=symptom.crying_minutes if symptom else 0,
-                stools=symptom.stools if symptom else 0,
+                **_symptom_counts(symptom),
+                symptom_logging_day=symptom is not None,
                 exclusive_breastfeeding=_exclusive(checks.get(key), bool(feed and feed["not_breast_milk"])),
             )
+
+
+def _symptom_counts(totals: SymptomDayTotals | None) -> dict[str, int | None]:
+    """The day's symptom counts, all None when it is not a logging day."""
+    return {name: None if totals is None else getattr(totals, name) for name in SYMPTOM_COUNTS}
+
+
+def _regimen_days(mother, *, last: date) -> list[date]:
+    """The days any of her regimens covers, up to ``last`` inclusive, in order."""
+    days: set[date] = set()
+    for start, end in Regimen.objects.for_mother(mother).values_list("start_date", "end_date"):
+        final = min(end or last, last)
+        if start <= final:
+            days.update(days_between(start, final))
+    return sorted(days)
 
 
 def _exclusive(other_than_breast_milk: bool | None, gave_formula: bool) -> str:
@@ -141,22 +205,42 @@ def _doses_by_day(mother, today: date):
     return taken, scheduled
 
 
+PREGNANCY_ROW = "a pregnancy row (infant_id blank)"
+NOT_LOGGING = "not a symptom logging day (symptom_logging_day no: no data, not zero), or " + PREGNANCY_ROW
+LOGGING_NOTE = "Blank, never 0, on a day that is not a symptom logging day."
+
+
+def _symptom_column(name: str, description: str, unit: str) -> Column:
+    return Column(
+        name, INTEGER, f"{description} {LOGGING_NOTE}", field(name), unit=unit, blank_when=NOT_LOGGING
+    )
+
+
 DAILY = CsvExport(
     key="daily",
     title="Daily summary",
-    summary="One row per baby per day from birth to today: doses, feeds, symptoms, exclusive breastfeeding.",
+    summary="One row per baby per day from birth to today, and one per pregnancy day of the regimen: "
+    "doses, feeds, symptoms, exclusive breastfeeding.",
     columns=(
-        INFANT_ID,
+        replace(
+            INFANT_ID,
+            description="The baby's id in this app (stable across exports). Twins have a row each for the "
+            "same day, with the mother's doses repeated in each. Blank on a pregnancy row: a day of her "
+            "regimen before her first baby's first row (or, with no baby yet, any regimen day to today).",
+            blank_when="a pregnancy row",
+        ),
         Column(
             "day",
             DATE,
-            "The mother's local day (YYYY-MM-DD); each day from birth or first record to today.",
+            "The mother's local day (YYYY-MM-DD); for a baby each day from birth (or first record) to today, "
+            "for the pregnancy rows each regimen day before that.",
             field("day"),
         ),
         Column(
             "doses_taken",
             INTEGER,
-            "The mother's probiotic doses taken that day, at most the number scheduled per regimen.",
+            "The mother's probiotic doses taken that day, at most the number scheduled per regimen; "
+            "the same in each twin's row.",
             field("doses_taken"),
             unit="doses",
         ),
@@ -167,37 +251,57 @@ DAILY = CsvExport(
             field("doses_scheduled"),
             unit="doses",
         ),
-        Column("feeds", INTEGER, "Feeds that started that day.", field("feeds"), unit="feeds"),
+        Column(
+            "feeds",
+            INTEGER,
+            "Feeds that started that day (0 when none was logged). Blank on a pregnancy row.",
+            field("feeds"),
+            unit="feeds",
+            blank_when=PREGNANCY_ROW,
+        ),
         Column(
             "feed_minutes",
             DECIMAL,
-            "Wall-clock minutes of the ended feeds that started that day.",
+            "Wall-clock minutes of the ended feeds that started that day, 1 decimal (0.0 when none; a "
+            "feed still running adds nothing yet). Blank on a pregnancy row.",
             field("feed_minutes"),
             unit="minutes",
+            blank_when=PREGNANCY_ROW,
         ),
-        Column(
-            "regurgitations",
-            INTEGER,
-            "Spit-ups logged that day, not counting vomiting.",
-            field("regurgitations"),
-            unit="episodes",
+        _symptom_column(
+            "regurgitations", "Effortless spit-ups logged that day, not counting vomiting.", "episodes"
         ),
-        Column(
+        _symptom_column("vomiting", "Spit-ups marked as vomiting (forceful) logged that day.", "episodes"),
+        _symptom_column(
             "crying_minutes",
-            INTEGER,
             "Crying: the sum of the minutes of the spells that started that day (each spell as in "
-            "symptoms.csv duration_minutes).",
-            field("crying_minutes"),
-            unit="minutes",
+            "symptoms.csv duration_minutes; a spell still being timed adds nothing yet).",
+            "minutes",
         ),
-        Column("stools", INTEGER, "Stools logged that day.", field("stools"), unit="stools"),
+        _symptom_column("stools", "Stools logged that day.", "stools"),
+        _symptom_column("stools_hard", "Stools of Brussels scale 1-3 (hard) logged that day.", "stools"),
+        _symptom_column("stools_formed", "Stools of Brussels scale 4 (formed) logged that day.", "stools"),
+        _symptom_column("stools_loose", "Stools of Brussels scale 5-6 (loose) logged that day.", "stools"),
+        _symptom_column("stools_watery", "Stools of Brussels scale 7 (watery) logged that day.", "stools"),
+        Column(
+            "symptom_logging_day",
+            YES_NO,
+            "yes: a symptom entry or a daily check was saved for the baby that day, so the symptom "
+            "columns hold counts (0 is a real zero); no: nothing was logged, the symptom columns are blank. "
+            "Blank on a pregnancy row.",
+            field("symptom_logging_day"),
+            allowed_values="yes | no",
+            blank_when=PREGNANCY_ROW,
+        ),
         Column(
             "exclusive_breastfeeding",
             CHOICE,
             "yes: the daily check says only breast milk and no formula or mixed feed started that day; "
-            "no: the check or a feed says otherwise; blank: no daily check and no formula feed.",
+            "no: the check or a feed says otherwise; blank: no daily check and no formula feed, or a "
+            "pregnancy row.",
             field("exclusive_breastfeeding"),
             allowed_values="yes | no | blank",
+            blank_when="no daily check and no formula or mixed feed that day, or " + PREGNANCY_ROW,
         ),
     ),
     records=daily_records,

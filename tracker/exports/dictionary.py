@@ -10,6 +10,7 @@ from typing import NamedTuple
 from tracker.exports.catalogue import CHOICE, TEXT, Column, CsvExport
 from tracker.exports.daily import DAILY
 from tracker.exports.records import CHECKS, DOSES, FEEDS, SYMPTOMS
+from tracker.exports.weekly import WEEKLY
 
 
 class Variable(NamedTuple):
@@ -29,14 +30,28 @@ DICTIONARY_COLUMNS = (
         lambda v: v.column.type,
         allowed_values="integer | decimal | text | choice | datetime | date | time | yes_no",
     ),
-    Column("unit", TEXT, "The unit of a number; blank when it has none.", lambda v: v.column.unit),
+    Column(
+        "unit",
+        TEXT,
+        "The unit of a number.",
+        lambda v: v.column.unit,
+        blank_when="the column has no unit",
+    ),
     Column(
         "allowed_values",
         TEXT,
-        "REDCap-style 'value, label | ...' or a range; blank when free.",
+        "REDCap-style 'value, label | ...', a list 'yes | no', or a range such as 0-3.",
         lambda v: v.column.allowed_values,
+        blank_when="any value of the type is allowed",
     ),
-    Column("description", TEXT, "What the column means.", lambda v: v.column.description),
+    Column("description", TEXT, "What the column holds.", lambda v: v.column.description),
+    Column(
+        "blank_when",
+        TEXT,
+        "When a cell of the column is blank (empty); a column whose blank_when is empty always has a value.",
+        lambda v: v.column.blank_when,
+        blank_when="the column is never blank",
+    ),
 )
 
 
@@ -55,4 +70,4 @@ DICTIONARY = CsvExport(
 )
 
 #: Every CSV export, in the order the index lists them.
-EXPORTS: tuple[CsvExport, ...] = (DOSES, FEEDS, SYMPTOMS, CHECKS, DAILY, DICTIONARY)
+EXPORTS: tuple[CsvExport, ...] = (DOSES, FEEDS, SYMPTOMS, CHECKS, DAILY, WEEKLY, DICTIONARY)

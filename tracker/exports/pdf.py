@@ -7,8 +7,9 @@ are the mother's local days in her own time zone. User text (names, product
 names) is escaped before it enters reportlab's Paragraph markup.
 
 This module builds the document, its header and the adherence sections; the
-feeding and symptom sections are in ``pdf_babies``, the charts in ``pdf_charts``
-and the styles and tables in ``pdf_layout``.
+feeding and symptom sections are in ``pdf_babies``, the last four weeks of the
+weekly diary in ``pdf_weeks``, the charts in ``pdf_charts`` and the styles and
+tables in ``pdf_layout``.
 """
 
 from datetime import date
@@ -21,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from accounts.models import User
-from tracker.exports import pdf_charts, pdf_layout
+from tracker.exports import pdf_charts, pdf_layout, pdf_weeks
 from tracker.exports.pdf_babies import BabyBoards, babies_overview, baby_boards, baby_section
 from tracker.exports.pdf_layout import MARGIN, STYLES, WIDTH, Detail, days_text, long_date
 from tracker.localtime import local_date, local_today
@@ -46,8 +47,10 @@ def summary_pdf(*, mother: User, today: date | None = None, compress: bool = Tru
     due = None
     if not babies:
         due = Pregnancy.objects.for_mother(mother).values_list("due_date", flat=True).first()
+    weeks = pdf_weeks.recent_weeks(mother=mother, today=today)
     for detail in Detail:
         story = _story(mother=mother, today=today, board=board, babies=babies, due=due, detail=detail)
+        story.extend(pdf_weeks.weeks_section(weeks, infants=board.infants))  # fresh flowables per build
         pdf, pages = _render(story, mother=mother, today=today, compress=compress)
         if pages <= MAX_PAGES:
             break

@@ -34,7 +34,11 @@ INFANT_ID = Column(
 )
 INFANT_NAME = Column("infant_name", TEXT, "The baby's name as the mother typed it.", field("infant__name"))
 NOTES = Column(
-    "notes", TEXT, "Free text typed by the mother; a leading = + - @ is prefixed with ' .", field("notes")
+    "notes",
+    TEXT,
+    "Free text typed by the mother; a leading = + - @ is prefixed with ' .",
+    field("notes"),
+    blank_when="nothing was typed",
 )
 
 
@@ -102,8 +106,15 @@ DOSES = CsvExport(
             DATETIME,
             f"When it was taken, blank if skipped; {DATETIME_NOTE}.",
             field("taken_at"),
+            blank_when="the dose was skipped",
         ),
-        Column("skip_reason", TEXT, "Why it was skipped, as typed; blank if taken.", field("skip_reason")),
+        Column(
+            "skip_reason",
+            TEXT,
+            "Why it was skipped, as typed; blank if taken.",
+            field("skip_reason"),
+            blank_when="the dose was taken, or skipped without a reason",
+        ),
         Column(
             "source",
             CHOICE,
@@ -146,13 +157,15 @@ FEEDS = CsvExport(
             DATETIME,
             f"When it ended, blank while running; {DATETIME_NOTE}.",
             field("ended_at"),
+            blank_when="the feed is still running (its timer not stopped)",
         ),
         Column(
             "duration_minutes",
             DECIMAL,
-            "Wall-clock length, blank while running.",
+            "Wall-clock length from start to end, 1 decimal; blank while running.",
             _feed_minutes,
             unit="minutes",
+            blank_when="the feed is still running",
         ),
         Column(
             "method",
@@ -167,18 +180,19 @@ FEEDS = CsvExport(
             "The breast the feed started on; blank for bottle-only feeds.",
             field("start_side"),
             allowed_values=choices(Side.choices),
+            blank_when="a bottle-only feed (formula or expressed milk), or no breast was recorded",
         ),
         Column(
             "left_minutes",
             DECIMAL,
-            "Time on the left breast.",
+            "Time on the left breast, 1 decimal (0 for none).",
             lambda feed: _minutes(feed.left_seconds),
             unit="minutes",
         ),
         Column(
             "right_minutes",
             DECIMAL,
-            "Time on the right breast.",
+            "Time on the right breast, 1 decimal (0 for none).",
             lambda feed: _minutes(feed.right_seconds),
             unit="minutes",
         ),
@@ -196,6 +210,7 @@ FEEDS = CsvExport(
             field("bottle_ml"),
             unit="ml",
             allowed_values="1-400",
+            blank_when="no bottle amount was given (a breast feed)",
         ),
         NOTES,
     ),
@@ -236,15 +251,19 @@ SYMPTOMS = CsvExport(
         Column(
             "ended_at",
             DATETIME,
-            f"When timed crying stopped; blank otherwise; {DATETIME_NOTE}.",
+            f"When crying timed with the timer (or given a start and an end) stopped; {DATETIME_NOTE}.",
             field("ended_at"),
+            blank_when="not crying, crying given as minutes only, or a spell still being timed",
         ),
         Column(
             "duration_minutes",
             INTEGER,
-            "Crying duration as typed; blank when timed.",
+            "Crying minutes: as typed, or for a spell stopped with the timer its length rounded to the "
+            "minute. Every ended spell holds its minutes; only a spell still being timed has none yet.",
             field("duration_minutes"),
             unit="minutes",
+            allowed_values="0-1440",
+            blank_when="not crying, or a crying spell still being timed (ended_at blank)",
         ),
         Column(
             "size",
@@ -252,11 +271,13 @@ SYMPTOMS = CsvExport(
             "Spit-up size.",
             field("size"),
             allowed_values=choices(SymptomEntry.Size.choices),
+            blank_when="not a spit-up",
         ),
         Column(
             "is_vomiting",
             YES_NO,
-            "Whether the spit-up was forceful vomiting.",
+            "yes: the spit-up was forceful vomiting (not counted as regurgitation); always no for the other "
+            "kinds.",
             field("is_vomiting"),
             allowed_values=YES_NO_VALUES,
         ),
@@ -266,13 +287,15 @@ SYMPTOMS = CsvExport(
             "Tummy pain severity, 0 none to 3 severe.",
             field("severity"),
             allowed_values="0-3",
+            blank_when="not tummy pain",
         ),
         Column(
             "stool_consistency",
             INTEGER,
-            "Brussels Infant and Toddler Stool Scale.",
+            "Brussels Infant and Toddler Stool Scale, 1-7 (groups: hard 1-3, formed 4, loose 5-6, watery 7).",
             field("stool_consistency"),
             allowed_values=choices(SymptomEntry.BRUSSELS_SCALE),
+            blank_when="not a stool",
         ),
         Column(
             "stool_colour",
@@ -280,6 +303,7 @@ SYMPTOMS = CsvExport(
             "Stool colour.",
             field("stool_colour"),
             allowed_values=choices(SymptomEntry.StoolColour.choices),
+            blank_when="not a stool, or no colour chosen",
         ),
         Column(
             "straining_minutes",
@@ -288,6 +312,7 @@ SYMPTOMS = CsvExport(
             field("straining_minutes"),
             unit="minutes",
             allowed_values="0-120",
+            blank_when="not a stool, or no straining time given",
         ),
         NOTES,
     ),
@@ -335,6 +360,7 @@ CHECKS = CsvExport(
             "Formula, water or food given that day (vitamin or medicine drops don't count).",
             field("other_than_breast_milk"),
             allowed_values=YES_NO_BLANK,
+            blank_when="the question was not answered",
         ),
         NOTES,
     ),

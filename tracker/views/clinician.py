@@ -15,6 +15,7 @@ from tracker.exports.catalogue import CsvExport
 from tracker.exports.daily import DAILY
 from tracker.exports.dictionary import DICTIONARY
 from tracker.exports.records import CHECKS, DOSES, FEEDS, SYMPTOMS
+from tracker.exports.weekly import WEEKLY
 from tracker.models import AuditEvent
 from tracker.roles import clinician_required
 from tracker.selectors.dashboard import dashboard_for
@@ -28,6 +29,7 @@ PATIENT_DOWNLOADS = (
     (SYMPTOMS, "clinician_export_symptoms"),
     (CHECKS, "clinician_export_checks"),
     (DAILY, "clinician_export_daily"),
+    (WEEKLY, "clinician_export_weekly"),
     (DICTIONARY, "clinician_export_dictionary"),
 )
 

@@ -9,6 +9,7 @@ from tracker.exports.catalogue import CsvExport
 from tracker.exports.daily import DAILY
 from tracker.exports.dictionary import DICTIONARY
 from tracker.exports.records import CHECKS, DOSES, FEEDS, SYMPTOMS
+from tracker.exports.weekly import WEEKLY
 from tracker.roles import mother_required
 
 # Every row of a CSV is read through ``for_mother(request.user)`` inside the export.
@@ -20,6 +21,7 @@ DOWNLOADS = (
     (SYMPTOMS, "export_symptoms"),
     (CHECKS, "export_checks"),
     (DAILY, "export_daily"),
+    (WEEKLY, "export_weekly"),
     (DICTIONARY, "export_dictionary"),
 )
 

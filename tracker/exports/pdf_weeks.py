@@ -1,0 +1,85 @@
+"""The PDF summary's table of the last four weeks of life, from the weekly diary.
+
+The rows are the weekly diary's (``weekly_records``, the same as weekly.csv), so the
+paper and the CSV agree: symptom means are over the week's logging days (shown beside
+them), feeds a day over the days with a feed logged, the current week as far as today.
+User text (a baby's name) is escaped before it enters reportlab's Paragraph markup.
+"""
+
+from collections import defaultdict
+from datetime import date
+from xml.sax.saxutils import escape
+
+from django.template.defaultfilters import floatformat
+from reportlab.platypus import KeepTogether, Paragraph
+
+from accounts.models import User
+from tracker.exports import pdf_layout
+from tracker.exports.pdf_layout import STYLES, WIDTH
+from tracker.exports.weekly import DiaryWeek, weekly_records
+from tracker.models import Infant
+
+RECENT_WEEKS = 4
+HEADER = [
+    "Week of life",
+    "Days logged",
+    "Stools a day",
+    "Spit-ups a day",
+    "Vomiting a day",
+    "Crying, min a day",
+    "Days of 3 h+ crying",
+    "Feeds a day",
+    "Doses taken",
+]
+WIDTHS = [WIDTH * 0.2] + [WIDTH * 0.1] * 8
+NOTE = (
+    "From the weekly diary (weekly.csv). Week 1 is days 0-6 of life; the current week counts its days "
+    "so far. Symptoms are averaged over the days something was logged (days logged / days in the week); "
+    "feeds over the days with a feed logged. A dash: nothing to average."
+)
+
+
+def recent_weeks(*, mother: User, today: date) -> dict[int, list[DiaryWeek]]:
+    """Each baby's last four weeks of life to ``today``, oldest first, by infant id."""
+    weeks: dict[int, list[DiaryWeek]] = defaultdict(list)
+    for week in weekly_records(mother=mother, today=today):
+        if week.infant_id is not None:
+            weeks[week.infant_id].append(week)
+    return {infant_id: rows[-RECENT_WEEKS:] for infant_id, rows in weeks.items()}
+
+
+def weeks_section(weeks: dict[int, list[DiaryWeek]], *, infants: list[Infant]) -> list:
+    """A heading, then per baby a table of her last weeks; nothing when there is no baby."""
+    tables = []
+    for infant in infants:
+        rows = weeks.get(infant.pk)
+        if not rows:
+            continue
+        title = [Paragraph(escape(infant.name), STYLES["h3"])] if len(infants) > 1 else []
+        grid = pdf_layout.grid([HEADER, *(_row(week) for week in rows)], widths=WIDTHS)
+        tables.append(KeepTogether([*title, grid]))
+    if not tables:
+        return []
+    return [
+        Paragraph(f"The last {RECENT_WEEKS} weeks", STYLES["h2"]),
+        *tables,
+        Paragraph(NOTE, STYLES["small"]),
+    ]
+
+
+def _row(week: DiaryWeek) -> list[str]:
+    return [
+        f"{week.week_of_life} ({pdf_layout.long_date(week.first_day)})",
+        f"{week.logging_days} of {week.days}",
+        _number(week.stools_per_day, 1),
+        _number(week.regurgitations_per_day, 1),
+        _number(week.vomiting_per_day, 1),
+        _number(week.crying_minutes_per_day, 0),
+        _number(week.crying_3h_days, 0),
+        _number(week.feeds_per_day, 1),
+        "–" if week.dose_adherence is None else f"{floatformat(week.dose_adherence, 0)}%",
+    ]
+
+
+def _number(value: float | None, places: int) -> str:
+    return "–" if value is None else floatformat(value, places)
