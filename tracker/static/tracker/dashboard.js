@@ -94,7 +94,10 @@
         backgroundColor: function (ctx) { return isToday(ctx) ? colour + "40" : colour; },
       }, extra);
     };
-    var todayLegend = { type: "line", label: "Today so far", data: [], borderColor: "#6c757d", backgroundColor: "#fff", borderDash: [4, 4], borderWidth: 1 };
+    // An empty series whose legend entry explains the dashed, pale drawing of today.
+    var todayLegend = function () {
+      return { type: "line", label: "Today so far", data: [], borderColor: "#6c757d", backgroundColor: "#fff", borderDash: [4, 4], borderWidth: 1, order: 10 };
+    };
     var axes = function (y1Title) {
       var scales = {
         x: { ticks: { maxTicksLimit: 7, callback: function (v) { return short(s.labels)[v]; } } },
@@ -115,7 +118,7 @@
             bars("Vomiting", s.vomiting, "#b02a37", { order: 5 }),
             line("Stools, 7-day", s.stools_7d, "#6f42c1", { pointRadius: 0, borderWidth: 2 }),
             line("Crying min, 7-day", s.crying_minutes_7d, "#dc3545", { pointRadius: 0, borderWidth: 2, yAxisID: "y1" }),
-            todayLegend,
+            todayLegend(),
           ],
         },
         options: Object.assign({}, common, { spanGaps: false, scales: axes("crying min") }),
@@ -135,7 +138,7 @@
             bars("Formed (4)", s.stools_formed, "#c79a3c", stacked),
             bars("Loose (5-6)", s.stools_loose, "#e6c86e", stacked),
             bars("Watery (7)", s.stools_watery, "#7fb3d5", stacked),
-            todayLegend,
+            todayLegend(),
           ],
         },
         options: Object.assign({}, common, {
