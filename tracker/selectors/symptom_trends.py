@@ -19,6 +19,7 @@ The screening flags and the vomiting notice are in ``tracker.selectors.screening
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import NamedTuple
 
 from tracker.closed_days import closed_days_cached, closed_then_live, last_closed_day
@@ -35,6 +36,8 @@ MIN_LOGGING_DAYS = 4
 #: The fields of ``SymptomDayTotals`` that are counted per day, in its order.
 COUNTED = SymptomDayTotals._fields[:9]
 _INDEX = {name: COUNTED.index(name) for name in COUNTED}
+#: The counts that have a 7-day mean on each day, in ``SymptomDay``'s order.
+MEANS = ("regurgitations", "vomiting", "crying_minutes", "stools", "abdominal_pain")
 #: The Brussels groups as people read them, with the pictures each holds.
 GROUP_LABELS = {"hard": "hard (1-3)", "formed": "formed (4)", "loose": "loose (5-6)", "watery": "watery (7)"}
 
@@ -175,17 +178,21 @@ def _trends(days: dict[date, SymptomDayTotals], inputs: TrendsInputs) -> Symptom
     first_day, last_day, birth_day = inputs.first_day, inputs.last_day, inputs.birth_day
     days = {day: totals for day, totals in days.items() if day >= birth_day}
     shown = days_between(first_day, last_day)
+    logging_days, sums = _windows(days, shown)
+    means = zip(
+        *(
+            [
+                mean_over_logging_days(total, n)
+                for total, n in zip(sums[_INDEX[name]], logging_days, strict=True)
+            ]
+            for name in MEANS
+        ),
+        strict=True,
+    )
+    no_data = (None,) * len(COUNTED)
     per_day = [
-        SymptomDay(
-            day,
-            *(days[day][: len(COUNTED)] if day in days else (None,) * len(COUNTED)),
-            logging_days,
-            *(
-                mean_over_logging_days(sums[_INDEX[name]], logging_days)
-                for name in ("regurgitations", "vomiting", "crying_minutes", "stools", "abdominal_pain")
-            ),
-        )
-        for day, (logging_days, sums) in zip(shown, _windows(days, shown), strict=True)
+        SymptomDay(day, *(days[day][: len(COUNTED)] if day in days else no_data), n, *day_means)
+        for day, n, day_means in zip(shown, logging_days, means, strict=True)
     ]
     life = days_between(birth_day, last_day) if birth_day <= last_day else []
     return SymptomTrends(
@@ -202,10 +209,10 @@ def _trends(days: dict[date, SymptomDayTotals], inputs: TrendsInputs) -> Symptom
 
 def week_summary(days: dict[date, SymptomDayTotals], *, last_day: date) -> WeekSummary:
     """The 7 days to ``last_day``, inclusive: see ``WeekSummary``."""
-    ((logging_days, sums),) = _windows(days, [last_day])
+    (logging_days,), sums = _windows(days, [last_day])
 
     def mean(name: str) -> float | None:
-        return mean_over_logging_days(sums[_INDEX[name]], logging_days)
+        return mean_over_logging_days(sums[_INDEX[name]][0], logging_days)
 
     return WeekSummary(
         first_day=last_day - timedelta(days=ROLLING_DAYS - 1),
@@ -216,28 +223,30 @@ def week_summary(days: dict[date, SymptomDayTotals], *, last_day: date) -> WeekS
         crying_minutes=mean("crying_minutes"),
         stools=mean("stools"),
         stool_groups=[
-            StoolGroup(name, GROUP_LABELS[name], sums[_INDEX[f"stools_{name}"]], mean(f"stools_{name}"))
+            StoolGroup(name, GROUP_LABELS[name], sums[_INDEX[f"stools_{name}"]][0], mean(f"stools_{name}"))
             for name in BRUSSELS_GROUPS
         ],
     )
 
 
-def _windows(days: dict[date, SymptomDayTotals], shown: list[date]) -> list[tuple[int, list[int]]]:
-    """For each of the consecutive days ``shown``: the logging days among the 7 days ending
-    that day, and the sum of each ``COUNTED`` field over them. One pass with running sums,
-    so two years cost no more per day than a week."""
+def _windows(days: dict[date, SymptomDayTotals], shown: list[date]) -> tuple[list[int], list[list[int]]]:
+    """For the consecutive days ``shown``, over the 7 days ending each: the number of logging
+    days, and for each ``COUNTED`` field (in its order) the sums over them. Prefix sums, so
+    two years cost no more per day than a week."""
     span = days_between(shown[0] - timedelta(days=ROLLING_DAYS - 1), shown[-1])
-    values = [days[day][: len(COUNTED)] if day in days else None for day in span]
-    sums, logging_days = [0] * len(COUNTED), 0
-    windows = []
-    for i, value in enumerate(values):
-        if value is not None:
-            sums, logging_days = [s + v for s, v in zip(sums, value, strict=True)], logging_days + 1
-        if i >= ROLLING_DAYS and (dropped := values[i - ROLLING_DAYS]) is not None:
-            sums, logging_days = [s - v for s, v in zip(sums, dropped, strict=True)], logging_days - 1
-        if i >= ROLLING_DAYS - 1:
-            windows.append((logging_days, sums))
-    return windows
+    values = [days.get(day) for day in span]
+    logging_days = _window_sums([value is not None for value in values])
+    sums = [
+        _window_sums([0 if value is None else value[field] for value in values])
+        for field in range(len(COUNTED))
+    ]
+    return logging_days, sums
+
+
+def _window_sums(column: list[int]) -> list[int]:
+    """The sums of each 7 consecutive values of ``column``, the first ending on its 7th."""
+    prefix = list(accumulate(column, initial=0))
+    return [prefix[i] - prefix[i - ROLLING_DAYS] for i in range(ROLLING_DAYS, len(prefix))]
 
 
 def _history(*, infant: Infant, first_day: date, last_day: date) -> "_DailyHistory":
