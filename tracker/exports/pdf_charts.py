@@ -231,9 +231,10 @@ def daily_lines(
         if dashed:
             plot.lines[index].strokeDashArray = [1.5, 1.5]
         if len(points) == 1:  # a day with data between gaps (or today alone): a dot
-            plot.lines[index].symbol = makeMarker("Circle" if dashed else "FilledCircle", size=1.6)
-            plot.lines[index].symbol.strokeColor = colour
-            plot.lines[index].symbol.fillColor = colors.white if dashed else colour
+            dot = makeMarker("Circle" if dashed else "FilledCircle", size=2.4)
+            dot.strokeColor, dot.strokeWidth = BLUE, 0.6
+            dot.fillColor = colors.white if dashed else colour
+            plot.lines[index].symbol = dot
     if not rows:
         plot.lines[0].strokeColor = None
     span = max(len(days) - 1, 1)
