@@ -191,14 +191,17 @@ def _mean(value: float | None, digits: int) -> str:
     return "–" if value is None else floatformat(value, digits)
 
 
-def _vomiting(trends: SymptomTrends) -> list:
+def _vomiting(trends: SymptomTrends, *, who: str = "") -> list:
     """The notice when vomiting was logged in the 7 days to today (as on the dashboard)."""
     if not trends.recent_vomiting:
         return []
     days = "; ".join(
         f"{long_date(day)}: {times} time{'s' if times != 1 else ''}" for day, times in trends.recent_vomiting
     )
-    return [Paragraph(f"Vomiting logged in the last 7 days ({days}): {VOMITING_NOTICE}", STYLES["flag"])]
+    lead = f"<b>{escape(who)}</b>: " if who else ""
+    return [
+        Paragraph(f"{lead}Vomiting logged in the last 7 days ({days}): {VOMITING_NOTICE}", STYLES["flag"])
+    ]
 
 
 def _flags(flags: list[ScreeningFlag], *, detail: Detail) -> list:
@@ -248,7 +251,7 @@ def babies_overview(babies: list[BabyBoards]) -> list:
                 _mean(week.stools, 1),
             ]
         )
-        flags.extend(_vomiting(symptoms))
+        flags.extend(_vomiting(symptoms, who=baby.infant.name))
         flags.extend(
             _flag_paragraph(flag, detail=Detail.OVERVIEW, who=baby.infant.name)
             for flag in symptoms.flags
