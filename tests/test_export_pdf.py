@@ -142,16 +142,20 @@ def test_feeding_symptoms_and_a_flag_worded_as_screening_with_its_day(mother, in
     assert "Minutes a day 3" in text  # 60 minutes over 18 days
     assert "Median time between feeds 180 min" in text
     assert "Left / right 50.0% left" in text
-    # 7-day averages: 30 Oct-5 Nov holds one spit-up and one stool; 10-16 Nov holds none.
-    assert "Spit-ups a day 0.1 0.0" in text
-    assert "Stools a day 0.1 0.0" in text
+    # 7-day averages need 4 days with records: 30 Oct-5 Nov has 2 (a spit-up, a stool), the
+    # last 7 complete days (9-15 Nov) none, so neither has a mean.
+    assert "Days with records 2 of 7 0 of 7" in text
+    assert "Spit-ups a day – –" in text
+    assert "Stools a day – –" in text
     assert (
         f"Straining for 10 minutes or more before a stool. {SCREENING} Days that met it (1): 5 Nov 2026."
         in text
     )
     assert "Spit-up 2 or more times a day" not in text  # not met, so not printed
     assert "They are screening, not a diagnosis: talk to your clinician." in text
-    assert "Pale line: each day. Bold line: the 7-day average." in text
+    assert (
+        "Pale line: each day. Bold line: the 7-day average, over the days with records (at least 4)." in text
+    )
 
 
 def test_an_empty_record_is_a_short_valid_pdf_that_says_what_is_missing(mother):

@@ -7,6 +7,7 @@ text (a baby's name) is escaped before it enters reportlab's Paragraph markup.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from django.template.defaultfilters import floatformat
@@ -18,7 +19,8 @@ from tracker.exports import pdf_charts, pdf_layout
 from tracker.exports.pdf_layout import STYLES, WIDTH, Detail, days_text, long_date, minutes_text
 from tracker.models import Infant
 from tracker.selectors.dashboard import Dashboard, dashboard_for
-from tracker.selectors.symptom_trends import NO_FLAG, ROLLING_DAYS, ScreeningFlag
+from tracker.selectors.screening import NO_FLAG, VOMITING_NOTICE, ScreeningFlag
+from tracker.selectors.symptom_trends import ROLLING_DAYS, SymptomDay, SymptomTrends, WeekSummary
 from tracker.templatetags.tracker_extras import percent
 
 RECENT_RANGE, RECENT_DAYS = "30", 30
@@ -68,19 +70,25 @@ def baby_section(baby: BabyBoards, *, detail: Detail) -> list:
         feeding_part = [_feeding_table(baby), pdf_charts.feeding_charts(feeding)]
     else:
         feeding_part = [_feeding_table(baby)]
-    if not any(row.regurgitations or row.crying_minutes or row.stools for row in symptoms.per_day):
-        symptom_part = [Paragraph("No spit-ups, crying or stools logged since the birth.", STYLES["body"])]
+    if not any(
+        row.regurgitations or row.vomiting or row.crying_minutes or row.stools for row in symptoms.per_day
+    ):
+        symptom_part = [
+            Paragraph("No spit-ups, vomiting, crying or stools logged since the birth.", STYLES["body"])
+        ]
     elif detail < Detail.BRIEF:
         symptom_part = [
             _symptom_table(since_birth),
+            _stool_groups(symptoms.last_week),
             *pdf_charts.symptom_charts(symptoms, markers=since_birth.markers),
         ]
     else:
-        symptom_part = [_symptom_table(since_birth)]
+        symptom_part = [_symptom_table(since_birth), _stool_groups(symptoms.last_week)]
     return [
         KeepTogether([heading, *feeding_part]),
         Spacer(1, 1.5 * mm),
         KeepTogether(symptom_part),
+        *_vomiting(symptoms),
         *_flags(symptoms.flags, detail=detail),
     ]
 
@@ -108,25 +116,92 @@ def _feeding_table(baby: BabyBoards) -> Table:
     return pdf_layout.grid(rows)
 
 
+class _Week(NamedTuple):
+    """A column of the symptom table: the means a day over the logging days of 7 days."""
+
+    label: str
+    logging_days: int
+    regurgitations: float | None
+    vomiting: float | None
+    crying_minutes: float | None
+    stools: float | None
+
+
+def _week_to(row: SymptomDay, label: str) -> _Week:
+    return _Week(
+        f"{label} (to {long_date(row.day)})",
+        row.logging_days_7d,
+        row.regurgitations_7d,
+        row.vomiting_7d,
+        row.crying_minutes_7d,
+        row.stools_7d,
+    )
+
+
 def _symptom_table(board: Dashboard) -> Table:
-    """7-day averages at the end of the first week of life, 30 days ago and on the last day."""
-    per_day = board.symptoms.per_day
-    last = len(per_day) - 1
+    """7-day means (over the days with records) of the first week of life, of the week
+    30 days before the last, and of the last 7 complete days (to yesterday): the last is
+    ``SymptomTrends.last_week``, the numbers the dashboard's sentence gives too."""
+    trends = board.symptoms
+    per_day = trends.per_day
+    last = (trends.last_complete_day - per_day[0].day).days  # per_day[0] is the birth day
     first_week, month_ago = ROLLING_DAYS - 1, last - RECENT_DAYS
-    points = []
+    columns = []
     if last > first_week:
-        points.append((f"First week (to {long_date(per_day[first_week].day)})", per_day[first_week]))
+        columns.append(_week_to(per_day[first_week], "First week"))
     if month_ago > first_week:
-        points.append((f"30 days ago (to {long_date(per_day[month_ago].day)})", per_day[month_ago]))
-    title = "Last 7 days" if last >= first_week else "Since birth"
-    points.append((f"{title} (to {long_date(per_day[last].day)})", per_day[last]))
+        columns.append(_week_to(per_day[month_ago], "30 days ago"))
+    week = trends.last_week
+    columns.append(
+        _Week(
+            f"Last 7 days (to {long_date(week.last_day)})",
+            week.logging_days,
+            week.regurgitations,
+            week.vomiting,
+            week.crying_minutes,
+            week.stools,
+        )
+    )
     rows = [
-        ["Symptoms, 7-day average", *(label for label, _ in points)],
-        ["Spit-ups a day", *(floatformat(row.regurgitations_7d, 1) for _, row in points)],
-        ["Crying, minutes a day", *(floatformat(row.crying_minutes_7d, 0) for _, row in points)],
-        ["Stools a day", *(floatformat(row.stools_7d, 1) for _, row in points)],
+        ["Symptoms, 7-day average", *(c.label for c in columns)],
+        ["Days with records", *(f"{c.logging_days} of 7" for c in columns)],
+        ["Spit-ups a day", *(_mean(c.regurgitations, 1) for c in columns)],
+        ["Vomiting a day", *(_mean(c.vomiting, 1) for c in columns)],
+        ["Crying, minutes a day", *(_mean(c.crying_minutes, 0) for c in columns)],
+        ["Stools a day", *(_mean(c.stools, 1) for c in columns)],
     ]
     return pdf_layout.grid(rows)
+
+
+def _stool_groups(week: WeekSummary) -> Paragraph:
+    """The last 7 complete days' stools by Brussels group, in one line."""
+    groups = ", ".join(
+        f"{group.label} {group.stools}"
+        + (f" ({_mean(group.per_day, 1)} a day)" if group.per_day is not None else "")
+        for group in week.stool_groups
+    )
+    return Paragraph(
+        f"Stools by Brussels group, {long_date(week.first_day)} to {long_date(week.last_day)}: {groups}.",
+        STYLES["small"],
+    )
+
+
+def _mean(value: float | None, digits: int) -> str:
+    """A mean as printed; "–" when there were fewer than 4 days with records."""
+    return "–" if value is None else floatformat(value, digits)
+
+
+def _vomiting(trends: SymptomTrends, *, who: str = "") -> list:
+    """The notice when vomiting was logged in the 7 days to today (as on the dashboard)."""
+    if not trends.recent_vomiting:
+        return []
+    days = "; ".join(
+        f"{long_date(day)}: {times} time{'s' if times != 1 else ''}" for day, times in trends.recent_vomiting
+    )
+    lead = f"<b>{escape(who)}</b>: " if who else ""
+    return [
+        Paragraph(f"{lead}Vomiting logged in the last 7 days ({days}): {VOMITING_NOTICE}", STYLES["flag"])
+    ]
 
 
 def _flags(flags: list[ScreeningFlag], *, detail: Detail) -> list:
@@ -165,17 +240,18 @@ def babies_overview(babies: list[BabyBoards]) -> list:
         if feeding is None or symptoms is None:
             rows.append([escape(baby.infant.name), "–", "–", "–", "–", "–"])
             continue
-        now = symptoms.per_day[-1]
+        week = symptoms.last_week
         rows.append(
             [
                 escape(baby.infant.name),
                 floatformat(feeding.feeds_per_day, 1),
                 floatformat(feeding.minutes_per_day, 0),
-                floatformat(now.regurgitations_7d, 1),
-                floatformat(now.crying_minutes_7d, 0),
-                floatformat(now.stools_7d, 1),
+                _mean(week.regurgitations, 1),
+                _mean(week.crying_minutes, 0),
+                _mean(week.stools, 1),
             ]
         )
+        flags.extend(_vomiting(symptoms, who=baby.infant.name))
         flags.extend(
             _flag_paragraph(flag, detail=Detail.OVERVIEW, who=baby.infant.name)
             for flag in symptoms.flags
@@ -186,7 +262,8 @@ def babies_overview(babies: list[BabyBoards]) -> list:
         pdf_layout.grid(rows, widths=[WIDTH * 0.35] + [WIDTH * 0.13] * 5),
         Paragraph(
             "Feeding: averages over the last 30 days (since the birth for a younger baby). "
-            "Symptoms: 7-day averages to today.",
+            "Symptoms: averages over the days with records of the last 7 complete days (to yesterday), "
+            "none with fewer than 4 such days.",
             STYLES["small"],
         ),
         Paragraph("Screening since the birth", STYLES["h3"]),

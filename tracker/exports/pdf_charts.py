@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table
@@ -186,16 +187,20 @@ def daily_lines(
     *,
     title: str,
     days: Sequence[date],
-    daily: Sequence[float],
+    daily: Sequence[float | None],
     rolling: Sequence[float | None],
     marker_days: Sequence[date],
     width: float,
     height: float,
+    partial_last: bool = False,
 ) -> Drawing:
     """Each day's value (thin, pale) and its 7-day average (bold), with dashed markers.
 
-    ``marker_days`` (a regimen start, a birth) become vertical dashed lines when they
-    fall strictly after the first day; the caption under the chart names them.
+    None is a day without data: the line breaks there (a gap, never a drop to 0), and a
+    day with data between two gaps is a dot. With ``partial_last`` the last day is today,
+    still under way: the segment into it is dashed. ``marker_days`` (a regimen start, a
+    birth) become vertical dashed lines when they fall strictly after the first day; the
+    caption under the chart names them.
     """
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 8, title, fontName="Helvetica-Bold", fontSize=7.5, fillColor=INK))
@@ -209,13 +214,29 @@ def daily_lines(
         width - PLOT_LEFT - 6,
         height - PLOT_BOTTOM - 16,
     )
-    points = [(float(i), float(v)) for i, v in enumerate(daily)]
-    averaged = [(float(i), float(v)) for i, v in enumerate(rolling) if v is not None]
-    plot.data = [points, averaged] if averaged else [points]
-    plot.lines[0].strokeColor = PALE_BLUE if averaged else BLUE
-    plot.lines[0].strokeWidth = 0.5 if averaged else 0.8
-    plot.lines[1].strokeColor = BLUE
-    plot.lines[1].strokeWidth = 1.4
+    has_rolling = any(v is not None for v in rolling)
+    styles = [(PALE_BLUE, 0.5) if has_rolling else (BLUE, 0.8), (BLUE, 1.4)]
+    rows: list[tuple[list[tuple[float, float]], int, bool]] = []  # points, style, dashed
+    for style, values in enumerate((daily, rolling)):
+        done, today = (values[:-1], values[-2:]) if partial_last else (values, [])
+        rows.extend((run, style, False) for run in _runs(done))
+        if len(today) == 2 and today[-1] is not None:
+            start = len(values) - 2 if today[0] is not None else len(values) - 1
+            rows.append(([(float(i), float(values[i])) for i in range(start, len(values))], style, True))
+    plot.data = [points for points, _, _ in rows] or [[(0.0, 0.0)]]
+    for index, (points, style, dashed) in enumerate(rows):
+        colour, stroke = styles[style]
+        plot.lines[index].strokeColor = colour
+        plot.lines[index].strokeWidth = stroke
+        if dashed:
+            plot.lines[index].strokeDashArray = [1.5, 1.5]
+        if len(points) == 1:  # a day with data between gaps (or today alone): a dot
+            dot = makeMarker("Circle" if dashed else "FilledCircle", size=2.4)
+            dot.strokeColor, dot.strokeWidth = BLUE, 0.6
+            dot.fillColor = colors.white if dashed else colour
+            plot.lines[index].symbol = dot
+    if not rows:
+        plot.lines[0].strokeColor = None
     span = max(len(days) - 1, 1)
     plot.xValueAxis.valueMin = 0
     plot.xValueAxis.valueMax = span
@@ -224,7 +245,7 @@ def daily_lines(
     plot.xValueAxis.labels.fontName = FONT
     plot.xValueAxis.labels.fontSize = SMALL
     plot.xValueAxis.strokeColor = GREY
-    _style_value_axis(plot.yValueAxis, top=max(v for _, v in points))
+    _style_value_axis(plot.yValueAxis, top=max((v for v in daily if v is not None), default=0))
     drawing.add(plot)
     for day in marker_days:
         offset = (day - first).days
@@ -244,6 +265,21 @@ def daily_lines(
     return drawing
 
 
+def _runs(values: Sequence[float | None]) -> list[list[tuple[float, float]]]:
+    """The runs of consecutive days with a value, as (day index, value) points."""
+    runs: list[list[tuple[float, float]]] = []
+    previous = None
+    for i, value in enumerate(values):
+        if value is None:
+            previous = None
+            continue
+        if previous is None:
+            runs.append([])
+        runs[-1].append((float(i), float(value)))
+        previous = value
+    return runs
+
+
 def feeding_charts(feeding: FeedingSummary) -> Table:
     """Feeds and minutes of feeding per local day, side by side."""
     days = [row.day for row in feeding.per_day]
@@ -260,14 +296,17 @@ def feeding_charts(feeding: FeedingSummary) -> Table:
 
 
 def symptom_charts(trends: SymptomTrends, *, markers: list[Marker]) -> list:
-    """Spit-ups, crying and stools per day with their 7-day averages, and a caption that
-    names the markers (a regimen start, a birth) drawn as dashed lines."""
+    """Spit-ups, vomiting, crying and stools per day with their 7-day averages, and a
+    caption that names the markers (a regimen start, a birth) drawn as dashed lines. Days
+    without records are gaps; today, when shown, is still under way and drawn dashed."""
     rows = trends.per_day
     days = [row.day for row in rows]
     markers = [m for m in markers if days[0] < m.day <= days[-1]]
-    third = WIDTH / 3
+    quarter = WIDTH / 4
+    partial = trends.last_complete_day < trends.last_day
     series = [
         ("Spit-ups a day", [r.regurgitations for r in rows], [r.regurgitations_7d for r in rows]),
+        ("Vomiting a day", [r.vomiting for r in rows], [r.vomiting_7d for r in rows]),
         ("Crying, minutes a day", [r.crying_minutes for r in rows], [r.crying_minutes_7d for r in rows]),
         ("Stools a day", [r.stools for r in rows], [r.stools_7d for r in rows]),
     ]
@@ -278,17 +317,23 @@ def symptom_charts(trends: SymptomTrends, *, markers: list[Marker]) -> list:
             daily=daily,
             rolling=rolling,
             marker_days=[m.day for m in markers],
-            width=third,
+            width=quarter,
             height=40 * mm,
+            partial_last=partial,
         )
         for title, daily, rolling in series
     ]
-    caption = "Pale line: each day. Bold line: the 7-day average."
+    caption = (
+        "Pale line: each day. Bold line: the 7-day average, over the days with records (at least 4)."
+        " Gaps: days without records."
+    )
+    if partial:
+        caption += " Dashed: today so far."
     if markers:
         caption += (
             " Dashed lines: " + "; ".join(f"{escape(m.label)} on {long_date(m.day)}" for m in markers) + "."
         )
-    return [side_by_side(charts, [third] * 3), Paragraph(caption, STYLES["small"])]
+    return [side_by_side(charts, [quarter] * 4), Paragraph(caption, STYLES["small"])]
 
 
 def _style_value_axis(axis, *, top: float) -> None:

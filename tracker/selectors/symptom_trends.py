@@ -1,89 +1,131 @@
-"""Symptom trends for the dashboard: daily counts, 7-day averages, screening flags.
+"""Symptom trends for the dashboard, the clinician's summary and the PDF: each local day's
+counts, 7-day means, the week to yesterday, the screening flags and the vomiting notice.
 
-Days are the mother's local days (``infant.mother.zone``); an entry belongs to
-the local day on which it occurred (timed crying to the day it started). The
-flags are modelled on the Rome IV criteria for infants. They screen, they do
-not diagnose: each one says so and sends the mother to her clinician.
+Days are the mother's local days (``infant.mother.zone``); the totals of a day come from
+``tracker.selectors.symptom_days`` (vomiting apart from spit-ups, stools by Brussels group).
+product.md, "What it computes":
+
+- "A *logging day* for an infant is a day with any symptom entry or a daily check. Other
+  days are 'no data': drawn as gaps and left out of averages (never counted as zero). A
+  7-day mean needs at least 4 logging days in its window, else it is not shown." So a day
+  without data has None for each count, and a mean is over the logging days of its window,
+  None with fewer than 4 of them (``mean_over_logging_days``).
+- "Today is unfinished: it is drawn as partial, and a sentence about 'the last 7 days'
+  means the 7 complete days to yesterday, the same on the dashboard and in the PDF." So
+  ``SymptomTrends.last_week`` is that week, which both of them print.
+
+The screening flags and the vomiting notice are in ``tracker.selectors.screening``.
 """
 
-import calendar
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import NamedTuple
 
 from tracker.closed_days import closed_days_cached, closed_then_live, last_closed_day
 from tracker.localtime import days_between, local_date, local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
-from tracker.selectors.symptom_days import symptom_days
+from tracker.selectors.screening import NO_FLAG, ScreeningFlag, recent_vomiting, screening_flags
+from tracker.selectors.symptom_days import BRUSSELS_GROUPS, SymptomDayTotals, symptom_days
 
-Kind = SymptomEntry.Kind
+__all__ = ["NO_FLAG", "ROLLING_DAYS", "ScreeningFlag", "SymptomDay", "SymptomTrends", "symptom_trends"]
+
 ROLLING_DAYS = 7
-SCREENING = "Screening, not a diagnosis: talk to your clinician."
+#: A 7-day mean is shown only over at least this many logging days.
+MIN_LOGGING_DAYS = 4
+#: The fields of ``SymptomDayTotals`` that are counted per day, in its order.
+COUNTED = SymptomDayTotals._fields[:9]
+_INDEX = {name: COUNTED.index(name) for name in COUNTED}
+#: The counts that have a 7-day mean on each day, in ``SymptomDay``'s order.
+MEANS = ("regurgitations", "vomiting", "crying_minutes", "stools", "abdominal_pain")
+#: The Brussels groups as people read them, with the pictures each holds.
+GROUP_LABELS = {"hard": "hard (1-3)", "formed": "formed (4)", "loose": "loose (5-6)", "watery": "watery (7)"}
 
-REGURGITATION_PER_DAY = 2
-REGURGITATION_RUN_DAYS = 21
-REGURGITATION_FROM_AGE_DAYS = 21
-REGURGITATION_UNTIL_MONTHS = 12
-CRYING_MINUTES_PER_DAY = 180
-CRYING_DAYS_IN_WEEK = 3
-CRYING_UNTIL_MONTHS = 5
-STOOLS_PER_WEEK_AT_MOST = 2
-STOOL_WEEKS = 4
-STRAINING_UNTIL_MONTHS = 9
-FREQUENT_SPIT_UP = f"Spit-up 2 or more times a day, every day for 3 weeks or more. {SCREENING}"
-LONG_CRYING = f"Crying or fussing for 3 hours or more a day, on 3 or more days in a week. {SCREENING}"
-FEW_STOOLS = f"2 stools a week or fewer, for 4 weeks in a row. {SCREENING}"
-LONG_STRAINING = f"Straining for 10 minutes or more before a stool. {SCREENING}"
-NO_FLAG = (
-    "None of the four screening flags (frequent spit-up, long crying, few stools, long straining) "
-    "was met since the birth."
-)
+
+def mean_over_logging_days(total: int, logging_days: int) -> float | None:
+    """A per-day mean over the logging days of a 7-day window: None with fewer than 4."""
+    return total / logging_days if logging_days >= MIN_LOGGING_DAYS else None
 
 
 class SymptomDay(NamedTuple):  # a NamedTuple: two years are 730 of them per page view
-    """One local day's counts, and each as the mean over the 7 days ending that day.
+    """One local day's counts (None on a day without data: no entry and no daily check), and
+    the means over the logging days of the 7 days ending that day (None with fewer than 4).
 
-    ``crying_minutes`` adds typed durations to timed spans (rounded to the
-    minute). A ``*_7d`` value averages the days of that window on or after the
-    birth day (so a 3-day-old's average is over 3 days); None before birth.
+    ``regurgitations`` are effortless spit-ups, ``vomiting`` the ones marked as vomiting;
+    ``crying_minutes`` is the sum of the day's crying spells; ``stools_hard`` ..
+    ``stools_watery`` are the Brussels groups 1-3, 4, 5-6 and 7.
     """
 
     day: date
-    regurgitations: int
-    crying_minutes: int
-    stools: int
-    abdominal_pain: int
+    regurgitations: int | None
+    vomiting: int | None
+    crying_minutes: int | None
+    stools: int | None
+    stools_hard: int | None
+    stools_formed: int | None
+    stools_loose: int | None
+    stools_watery: int | None
+    abdominal_pain: int | None
+    logging_days_7d: int
     regurgitations_7d: float | None
+    vomiting_7d: float | None
     crying_minutes_7d: float | None
     stools_7d: float | None
     abdominal_pain_7d: float | None
 
+    @property
+    def logged(self) -> bool:
+        """A logging day (any symptom entry or a daily check)."""
+        return self.regurgitations is not None
+
+
+class StoolGroup(NamedTuple):
+    name: str  # "hard", "formed", "loose", "watery"
+    label: str  # "hard (1-3)"
+    stools: int  # in the week's logging days
+    per_day: float | None  # the mean over those days (None with fewer than 4)
+
 
 @dataclass(frozen=True)
-class ScreeningFlag:
-    """A Rome IV-style screening rule; ``trigger_days`` are the local days that met it."""
+class WeekSummary:
+    """The 7 complete local days ``first_day``..``last_day`` (the last is yesterday when the
+    range ends today): the logging days among them and the means a day over those days,
+    None when there are fewer than 4. The dashboard's sentence, the clinician's summary and
+    the PDF's "Last 7 days" all print these numbers."""
 
-    name: str
-    triggered: bool
-    wording: str
-    trigger_days: list[date]
+    first_day: date
+    last_day: date
+    logging_days: int
+    regurgitations: float | None
+    vomiting: float | None
+    crying_minutes: float | None
+    stools: float | None
+    stool_groups: list[StoolGroup]
+
+    @property
+    def has_means(self) -> bool:
+        return self.logging_days >= MIN_LOGGING_DAYS
 
 
 @dataclass(frozen=True)
 class SymptomTrends:
     """Daily symptoms over local days ``first_day``..``last_day`` (inclusive), with flags.
 
-    ``flags`` look at the whole history from ``birth_day`` to ``last_day``,
-    not only the displayed range, so a three-week pattern is seen whatever
-    range is on screen.
+    ``flags`` look at the whole history from ``birth_day`` to ``last_day``, not only the
+    displayed range, so a three-week pattern is seen whatever range is on screen.
+    ``last_week`` is the 7 complete days to ``last_complete_day`` (yesterday, or
+    ``last_day`` when that is in the past); ``recent_vomiting`` the days with vomiting,
+    and how many times, in the 7 days to ``last_day`` (today included).
     """
 
     first_day: date
     last_day: date
     birth_day: date
+    last_complete_day: date
     per_day: list[SymptomDay]
+    last_week: WeekSummary
     flags: list[ScreeningFlag]
+    recent_vomiting: list[tuple[date, int]]
 
     @property
     def flags_met(self) -> list[ScreeningFlag]:
@@ -93,18 +135,18 @@ class SymptomTrends:
 def symptom_trends(*, infant: Infant, first_day: date, last_day: date) -> SymptomTrends:
     """Symptoms of ``infant`` per local day from ``first_day`` to ``last_day``, both inclusive.
 
-    Days are in the mother's time zone. Counts are entries per day; crying is
-    in minutes per day. Rolling averages reach back 6 days before
-    ``first_day`` and the screening flags back to the birth day; both come
-    from the same per-day totals, those of the days before today cached (see
-    ``_history``). Two queries whatever the amount of data, four when the cache
-    is cold (pass an infant with ``mother`` loaded).
+    Days are in the mother's time zone. Counts are entries per day; crying is in minutes
+    per day. The 7-day means reach back 7 days before ``first_day`` and the screening flags
+    back to the birth day; both come from the same per-day totals, those of the days
+    before today cached (see ``_history``). Two queries whatever the amount of data, four
+    when the cache is cold (pass an infant with ``mother`` loaded).
     """
     if last_day < first_day:
         raise ValueError("last_day is before first_day")
     zone = infant.mother.zone
     birth_day = local_date(infant.birth_at, zone)
-    history_start = min(birth_day, first_day - timedelta(days=ROLLING_DAYS - 1))
+    # A week before ``first_day``: the 7 days to the day before it (yesterday) are read too.
+    history_start = min(birth_day, first_day - timedelta(days=ROLLING_DAYS))
     history = _history(infant=infant, first_day=history_start, last_day=last_day)
     # The whole result is remembered too, for as long as neither a closed day nor today changes.
     closed_last = min(last_day, last_closed_day(zone))
@@ -112,14 +154,16 @@ def symptom_trends(*, infant: Infant, first_day: date, last_day: date) -> Sympto
     return closed_days_cached(
         mother=infant.mother,
         inputs=inputs,
-        compute=lambda: _trends(history, first_day=first_day, last_day=last_day, birth_day=birth_day),
+        compute=lambda: _trends(history.days, inputs),
     )
 
 
 @dataclass(frozen=True)
 class TrendsInputs:
     """The cache inputs of a whole ``SymptomTrends``: besides the closed days' totals (keyed
-    by the records stamp), the range, the birth day and the totals of the days read live."""
+    by the records stamp), the range, the birth day, the last complete day and the totals
+    of the days read live. ``shape`` changes with ``SymptomTrends``' fields, so a shared
+    cache never hands back a value of the old shape."""
 
     infant_id: int
     first_day: date
@@ -127,37 +171,82 @@ class TrendsInputs:
     birth_day: date
     closed_last: date
     live: tuple
+    shape: int = 2
 
 
-def _trends(history: "_DailyHistory", *, first_day: date, last_day: date, birth_day: date) -> SymptomTrends:
-    days = days_between(first_day, last_day)
-    series = (history.regurgitations, history.crying_minutes, history.stools, history.abdominal_pain)
-    means = [_rolling_means(values, days, birth_day) for values in series]
-    per_day = [
-        SymptomDay(
-            day=day,
-            regurgitations=history.regurgitations.get(day, 0),
-            crying_minutes=history.crying_minutes.get(day, 0),
-            stools=history.stools.get(day, 0),
-            abdominal_pain=history.abdominal_pain.get(day, 0),
-            regurgitations_7d=means[0][i],
-            crying_minutes_7d=means[1][i],
-            stools_7d=means[2][i],
-            abdominal_pain_7d=means[3][i],
-        )
-        for i, day in enumerate(days)
-    ]
-
-    life = days_between(birth_day, last_day) if birth_day <= last_day else []
-    flags = [
-        _regurgitation_flag(history, life, birth_day),
-        _crying_flag(history, life, birth_day),
-        _stool_flag(history, life),
-        _straining_flag(history, life, birth_day),
-    ]
-    return SymptomTrends(
-        first_day=first_day, last_day=last_day, birth_day=birth_day, per_day=per_day, flags=flags
+def _trends(days: dict[date, SymptomDayTotals], inputs: TrendsInputs) -> SymptomTrends:
+    first_day, last_day, birth_day = inputs.first_day, inputs.last_day, inputs.birth_day
+    days = {day: totals for day, totals in days.items() if day >= birth_day}
+    shown = days_between(first_day, last_day)
+    logging_days, sums = _windows(days, shown)
+    means = zip(
+        *(
+            [
+                mean_over_logging_days(total, n)
+                for total, n in zip(sums[_INDEX[name]], logging_days, strict=True)
+            ]
+            for name in MEANS
+        ),
+        strict=True,
     )
+    no_data = (None,) * len(COUNTED)
+    per_day = [
+        SymptomDay(day, *(days[day][: len(COUNTED)] if day in days else no_data), n, *day_means)
+        for day, n, day_means in zip(shown, logging_days, means, strict=True)
+    ]
+    life = days_between(birth_day, last_day) if birth_day <= last_day else []
+    return SymptomTrends(
+        first_day=first_day,
+        last_day=last_day,
+        birth_day=birth_day,
+        last_complete_day=inputs.closed_last,
+        per_day=per_day,
+        last_week=week_summary(days, last_day=inputs.closed_last),
+        flags=screening_flags(days, life=life, birth_day=birth_day),
+        recent_vomiting=recent_vomiting(days, today=last_day),
+    )
+
+
+def week_summary(days: dict[date, SymptomDayTotals], *, last_day: date) -> WeekSummary:
+    """The 7 days to ``last_day``, inclusive: see ``WeekSummary``."""
+    (logging_days,), sums = _windows(days, [last_day])
+
+    def mean(name: str) -> float | None:
+        return mean_over_logging_days(sums[_INDEX[name]][0], logging_days)
+
+    return WeekSummary(
+        first_day=last_day - timedelta(days=ROLLING_DAYS - 1),
+        last_day=last_day,
+        logging_days=logging_days,
+        regurgitations=mean("regurgitations"),
+        vomiting=mean("vomiting"),
+        crying_minutes=mean("crying_minutes"),
+        stools=mean("stools"),
+        stool_groups=[
+            StoolGroup(name, GROUP_LABELS[name], sums[_INDEX[f"stools_{name}"]][0], mean(f"stools_{name}"))
+            for name in BRUSSELS_GROUPS
+        ],
+    )
+
+
+def _windows(days: dict[date, SymptomDayTotals], shown: list[date]) -> tuple[list[int], list[list[int]]]:
+    """For the consecutive days ``shown``, over the 7 days ending each: the number of logging
+    days, and for each ``COUNTED`` field (in its order) the sums over them. Prefix sums, so
+    two years cost no more per day than a week."""
+    span = days_between(shown[0] - timedelta(days=ROLLING_DAYS - 1), shown[-1])
+    values = [days.get(day) for day in span]
+    logging_days = _window_sums([value is not None for value in values])
+    sums = [
+        _window_sums([0 if value is None else value[field] for value in values])
+        for field in range(len(COUNTED))
+    ]
+    return logging_days, sums
+
+
+def _window_sums(column: list[int]) -> list[int]:
+    """The sums of each 7 consecutive values of ``column``, the first ending on its 7th."""
+    prefix = list(accumulate(column, initial=0))
+    return [prefix[i] - prefix[i - ROLLING_DAYS] for i in range(ROLLING_DAYS, len(prefix))]
 
 
 def _history(*, infant: Infant, first_day: date, last_day: date) -> "_DailyHistory":
@@ -166,7 +255,7 @@ def _history(*, infant: Infant, first_day: date, last_day: date) -> "_DailyHisto
     the rest (normally just today) read live."""
     return closed_then_live(
         mother=infant.mother,
-        kind="symptoms",
+        kind="symptom_days",
         object_id=infant.pk,
         first_day=first_day,
         last_day=last_day,
@@ -177,52 +266,17 @@ def _history(*, infant: Infant, first_day: date, last_day: date) -> "_DailyHisto
 
 @dataclass(frozen=True)
 class _DailyHistory:
-    """Per local day totals; days without entries are absent (read them as 0)."""
+    """The totals of each logging day; a day that is absent has no data."""
 
-    regurgitations: dict[date, int]
-    crying_minutes: dict[date, int]
-    stools: dict[date, int]
-    abdominal_pain: dict[date, int]
-    straining_days: set[date]
-    checked_days: set[date]
+    days: dict[date, SymptomDayTotals]
 
     def after(self, day: date) -> tuple:
         """Every total of the days after ``day`` (normally just today's), comparable and hashable."""
-        later = sorted(
-            {
-                d
-                for d in (
-                    *self.regurgitations,
-                    *self.crying_minutes,
-                    *self.straining_days,
-                    *self.checked_days,
-                )
-                if d > day
-            }
-        )
-        return tuple(
-            (
-                d.toordinal(),
-                self.regurgitations.get(d, 0),
-                self.crying_minutes.get(d, 0),
-                self.stools.get(d, 0),
-                self.abdominal_pain.get(d, 0),
-                d in self.straining_days,
-                d in self.checked_days,
-            )
-            for d in later
-        )
+        return tuple((d.toordinal(), *totals) for d, totals in sorted(self.days.items()) if d > day)
 
     def merged(self, later: "_DailyHistory") -> "_DailyHistory":
         """These days and those of ``later`` (days that do not overlap these)."""
-        return _DailyHistory(
-            regurgitations={**self.regurgitations, **later.regurgitations},
-            crying_minutes={**self.crying_minutes, **later.crying_minutes},
-            stools={**self.stools, **later.stools},
-            abdominal_pain={**self.abdominal_pain, **later.abdominal_pain},
-            straining_days=self.straining_days | later.straining_days,
-            checked_days=self.checked_days | later.checked_days,
-        )
+        return _DailyHistory({**self.days, **later.days})
 
     @classmethod
     def load(cls, *, infant: Infant, first_day: date, last_day: date) -> "_DailyHistory":
@@ -236,142 +290,4 @@ class _DailyHistory:
             .values_list("infant_id", "day"),
             zone=zone,
         )
-        history = cls({}, {}, {}, {}, set(), set())
-        for (_, day), totals in days.items():
-            history.regurgitations[day] = totals.regurgitations
-            history.crying_minutes[day] = totals.crying_minutes
-            history.stools[day] = totals.stools
-            history.abdominal_pain[day] = totals.abdominal_pain
-            if totals.strained:
-                history.straining_days.add(day)
-            if totals.checked:
-                history.checked_days.add(day)
-        return history
-
-
-def _rolling_means(series: dict[date, int], days: list[date], birth_day: date) -> list[float | None]:
-    """For each of the consecutive ``days``, the mean of ``series`` over the 7 days ending
-    that day, counting only days on or after ``birth_day`` (None when there is none).
-    One pass with a running sum, so two years cost no more per day than a week."""
-    span = days_between(days[0] - timedelta(days=ROLLING_DAYS - 1), days[-1])
-    values = [series.get(day, 0) if day >= birth_day else None for day in span]
-    means: list[float | None] = []
-    total = counted = 0
-    for i, value in enumerate(values):
-        if value is not None:
-            total, counted = total + value, counted + 1
-        if i >= ROLLING_DAYS and (dropped := values[i - ROLLING_DAYS]) is not None:
-            total, counted = total - dropped, counted - 1
-        if i >= ROLLING_DAYS - 1:
-            means.append(total / counted if counted else None)
-    return means
-
-
-def _add_months(day: date, months: int) -> date:
-    """The same day of the month ``months`` later (the month's last day if shorter)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _under_months(birth_day: date, months: int) -> Callable[[date], bool]:
-    limit = _add_months(birth_day, months)
-    return lambda day: day < limit
-
-
-def _regurgitation_flag(history: _DailyHistory, life: list[date], birth_day: date) -> ScreeningFlag:
-    """Spit-up at least twice on every one of 21 or more consecutive days, aged 3 weeks to 12 months."""
-    young_enough = _under_months(birth_day, REGURGITATION_UNTIL_MONTHS)
-    trigger_days: list[date] = []
-    run: list[date] = []
-    for day in [*life, None]:  # None closes the last run
-        counted = (
-            day is not None
-            and (day - birth_day).days >= REGURGITATION_FROM_AGE_DAYS
-            and young_enough(day)
-            and history.regurgitations.get(day, 0) >= REGURGITATION_PER_DAY
-        )
-        if counted:
-            run.append(day)
-            continue
-        if len(run) >= REGURGITATION_RUN_DAYS:
-            trigger_days.extend(run)
-        run = []
-    return ScreeningFlag(
-        name="regurgitation",
-        triggered=bool(trigger_days),
-        wording=FREQUENT_SPIT_UP,
-        trigger_days=trigger_days,
-    )
-
-
-def _crying_flag(history: _DailyHistory, life: list[date], birth_day: date) -> ScreeningFlag:
-    """Crying for 3 hours or more a day on at least 3 days of any 7, under 5 months."""
-    young_enough = _under_months(birth_day, CRYING_UNTIL_MONTHS)
-    long_days = [
-        day
-        for day in life
-        if young_enough(day) and history.crying_minutes.get(day, 0) >= CRYING_MINUTES_PER_DAY
-    ]
-    trigger_days: set[date] = set()
-    for i, day in enumerate(long_days):
-        # Long days are sorted: the window of 7 days ending on ``day`` holds a run of them.
-        in_window = [d for d in long_days[max(0, i - ROLLING_DAYS + 1) : i + 1] if (day - d).days < 7]
-        if len(in_window) >= CRYING_DAYS_IN_WEEK:
-            trigger_days.update(in_window)
-    return ScreeningFlag(
-        name="crying",
-        triggered=bool(trigger_days),
-        wording=LONG_CRYING,
-        trigger_days=sorted(trigger_days),
-    )
-
-
-def _stool_flag(history: _DailyHistory, life: list[date]) -> ScreeningFlag:
-    """At most 2 stools in each of 4 consecutive weeks (28 days) in which stools were being logged.
-
-    Only weeks that lie wholly between the birth day and ``last_day`` count,
-    and a week counts only if it has a logged stool or a daily check. A mother
-    who has never logged a stool is not told her baby has few.
-    """
-    if not any(history.stools.values()):
-        return ScreeningFlag(name="few_stools", triggered=False, wording=FEW_STOOLS, trigger_days=[])
-
-    # Prefix sums over the days of life: a week's stools and checks in O(1).
-    stools_upto, checks_upto = [0], [0]
-    for day in life:
-        stools_upto.append(stools_upto[-1] + history.stools.get(day, 0))
-        checks_upto.append(checks_upto[-1] + (day in history.checked_days))
-
-    def quiet_week_ending(i: int) -> bool:
-        """Days i-6..i logged (a stool or a check) with at most 2 stools."""
-        if i < 6:
-            return False
-        stools = stools_upto[i + 1] - stools_upto[i - 6]
-        logged = stools > 0 or checks_upto[i + 1] - checks_upto[i - 6] > 0
-        return logged and stools <= STOOLS_PER_WEEK_AT_MOST
-
-    span = STOOL_WEEKS * 7
-    quiet = [quiet_week_ending(i) for i in range(len(life))]
-    trigger_days: set[date] = set()
-    for i in range(span - 1, len(life)):
-        if all(quiet[i - 7 * k] for k in range(STOOL_WEEKS)):
-            trigger_days.update(life[i - span + 1 : i + 1])
-    return ScreeningFlag(
-        name="few_stools",
-        triggered=bool(trigger_days),
-        wording=FEW_STOOLS,
-        trigger_days=sorted(trigger_days),
-    )
-
-
-def _straining_flag(history: _DailyHistory, life: list[date], birth_day: date) -> ScreeningFlag:
-    """A stool with 10 minutes or more of straining before it, under 9 months."""
-    young_enough = _under_months(birth_day, STRAINING_UNTIL_MONTHS)
-    trigger_days = [day for day in life if day in history.straining_days and young_enough(day)]
-    return ScreeningFlag(
-        name="straining",
-        triggered=bool(trigger_days),
-        wording=LONG_STRAINING,
-        trigger_days=trigger_days,
-    )
+        return cls({day: totals for (_, day), totals in days.items()})

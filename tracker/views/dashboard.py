@@ -7,11 +7,33 @@ from django.shortcuts import render
 
 from tracker.roles import mother_required
 from tracker.selectors.dashboard import RANGES, Dashboard, dashboard_for
-from tracker.selectors.symptom_trends import NO_FLAG, ROLLING_DAYS
+from tracker.selectors.screening import NO_FLAG, VOMITING_NOTICE
+from tracker.selectors.symptom_trends import MIN_LOGGING_DAYS, ROLLING_DAYS
+
+#: The per-day series of the symptom charts, as the chart JSON names them.
+SYMPTOM_SERIES = (
+    "regurgitations",
+    "vomiting",
+    "crying_minutes",
+    "stools",
+    "stools_hard",
+    "stools_formed",
+    "stools_loose",
+    "stools_watery",
+    "regurgitations_7d",
+    "vomiting_7d",
+    "crying_minutes_7d",
+    "stools_7d",
+)
 
 
 def chart_data_for(board: Dashboard) -> dict:
-    """The series the charts draw, keyed by local ISO day; markers as label indexes."""
+    """The series the charts draw, keyed by local ISO day; markers as label indexes.
+
+    A symptom series holds null on a day without data (no entry, no daily check), which
+    the charts draw as a gap, and a 7-day mean is null with fewer than 4 logging days in
+    its window. ``today`` names the day still under way (drawn as "today so far"), null
+    when the range ends before it."""
     data: dict = {"feeding": None, "symptoms": None}
     if board.feeding is not None:
         days = [row.day.isoformat() for row in board.feeding.per_day]
@@ -24,12 +46,8 @@ def chart_data_for(board: Dashboard) -> dict:
         rows = board.symptoms.per_day
         data["symptoms"] = {
             "labels": [row.day.isoformat() for row in rows],
-            "regurgitations": [row.regurgitations for row in rows],
-            "regurgitations_7d": [row.regurgitations_7d for row in rows],
-            "crying_minutes": [row.crying_minutes for row in rows],
-            "crying_minutes_7d": [row.crying_minutes_7d for row in rows],
-            "stools": [row.stools for row in rows],
-            "stools_7d": [row.stools_7d for row in rows],
+            "today": board.today.isoformat() if rows and rows[-1].day == board.today else None,
+            **{name: [getattr(row, name) for row in rows] for name in SYMPTOM_SERIES},
         }
     data["markers"] = [{"day": m.day.isoformat(), "label": m.label} for m in board.markers]
     return data
@@ -38,28 +56,42 @@ def chart_data_for(board: Dashboard) -> dict:
 def trend_sentence_for(board: Dashboard) -> str:
     """A text summary of the symptom chart, for screen readers and a quick read.
 
-    It compares the 7-day averages of the range's first full week of life with those of
-    the week to yesterday: a birth day without records, or today's hours still to come,
-    would otherwise read as an improvement or a worsening that did not happen."""
-    rows = (
-        [row for row in board.symptoms.per_day if row.regurgitations_7d is not None] if board.symptoms else []
-    )
-    if not rows:
+    "The last 7 days" are the 7 complete days to yesterday (``SymptomTrends.last_week``,
+    which the PDF prints too): today's hours still to come would otherwise read as an
+    improvement. When the range holds an earlier 7 days of life, before that week, with a
+    mean (the first such window that starts on or after the birth day), the sentence
+    compares the two."""
+    trends = board.symptoms
+    if trends is None or not any(row.logged for row in trends.per_day):
         return "No symptoms logged in this range yet."
-    closed = [row for row in rows if row.day < board.today] or rows
-    first_week_ends = board.symptoms.birth_day + timedelta(days=ROLLING_DAYS - 1)
-    first = next((row for row in closed if row.day >= first_week_ends), closed[0])
-    last = closed[-1]
-    if first is last:
+    week = trends.last_week
+    if not week.has_means:
         return (
-            f"In the week to {last.day:%d %b}, a day on average: {last.regurgitations_7d:.1f} spit-ups, "
-            f"{last.crying_minutes_7d:.0f} minutes of crying, {last.stools_7d:.1f} stools."
+            f"Fewer than {MIN_LOGGING_DAYS} days with records in the 7 days to {week.last_day:%d %b} "
+            f"({week.logging_days}), so no 7-day average yet: a day without records is a gap, not a zero."
+        )
+    over = f" Averages are over the {week.logging_days} days with records of the 7 complete days to {week.last_day:%d %b}."
+    first_week_ends = trends.birth_day + timedelta(days=ROLLING_DAYS - 1)
+    first = next(
+        (
+            row
+            for row in trends.per_day
+            if first_week_ends <= row.day < week.first_day and row.regurgitations_7d is not None
+        ),
+        None,
+    )
+    if first is None:
+        return (
+            f"In the week to {week.last_day:%d %b}, a day on average: {week.regurgitations:.1f} spit-ups, "
+            f"{week.vomiting:.1f} vomiting, {week.crying_minutes:.0f} minutes of crying, "
+            f"{week.stools:.1f} stools." + over
         )
     return (
         f"Spit-ups, 7-day average: {first.regurgitations_7d:.1f} a day in the week to {first.day:%d %b}, "
-        f"{last.regurgitations_7d:.1f} a day in the week to {last.day:%d %b}. "
-        f"Crying: {first.crying_minutes_7d:.0f} then {last.crying_minutes_7d:.0f} minutes a day. "
-        f"Stools: {first.stools_7d:.1f} then {last.stools_7d:.1f} a day."
+        f"{week.regurgitations:.1f} a day in the week to {week.last_day:%d %b}. "
+        f"Vomiting: {first.vomiting_7d:.1f} then {week.vomiting:.1f} a day. "
+        f"Crying: {first.crying_minutes_7d:.0f} then {week.crying_minutes:.0f} minutes a day. "
+        f"Stools: {first.stools_7d:.1f} then {week.stools:.1f} a day." + over
     )
 
 
@@ -79,4 +111,5 @@ def board_context(board: Dashboard) -> dict:
         "chart_data": chart_data_for(board),
         "trend_sentence": trend_sentence_for(board),
         "no_flag": NO_FLAG,
+        "vomiting_notice": VOMITING_NOTICE,
     }

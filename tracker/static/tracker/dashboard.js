@@ -63,27 +63,89 @@
     });
   }
 
-  if (data.symptoms && document.getElementById("symptoms-chart")) {
+  // Symptoms: null is a day without records, drawn as a gap (spanGaps: false), never as 0.
+  // Today is unfinished: its point is hollow, the segment into it dashed and pale, and the
+  // legend says "Today so far".
+  if (data.symptoms) {
     var s = data.symptoms;
-    new Chart(document.getElementById("symptoms-chart"), {
-      type: "line",
-      data: {
-        labels: s.labels,
-        datasets: [
-          { label: "Spit-ups", data: s.regurgitations, borderColor: "#fd7e14", pointRadius: 1, borderWidth: 1 },
-          { label: "Spit-ups, 7-day", data: s.regurgitations_7d, borderColor: "#fd7e14", pointRadius: 0, borderWidth: 3 },
-          { label: "Stools, 7-day", data: s.stools_7d, borderColor: "#6f42c1", pointRadius: 0, borderWidth: 2 },
-          { label: "Crying min, 7-day", data: s.crying_minutes_7d, borderColor: "#dc3545", pointRadius: 0, borderWidth: 2, yAxisID: "y1" },
-        ],
-      },
-      options: Object.assign({}, common, {
-        scales: {
-          x: { ticks: { maxTicksLimit: 7, callback: function (v) { return short(s.labels)[v]; } } },
-          y: { beginAtZero: true, title: { display: true, text: "a day" } },
-          y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, title: { display: true, text: "crying min" } },
+    var today = s.today ? s.labels.indexOf(s.today) : -1;
+    var isToday = function (ctx) { return ctx.dataIndex === today; };
+    var line = function (label, values, colour, extra) {
+      return Object.assign({
+        label: label,
+        data: values,
+        borderColor: colour,
+        backgroundColor: colour,
+        spanGaps: false,
+        segment: {
+          borderDash: function (ctx) { return ctx.p1DataIndex === today ? [4, 4] : undefined; },
+          borderColor: function (ctx) { return ctx.p1DataIndex === today ? colour + "80" : undefined; },
         },
-      }),
-      plugins: [markerPlugin],
-    });
+        pointBackgroundColor: function (ctx) { return isToday(ctx) ? "#fff" : colour; },
+      }, extra);
+    };
+    var bars = function (label, values, colour, extra) {
+      return Object.assign({
+        type: "bar",
+        label: label,
+        data: values,
+        borderColor: colour,
+        borderWidth: function (ctx) { return isToday(ctx) ? 1 : 0; },
+        backgroundColor: function (ctx) { return isToday(ctx) ? colour + "40" : colour; },
+      }, extra);
+    };
+    // An empty series whose legend entry explains the dashed, pale drawing of today.
+    var todayLegend = function () {
+      return { type: "line", label: "Today so far", data: [], borderColor: "#6c757d", backgroundColor: "#fff", borderDash: [4, 4], borderWidth: 1, order: 10 };
+    };
+    var axes = function (y1Title) {
+      var scales = {
+        x: { ticks: { maxTicksLimit: 7, callback: function (v) { return short(s.labels)[v]; } } },
+        y: { beginAtZero: true, title: { display: true, text: "a day" } },
+      };
+      if (y1Title) scales.y1 = { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, title: { display: true, text: y1Title } };
+      return scales;
+    };
+
+    if (document.getElementById("symptoms-chart")) {
+      new Chart(document.getElementById("symptoms-chart"), {
+        type: "line",
+        data: {
+          labels: s.labels,
+          datasets: [
+            line("Spit-ups", s.regurgitations, "#fd7e14", { pointRadius: 2, borderWidth: 1 }),
+            line("Spit-ups, 7-day", s.regurgitations_7d, "#fd7e14", { pointRadius: 0, borderWidth: 3 }),
+            bars("Vomiting", s.vomiting, "#b02a37", { order: 5 }),
+            line("Stools, 7-day", s.stools_7d, "#6f42c1", { pointRadius: 0, borderWidth: 2 }),
+            line("Crying min, 7-day", s.crying_minutes_7d, "#dc3545", { pointRadius: 0, borderWidth: 2, yAxisID: "y1" }),
+            todayLegend(),
+          ],
+        },
+        options: Object.assign({}, common, { spanGaps: false, scales: axes("crying min") }),
+        plugins: [markerPlugin],
+      });
+    }
+
+    // Stools by Brussels group (hard 1-3, formed 4, loose 5-6, watery 7), stacked.
+    if (document.getElementById("stools-chart")) {
+      var stacked = { stack: "stools" };
+      new Chart(document.getElementById("stools-chart"), {
+        type: "bar",
+        data: {
+          labels: s.labels,
+          datasets: [
+            bars("Hard (1-3)", s.stools_hard, "#8c5a2b", stacked),
+            bars("Formed (4)", s.stools_formed, "#c79a3c", stacked),
+            bars("Loose (5-6)", s.stools_loose, "#e6c86e", stacked),
+            bars("Watery (7)", s.stools_watery, "#7fb3d5", stacked),
+            todayLegend(),
+          ],
+        },
+        options: Object.assign({}, common, {
+          scales: Object.assign(axes(null), { x: { stacked: true, ticks: { maxTicksLimit: 7, callback: function (v) { return short(s.labels)[v]; } } }, y: { stacked: true, beginAtZero: true, title: { display: true, text: "stools a day" } } }),
+        }),
+        plugins: [markerPlugin],
+      });
+    }
   }
 })();
