@@ -34,7 +34,7 @@ from tracker.exports.catalogue import DATE, DECIMAL, INTEGER, Column, CsvExport,
 from tracker.exports.daily import BabyDay, daily_records
 from tracker.localtime import local_date
 from tracker.models import Infant, Regimen
-from tracker.selectors.symptom_trends import CRYING_MINUTES_PER_DAY  # the crying flag's 3 h
+from tracker.selectors.screening import CRYING_MINUTES_PER_DAY  # the crying flag's 3 h
 
 DAYS_IN_WEEK = 7
 
