@@ -187,7 +187,12 @@ class ScheduleChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"until {self.effective_from - timedelta(days=1):%d %b %Y}: {', '.join(self.previous_times)}"
+        return f"until {self.last_day:%d %b %Y}: {', '.join(self.previous_times)}"
+
+    @property
+    def last_day(self) -> date:
+        """The last local day on ``previous_times``."""
+        return self.effective_from - timedelta(days=1)
 
 
 @dataclass(frozen=True)
