@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import StrEnum
+from itertools import groupby
 from typing import NamedTuple
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
@@ -81,12 +82,9 @@ class Adherence:
       counts, ``today`` itself; while one does not (``today_is_open``), today is left out
       of ``days_elapsed``, ``days_covered``, ``pdc``, the streak and the gap, and adds to
       ``doses_scheduled`` only the slots that count (``today_slots_counted``).
-    - ``pdc``: counted days on which every scheduled dose was taken / ``days_elapsed``.
-    - ``dose_adherence``: doses taken / doses scheduled. A day counts at most the doses it
-      schedules, even with a log for a slot time no longer scheduled. A skipped dose is not
-      taken; a day with no record is missed, not skipped.
-    - ``on_time``: the share of TAKEN doses taken within 60 minutes either side of their
-      slot (``doses_on_time`` / ``doses_taken``), None when nothing was taken.
+    - A day counts at most the doses it schedules, even with a log for a slot time no longer
+      scheduled. A skipped dose is not taken; a day with no record is missed, not skipped.
+      ``on_time`` is ``doses_on_time`` / ``doses_taken``: within 60 minutes either side.
     - ``current_streak``: fully covered days in a row ending at the last counted day;
       ``longest_gap``: the longest run of counted days in a row that are not covered.
     - ``before_birth`` / ``after_birth``: the window split at the local birth date of
@@ -182,8 +180,9 @@ def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adh
 
     The dose logs are grouped by local day in SQL. The days before today (closed
     days), the birth date and the schedule changes are cached until one of her past
-    records changes (``tracker.closed_days``), so a page view reads only today's logs:
-    one query whatever the length of the window, four when the cache is cold.
+    records changes (``tracker.closed_days``), so a page view reads only today's logs,
+    grouped by slot (to know which slots count): one query whatever the length of the
+    window, four when the cache is cold.
     ``regimen.mother`` is used for her time zone and stamp: load it with
     ``select_related("mother")`` to avoid another.
     """
@@ -381,17 +380,8 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def _run_at_end(values: list[bool], wanted: bool) -> int:
-    run = 0
-    for value in reversed(values):
-        if value is not wanted:
-            break
-        run += 1
-    return run
+    return next((n for n, value in enumerate(reversed(values)) if value is not wanted), len(values))
 
 
 def _longest_run(values: list[bool], wanted: bool) -> int:
-    longest = run = 0
-    for value in values:
-        run = run + 1 if value is wanted else 0
-        longest = max(longest, run)
-    return longest
+    return max((len(list(run)) for value, run in groupby(values) if value is wanted), default=0)
