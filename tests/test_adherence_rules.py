@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from tests.factories import DoseLogFactory, FeedingSessionFactory, InfantFactory, RegimenFactory
@@ -235,6 +236,26 @@ def test_days_before_a_schedule_change_keep_the_old_number_of_doses(three_then_t
         rows = {row.day: row for row in daily_records(mother=three_then_two.mother)}
     assert [rows[day].doses_scheduled for day in NOV[:8]] == [3, 3, 3, 3, 2, 2, 2, 0]
     assert [rows[day].doses_taken for day in NOV[:8]] == [3, 2, 3, 3, 2, 1, 2, 0]
+
+
+def test_a_day_before_the_change_is_still_logged_on_the_times_it_had(three_then_two):
+    with time_machine.travel(rome(NOV[7], 10, 0), tick=False):
+        forgotten = DoseLog(
+            regimen=three_then_two, slot_date=NOV[1], slot_time=MIDDAY, taken_at=rome(NOV[1], 14, 5)
+        )
+        forgotten.clean()  # 2 November still had 14:00
+        too_late = DoseLog(
+            regimen=three_then_two, slot_date=NOV[5], slot_time=MIDDAY, taken_at=rome(NOV[5], 14, 5)
+        )
+        with pytest.raises(ValidationError) as caught:
+            too_late.clean()
+        forgotten.save()
+    assert caught.value.message_dict["slot_time"] == ["14:00 is not one of your dose times (08:00, 20:00)."]
+
+    adherence = at(rome(NOV[7], 10, 0), three_then_two)
+
+    assert (adherence.days_covered, adherence.doses_taken) == (6, 17)  # 2 November now 3 of 3
+    assert (adherence.pdc, adherence.dose_adherence) == (6 / 7, 17 / 18)
 
 
 def test_on_the_day_of_the_change_today_follows_the_new_times(mother):

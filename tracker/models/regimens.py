@@ -102,6 +102,10 @@ class Regimen(models.Model):
     def slot_times(self) -> list[time]:
         return [parse_dose_time(value) for value in self.dose_times]
 
+    def schedule(self) -> "DoseSchedule":
+        """Its dose times day by day, with every change (one query)."""
+        return DoseSchedule.of(self, self.schedule_changes.values_list("effective_from", "previous_times"))
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         try:
@@ -285,8 +289,9 @@ class DoseLog(models.Model):
                 {"slot_date": f"That day is outside your regimen ({regimen.start_date:%d %b %Y} to {end})."}
             )
         slot = self.slot_time.replace(second=0, microsecond=0)
-        if slot not in regimen.slot_times:
-            listed = ", ".join(regimen.dose_times)
+        times = regimen.schedule().times_on(self.slot_date)  # a day before a change keeps its times
+        if slot not in [parse_dose_time(value) for value in times]:
+            listed = ", ".join(times)
             raise ValidationError({"slot_time": f"{slot:%H:%M} is not one of your dose times ({listed})."})
         if self.status == self.Status.TAKEN and self.taken_at is None:
             raise ValidationError({"taken_at": "Say when you took it."})
