@@ -203,7 +203,8 @@ DAILY = CsvExport(
         Column(
             "doses_scheduled",
             INTEGER,
-            "Doses her regimens scheduled that day (0 outside them).",
+            "Doses her regimens scheduled that day, on the dose times that day had (0 outside them); "
+            "today, only the doses already logged or more than an hour past their time.",
             field("doses_scheduled"),
             unit="doses",
         ),
