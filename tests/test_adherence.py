@@ -88,13 +88,18 @@ def test_a_ten_day_window_with_taken_skipped_late_and_missing_doses(ten_days):
     assert adherence.before_birth is None and adherence.after_birth is None
 
 
-def test_todays_open_slots_do_not_break_the_streak_but_today_is_elapsed(ten_days):
-    adherence = adherence_for_regimen(regimen=fresh(ten_days), today=OCT[10])
+def test_today_is_not_counted_before_its_first_dose_is_due(ten_days):
+    # 08:30 in Rome on 11 October: the 08:00 slot's hour is not over, nothing logged today.
+    with time_machine.travel(datetime(2026, 10, 11, 6, 30, tzinfo=UTC), tick=False):
+        adherence = adherence_for_regimen(regimen=fresh(ten_days))
 
+    assert adherence.today == OCT[10]
     assert adherence.today_is_open
-    assert adherence.days_elapsed == 11
-    assert adherence.doses_scheduled == 22
-    assert adherence.current_streak == 1  # day 10, counted back from yesterday
+    assert adherence.today_slots_counted == 0
+    assert adherence.days_elapsed == 10  # as last night: 7 of 10 days, 15 of 20 doses
+    assert adherence.doses_scheduled == 20
+    assert adherence.pdc == 7 / 10
+    assert adherence.current_streak == 1  # day 10, the last counted day
     assert adherence.longest_gap == 3
     assert states(adherence)[-1] == DayState.MISSED
 
@@ -323,10 +328,11 @@ def test_the_query_count_does_not_grow_with_two_years_of_doses(mother, days, dja
     history(regimen, days, today)
     regimen = fresh(regimen)
 
-    with django_assert_max_num_queries(3), CaptureQueriesContext(connection) as queries:
+    with django_assert_max_num_queries(4), CaptureQueriesContext(connection) as queries:
         adherence = adherence_for_regimen(regimen=regimen, today=today)
-    # Cold: the closed days by day, the birth, and today's doses; the same for a week and two years.
-    assert len(queries) == 3
+    # Cold: the schedule changes, the closed days by day, the birth, and today's doses by slot;
+    # the same for a week and two years.
+    assert len(queries) == 4
     with django_assert_max_num_queries(1):  # warm: only today's doses are read
         assert adherence_for_regimen(regimen=regimen, today=today) == adherence
 

@@ -2,7 +2,8 @@
 
 Hypothesis draws sequences of writes to one mother's records: logs created on today or on a
 closed day, edited into and out of a closed day, deleted; bulk creates and updates (which send
-no ``post_save``); a regimen, a baby or her time zone changed; the clock moved on. After each
+no ``post_save``); a regimen, its dose times (through the service, which keeps the old ones for
+the days before), a baby or her time zone changed; the clock moved on. After each
 write the dashboard is built twice: through the cache as it stands (warmed by the steps before)
 and with no cache at all. They must be equal.
 """
@@ -32,6 +33,7 @@ from tests.factories import (
 )
 from tracker.models import DailyCheck, DoseLog, FeedingSession, SymptomEntry
 from tracker.selectors.dashboard import dashboard_for
+from tracker.services.regimens import regimen_save
 
 # 16 Nov 2026, 21:00 in Rome; the baby was born on 30 Oct, the regimen began on 1 Nov.
 NOW = datetime(2026, 11, 16, 20, 0, tzinfo=UTC)
@@ -53,6 +55,7 @@ write = st.one_of(
         st.just("bulk_skip"),
     ),
     st.tuples(st.just("regimen"), st.integers(min_value=1, max_value=12), st.booleans()),
+    st.tuples(st.just("times"), st.sampled_from([["08:00"], ["08:00", "20:00"], ["09:00", "21:00"]])),
     st.tuples(st.just("birth"), st.integers(min_value=-3, max_value=3)),
     st.tuples(st.just("zone"), st.sampled_from(["Europe/Rome", "America/New_York", "Asia/Tokyo"])),
     st.tuples(st.just("clock"), st.integers(min_value=1, max_value=30)),
@@ -151,6 +154,11 @@ class Family:
         self.regimen.dose_times = ["08:00", "20:00"] if twice_a_day else ["08:00"]
         self.regimen.doses_per_day = len(self.regimen.dose_times)
         self.regimen.save()
+
+    def do_times(self, times):
+        """Her dose times changed on the set-up page: the days before keep theirs (ScheduleChange)."""
+        self.regimen.dose_times, self.regimen.doses_per_day = times, len(times)
+        regimen_save(regimen=self.regimen)
 
     def do_birth(self, days):
         self.infant.birth_at += timedelta(days=days)

@@ -32,6 +32,8 @@ def doses(mother):
         day = date(2026, 11, 7 + offset)
         for at in (time(8, 0), time(20, 0)):
             DoseLogFactory(regimen=regimen, slot_date=day, slot_time=at)
+    for at in (time(8, 0), time(20, 0)):  # today both skipped, so today counts as a day
+        DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, 16), slot_time=at, status="skipped")
     return regimen
 
 
@@ -61,7 +63,7 @@ def test_the_dashboard_has_no_inline_style_left(mother_client, doses):
     html = mother_client.get("/dashboard/").content.decode()
     assert 'data-testid="pdc-bar"' in html  # the progress bars are there
     assert 'style="' not in html
-    # 7-14 Nov taken, 15 and 16 Nov not: 8 of 10 days and 16 of 20 doses, for progress.js to draw.
+    # 7-14 Nov taken, 15 Nov missed, 16 Nov skipped: 8 of 10 days and 16 of 20 doses, for progress.js to draw.
     assert html.count('data-fill="80.0"') == 2
 
 

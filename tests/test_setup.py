@@ -137,6 +137,8 @@ def test_editing_her_regimen_changes_the_times(mother, mother_client):
     regimen.refresh_from_db()
     assert regimen.dose_times == ["09:30"]
     assert regimen.doses_per_day == 1
+    # 1-15 November keep their two doses a day, and the set-up page says so.
+    assert "Until 15 Nov 2026: 08:00, 20:00" in mother_client.get("/setup/").content.decode()
 
 
 def test_setup_pages_of_someone_else_are_404(mother, outsider_client):

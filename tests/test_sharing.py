@@ -117,13 +117,15 @@ def test_a_tampered_or_old_invite_link_says_why(mother, clinician_client):
 
 def test_clinician_sees_her_numbers_and_one_audit_row_is_written(mother, clinician, clinician_client):
     CareGrantFactory(mother=mother, clinician=clinician)
-    regimen = RegimenFactory(mother=mother, start_date=date(2026, 11, 14))  # 14..16 Nov: 6 doses
+    # 14..16 Nov. At 21:00 on the 16th, with nothing logged that day, the 08:00 dose counts as
+    # missed and the 20:00 one not yet (its hour ends at 21:00): 4 of 5 doses, 2 of 2 days.
+    regimen = RegimenFactory(mother=mother, start_date=date(2026, 11, 14))
     for day in (date(2026, 11, 14), date(2026, 11, 15)):
         for at in (time(8, 0), time(20, 0)):
             DoseLogFactory(regimen=regimen, slot_date=day, slot_time=at)
     page = clinician_client.get(f"/clinician/{mother.pk}/", REMOTE_ADDR=IP).content.decode()
-    assert 'data-testid="dose-adherence">66.7%' in page and "(4/6)" in page
-    assert "(2/3 days)" in page
+    assert 'data-testid="dose-adherence">80.0%' in page and "(4/5)" in page
+    assert "(2/2 days)" in page
     assert "read-only summary" in page
     assert "/setup/" not in page and "/today/" not in page  # no links to edit or log
     event = AuditEvent.objects.get()

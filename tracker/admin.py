@@ -11,6 +11,7 @@ from tracker.models import (
     Pregnancy,
     Regimen,
     ReminderSettings,
+    ScheduleChange,
     SupplementProduct,
     SymptomEntry,
 )
@@ -34,8 +35,21 @@ class SupplementProductAdmin(admin.ModelAdmin):
     search_fields = ["name", "brand", "mother__email"]
 
 
+class ScheduleChangeInline(admin.TabularInline):
+    """The times earlier days were judged on: written by ``regimen_save``, read-only here."""
+
+    model = ScheduleChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["effective_from", "previous_times", "changed_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Regimen)
 class RegimenAdmin(admin.ModelAdmin):
+    inlines = [ScheduleChangeInline]
     list_display = ["mother", "product", "preset", "doses_per_day", "start_date", "end_date"]
     list_filter = ["preset"]
     search_fields = ["mother__email"]

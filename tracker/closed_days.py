@@ -30,7 +30,16 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from accounts.models import User, new_records_stamp
 from tracker.localtime import local_date, local_today
-from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Pregnancy, Regimen, SymptomEntry
+from tracker.models import (
+    DailyCheck,
+    DoseLog,
+    FeedingSession,
+    Infant,
+    Pregnancy,
+    Regimen,
+    ScheduleChange,
+    SymptomEntry,
+)
 from tracker.models.scoping import bulk_written
 
 T = TypeVar("T")
@@ -126,8 +135,9 @@ LOGGED = {
 }
 
 
-#: Changing one of these changes how every day is counted.
-FAMILY = (Infant, Pregnancy, Regimen)
+#: Changing one of these changes how every day is counted (a ``ScheduleChange`` says which
+#: dose times the days before it are judged on).
+FAMILY = (Infant, Pregnancy, Regimen, ScheduleChange)
 
 
 def _owner(logged: _Logged, instance) -> tuple[int, ZoneInfo] | None:
@@ -170,7 +180,13 @@ def _logged_written(sender, instance, origin=None, **kwargs) -> None:
 
 
 def _family_changed(sender, instance, **kwargs) -> None:
-    records_changed(instance.mother_id)
+    if sender is ScheduleChange:
+        mother_id = Regimen.objects.filter(pk=instance.regimen_id).values_list("mother_id", flat=True).first()
+        if mother_id is None:
+            return  # its regimen is already gone, and that delete changed the stamp
+    else:
+        mother_id = instance.mother_id
+    records_changed(mother_id)
 
 
 def connect() -> None:

@@ -13,8 +13,9 @@ baby's symptoms are totalled per day: "A *logging day* for an infant is a day wi
 symptom entry or a daily check. Other days are 'no data' ... (never counted as zero)", so
 on any other day the symptom cells are blank, not 0. Vomiting is counted apart from
 regurgitations. Feeds are grouped as in ``feeding_summary``, doses as in
-``adherence_for_regimen`` (a regimen's day counts at most ``doses_per_day`` taken doses).
-Seven queries whatever the amount of data; Python only walks the per-day totals.
+``adherence_for_regimen`` (a regimen's day counts at most the doses its schedule of that day
+sets; today, only its slots that count by now). Eight queries whatever the amount of data;
+Python only walks the per-day (doses: per-slot) totals.
 """
 
 from collections import defaultdict
@@ -25,13 +26,24 @@ from typing import NamedTuple
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from tracker.exports.catalogue import CHOICE, DATE, DECIMAL, INTEGER, YES_NO, Column, CsvExport, field
 from tracker.exports.csv_safe import yes_no
 from tracker.exports.records import INFANT_ID
 from tracker.localtime import days_between, local_date, local_today
-from tracker.models import DailyCheck, DoseLog, FeedingSession, Infant, Regimen, SymptomEntry
+from tracker.models import (
+    DailyCheck,
+    DoseLog,
+    DoseSchedule,
+    FeedingSession,
+    Infant,
+    Regimen,
+    ScheduleChange,
+    SymptomEntry,
+)
 from tracker.selectors.feeding_stats import NOT_BREAST_MILK_ONLY
+from tracker.selectors.slots import slots_counted
 from tracker.selectors.symptom_days import SymptomDayTotals, symptom_days
 
 #: The symptom counts of a day, as ``SymptomDayTotals`` names them; blank on a day without data.
@@ -181,26 +193,55 @@ def _feeds_by_day(mother, zone) -> dict[tuple[int, date], dict]:
 
 
 def _doses_by_day(mother, today: date):
-    """Taken doses per local day (summed over regimens, each capped at its ``doses_per_day``),
-    and a function giving the doses scheduled on a day (regimens covering it, up to today)."""
-    regimens = list(
-        Regimen.objects.for_mother(mother).values_list("pk", "doses_per_day", "start_date", "end_date")
-    )
-    windows = {pk: (per_day, start, min(end or today, today)) for pk, per_day, start, end in regimens}
+    """Taken doses per local day (summed over regimens, each day capped at the doses it
+    schedules), and a function giving the doses scheduled on a day: the regimens covering it,
+    up to today, each on the dose times that day had (``DoseSchedule``). Today holds only the
+    slots that count by now (``slots_counted``: logged, or an hour past), as in adherence."""
+    changes = defaultdict(list)
+    for regimen_id, effective_from, previous in ScheduleChange.objects.for_mother(mother).values_list(
+        "regimen_id", "effective_from", "previous_times"
+    ):
+        changes[regimen_id].append((effective_from, previous))
+    windows = {
+        regimen.pk: (
+            DoseSchedule.of(regimen, changes[regimen.pk]),
+            regimen.start_date,
+            min(regimen.end_date or today, today),
+        )
+        for regimen in Regimen.objects.for_mother(mother).only(
+            "doses_per_day", "dose_times", "start_date", "end_date"
+        )
+    }
     rows = (
         DoseLog.objects.for_mother(mother)
         .order_by()
-        .values_list("regimen_id", "slot_date")
+        .values_list("regimen_id", "slot_date", "slot_time")
         .annotate(taken=Count("pk", filter=Q(status=DoseLog.Status.TAKEN)))
     )
+    logs: dict[tuple[int, date], int] = defaultdict(int)
+    logged_today: dict[int, set] = defaultdict(set)
+    for regimen_id, day, at, count in rows:
+        logs[regimen_id, day] += count
+        if day == today:
+            logged_today[regimen_id].add(at)
     taken: dict[date, int] = defaultdict(int)
-    for regimen_id, day, count in rows:
-        per_day, start, end = windows[regimen_id]
+    for (regimen_id, day), count in logs.items():
+        schedule, start, end = windows[regimen_id]
         if start <= day <= end:
-            taken[day] += Regimen.doses_counted(count, per_day)
+            taken[day] += Regimen.doses_counted(count, schedule.doses_on(day))
+    now = timezone.now()
+    counted_today = {
+        regimen_id: slots_counted(
+            schedule=schedule, day=today, logged=logged_today[regimen_id], zone=mother.zone, now=now
+        )
+        for regimen_id, (schedule, start, end) in windows.items()
+        if start <= today <= end
+    }
 
     def scheduled(day: date) -> int:
-        return sum(per_day for per_day, start, end in windows.values() if start <= day <= end)
+        if day == today:
+            return sum(counted_today.values())
+        return sum(schedule.doses_on(day) for schedule, start, end in windows.values() if start <= day <= end)
 
     return taken, scheduled
 
@@ -247,7 +288,8 @@ DAILY = CsvExport(
         Column(
             "doses_scheduled",
             INTEGER,
-            "Doses her regimens scheduled that day (0 outside them).",
+            "Doses her regimens scheduled that day, on the dose times that day had (0 outside them); "
+            "today, only the doses already logged or more than an hour past their time.",
             field("doses_scheduled"),
             unit="doses",
         ),

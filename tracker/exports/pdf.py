@@ -116,7 +116,13 @@ def _story(
         for item in board.regimens:
             story.extend(_regimen_section(item, detail=detail))
     if board.regimens:
-        story.append(Paragraph('80% is the line adherence research uses for "adherent".', STYLES["small"]))
+        story.append(
+            Paragraph(
+                '80% is the line adherence research uses for "adherent". Today counts once each of '
+                "its doses is logged or an hour past its time.",
+                STYLES["small"],
+            )
+        )
     if not babies:
         story.append(Paragraph("Feeding and symptoms", STYLES["h2"]))
         story.append(Paragraph("No baby added yet, so no feeds or symptoms to show.", STYLES["body"]))

@@ -54,7 +54,7 @@ LEGEND = [
     (LIGHT_GREEN, "partly"),
     (AMBER, "skipped"),
     (RED, "missed"),
-    (colors.white, "today, open"),
+    (colors.white, "today, not counted yet"),
     (LIGHT_GREY, "to come"),
 ]
 #: Room left of and under a chart's plot area for its axis labels, in points (16 more above it

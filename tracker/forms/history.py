@@ -191,7 +191,9 @@ class DoseAddForm(ModelMessagesMixin, CrispyForm, forms.Form):
     def __init__(self, *args, mother, today, **kwargs):
         super().__init__(*args, **kwargs)
         regimens = self.fields["regimen"]
-        regimens.queryset = Regimen.objects.for_mother(mother).select_related("product")
+        regimens.queryset = (
+            Regimen.objects.for_mother(mother).select_related("product").prefetch_related("schedule_changes")
+        )
         regimens.label_from_instance = lambda regimen: (
             f"{regimen.product.name}, from {regimen.start_date:%d %b %Y}"
         )
@@ -199,7 +201,16 @@ class DoseAddForm(ModelMessagesMixin, CrispyForm, forms.Form):
         if len(hers) == 1:
             regimens.empty_label = None
             self.initial.setdefault("regimen", hers[0].pk)
-        times = sorted({at for regimen in hers for at in regimen.dose_times})
+        # Her times now and before each change, so a past day can be logged on the times it had.
+        times = sorted(
+            {at for regimen in hers for at in regimen.dose_times}
+            | {
+                at
+                for regimen in hers
+                for change in regimen.schedule_changes.all()
+                for at in change.previous_times
+            }
+        )
         self.fields["slot_time"].choices = [(at, at) for at in times]
         if len(times) == 1:
             self.initial.setdefault("slot_time", times[0])

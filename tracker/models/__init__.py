@@ -1,6 +1,6 @@
 from tracker.models.family import Infant, Pregnancy
 from tracker.models.feeding import FeedingSession, Side
-from tracker.models.regimens import DoseLog, Regimen, SupplementProduct
+from tracker.models.regimens import DoseLog, DoseSchedule, Regimen, ScheduleChange, SupplementProduct
 from tracker.models.reminders import DoseReminder, ReminderSettings
 from tracker.models.sharing import AuditEvent, CareGrant
 from tracker.models.symptoms import DailyCheck, SymptomEntry
@@ -11,11 +11,13 @@ __all__ = [
     "DailyCheck",
     "DoseLog",
     "DoseReminder",
+    "DoseSchedule",
     "FeedingSession",
     "Infant",
     "Pregnancy",
     "Regimen",
     "ReminderSettings",
+    "ScheduleChange",
     "Side",
     "SupplementProduct",
     "SymptomEntry",

@@ -1,5 +1,6 @@
 """The supplement a mother takes, her regimen, and the doses she logs."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -101,6 +102,10 @@ class Regimen(models.Model):
     def slot_times(self) -> list[time]:
         return [parse_dose_time(value) for value in self.dose_times]
 
+    def schedule(self) -> "DoseSchedule":
+        """Its dose times day by day, with every change (one query)."""
+        return DoseSchedule.of(self, self.schedule_changes.values_list("effective_from", "previous_times"))
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         try:
@@ -140,7 +145,7 @@ class Regimen(models.Model):
     @staticmethod
     def doses_counted(taken: int, doses_per_day: int) -> int:
         """How many of the ``taken`` doses logged on one local day the day counts: at most
-        ``doses_per_day``. Logs for slot times since removed from the schedule still count
+        ``doses_per_day``, the number that day schedules (``DoseSchedule.doses_on``). Logs for slot times since removed from the schedule still count
         toward their day, but a day never holds more doses than it schedules."""
         return min(taken, doses_per_day)
 
@@ -160,6 +165,72 @@ class Regimen(models.Model):
         return (
             self.pregnancy.due_date - TRIAL_LEAD,
             (born or self.pregnancy.due_date) + TRIAL_TAIL,
+        )
+
+
+class ScheduleChange(models.Model):
+    """A change of a regimen's dose times, so that the days before it keep the times they had.
+
+    From ``effective_from`` (her local day of the change) on, the regimen follows the times that
+    replaced ``previous_times`` (the next change's ``previous_times``, or ``Regimen.dose_times``
+    after the last change); before it, ``previous_times``. One per regimen and day: a second
+    change on the same day keeps the first one's ``previous_times``."""
+
+    regimen = models.ForeignKey(Regimen, on_delete=models.CASCADE, related_name="schedule_changes")
+    effective_from = models.DateField(help_text="The first local day on the new times.")
+    #: The local wall-clock times before the change, as "HH:MM" strings, sorted.
+    previous_times = models.JSONField()
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RegimenRecordsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["regimen", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["regimen", "effective_from"], name="one_schedule_change_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"until {self.last_day:%d %b %Y}: {', '.join(self.previous_times)}"
+
+    @property
+    def last_day(self) -> date:
+        """The last local day on ``previous_times``."""
+        return self.effective_from - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DoseSchedule:
+    """A regimen's dose times day by day: ``changes`` are ``(effective_from, previous_times)``
+    in day order (``ScheduleChange``), ``current`` the times from the last change on. Times are
+    "HH:MM" local wall-clock strings. Frozen, so it can be part of a cache key."""
+
+    current: tuple[str, ...]
+    doses_per_day: int  # the regimen's count today, for ``current``
+    changes: tuple[tuple[date, tuple[str, ...]], ...] = ()
+
+    def times_on(self, day: date) -> tuple[str, ...]:
+        """The dose times of local ``day``: those the first change after ``day`` replaced."""
+        for effective_from, previous in self.changes:
+            if day < effective_from:
+                return previous
+        return self.current
+
+    def doses_on(self, day: date) -> int:
+        """How many doses local ``day`` schedules."""
+        for effective_from, previous in self.changes:
+            if day < effective_from:
+                return len(previous)
+        return self.doses_per_day
+
+    @classmethod
+    def of(cls, regimen: "Regimen", changes) -> "DoseSchedule":
+        """The schedule of ``regimen`` given its ``ScheduleChange`` rows as
+        ``(effective_from, previous_times)`` pairs, in any order."""
+        return cls(
+            current=tuple(regimen.dose_times),
+            doses_per_day=regimen.doses_per_day,
+            changes=tuple(sorted((day, tuple(times)) for day, times in changes)),
         )
 
 
@@ -218,8 +289,9 @@ class DoseLog(models.Model):
                 {"slot_date": f"That day is outside your regimen ({regimen.start_date:%d %b %Y} to {end})."}
             )
         slot = self.slot_time.replace(second=0, microsecond=0)
-        if slot not in regimen.slot_times:
-            listed = ", ".join(regimen.dose_times)
+        times = regimen.schedule().times_on(self.slot_date)  # a day before a change keeps its times
+        if slot not in [parse_dose_time(value) for value in times]:
+            listed = ", ".join(times)
             raise ValidationError({"slot_time": f"{slot:%H:%M} is not one of your dose times ({listed})."})
         if self.status == self.Status.TAKEN and self.taken_at is None:
             raise ValidationError({"taken_at": "Say when you took it."})

@@ -1,21 +1,23 @@
 """How well a mother keeps to a regimen: days covered, dose adherence, on time, streaks, calendar."""
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from enum import StrEnum
+from itertools import groupby
 from typing import NamedTuple
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.utils import timezone
 
 from tracker.closed_days import closed_days_cached, last_closed_day
 from tracker.localtime import days_between, local_today
-from tracker.models import DoseLog, Regimen
+from tracker.models import DoseLog, DoseSchedule, Regimen
 from tracker.models.family import first_birth_date
+from tracker.selectors.slots import ON_TIME_WINDOW, regimen_schedule, slots_counted
 
 #: The line adherence research draws between "adherent" and not: 80% of days (or doses).
 ADHERENT = 0.8
-#: A taken dose is on time when taken at most this long before or after its slot.
-ON_TIME_WINDOW = timedelta(minutes=60)
 ONE_DAY = timedelta(days=1)
 
 
@@ -34,9 +36,10 @@ class CalendarDay(NamedTuple):
 
 @dataclass(frozen=True)
 class AdherencePeriod:
-    """Adherence over a run of local days ``first_day``..``last_day``, both inclusive.
+    """Adherence over the counted days ``first_day``..``last_day``, both inclusive (and the
+    slots of today that count, while today is not counted yet: see ``Adherence``).
 
-    ``first_day``/``last_day`` are None when the period has no elapsed day. Ratios are
+    ``first_day``/``last_day`` are None when the period has no counted day. Ratios are
     0..1 and None when their denominator is 0.
     """
 
@@ -54,29 +57,39 @@ class AdherencePeriod:
 
 @dataclass(frozen=True)
 class Adherence:
-    """A regimen's adherence from its first day up to today, in the mother's local days.
+    """A regimen's adherence from its first day up to now, in the mother's local days.
+
+    product.md, "What it computes", Adherence:
+
+    - "*days covered* (PDC): days on which all scheduled doses were taken / days elapsed in
+      the window; *dose adherence*: doses taken / doses scheduled; *on time*: share of the
+      doses taken that were taken within 60 minutes of the slot;"
+    - "a slot counts (as taken, skipped or missed) once it is logged or its 60-minute window
+      has passed; today counts as a day once each of its slots does. So her numbers never dip
+      in the morning just because the evening dose is still to come;"
+    - "current streak (consecutive fully covered days up to the last counted day), longest gap
+      (the longest run of counted days not fully covered), before-birth vs after-birth split".
 
     Days are calendar days in the mother's time zone (a log's ``slot_date``), so a DST
     change or a trip neither loses nor doubles a day. The window is
     ``window_start``..``window_end``, both inclusive: the regimen's start date to the
-    earlier of ``today`` and its end date. Days before the start or after today are not
-    counted. Counts are doses or days; ratios are fractions 0..1 (never above 1) and
-    None when nothing is scheduled yet.
+    earlier of ``today`` and its end date. Each day is judged on the dose times it had
+    (``DoseSchedule``: a change of times applies from her local day of the change on).
+    Counts are doses or days; ratios are fractions 0..1 (never above 1) and None when
+    nothing is scheduled yet.
 
-    - ``pdc`` (proportion of days covered): days on which every scheduled dose was taken
-      / ``days_elapsed``.
-    - ``dose_adherence``: doses taken / doses scheduled. A day counts at most
-      ``doses_per_day`` taken doses, even with a log for a slot time no longer scheduled.
-      A skipped dose is not taken; a day with no record is missed, not skipped.
-    - ``on_time``: the share of TAKEN doses taken within 60 minutes either side of their
-      slot (``doses_on_time`` / ``doses_taken``), None when nothing was taken.
-    - ``current_streak``: fully covered days in a row ending at ``window_end``. Today,
-      while it still has open slots and is not yet covered, is not held against her:
-      the streak then counts back from yesterday. ``longest_gap``: the longest run of
-      days in a row that are not covered, with the same allowance for today
-      (``today_is_open``). Today still counts in ``days_elapsed`` and ``pdc``.
+    - The counted days are the window's days before ``today`` and, once each of its slots
+      counts, ``today`` itself; while one does not (``today_is_open``), today is left out
+      of ``days_elapsed``, ``days_covered``, ``pdc``, the streak and the gap, and adds to
+      ``doses_scheduled`` only the slots that count (``today_slots_counted``).
+    - A day counts at most the doses it schedules, even with a log for a slot time no longer
+      scheduled. A skipped dose is not taken; a day with no record is missed, not skipped.
+      ``on_time`` is ``doses_on_time`` / ``doses_taken``: within 60 minutes either side.
+    - ``current_streak``: fully covered days in a row ending at the last counted day;
+      ``longest_gap``: the longest run of counted days in a row that are not covered.
     - ``before_birth`` / ``after_birth``: the window split at the local birth date of
-      the regimen's pregnancy (the birth day belongs to after); None without a birth.
+      the regimen's pregnancy (the birth day belongs to after), by the same rules; None
+      without a birth.
     - ``calendar``: one ``(day, state)`` per local day from ``window_start`` to the end
       date (open-ended regimens: to ``window_end``); days after ``today`` are "future".
     """
@@ -85,7 +98,7 @@ class Adherence:
     window_start: date
     window_end: date  # before window_start when the regimen has not started
     is_started: bool
-    doses_per_day: int
+    doses_per_day: int  # on today's schedule
     days_elapsed: int
     days_covered: int
     doses_scheduled: int
@@ -99,7 +112,8 @@ class Adherence:
     dose_adherence_meets_target: bool
     current_streak: int
     longest_gap: int
-    today_is_open: bool  # today is in the window with slots still unanswered
+    today_is_open: bool  # today is in the window and not counted yet: a slot neither logged nor past
+    today_slots_counted: int  # today's slots that count so far (0 when today is not in the window)
     birth_date: date | None
     before_birth: AdherencePeriod | None
     after_birth: AdherencePeriod | None
@@ -125,7 +139,7 @@ class RegimenTerms:
     regimen_id: int
     start_date: date
     end_date: date | None
-    doses_per_day: int
+    schedule: DoseSchedule  # its dose times day by day, with every change
     pregnancy_id: int | None
 
     @classmethod
@@ -134,7 +148,7 @@ class RegimenTerms:
             regimen_id=regimen.pk,
             start_date=regimen.start_date,
             end_date=regimen.end_date,
-            doses_per_day=regimen.doses_per_day,
+            schedule=regimen_schedule(regimen=regimen),
             pregnancy_id=regimen.pregnancy_id,
         )
 
@@ -149,67 +163,81 @@ class ClosedDoses:
 
 @dataclass(frozen=True)
 class AdherenceInputs:
-    """The cache inputs of a whole ``Adherence``: the closed days' (``ClosedDoses``) and the
-    counts of the days read live."""
+    """The cache inputs of a whole ``Adherence``: the closed days' (``ClosedDoses``), the
+    counts of the days read live, and how many of today's slots count by the clock now."""
 
     terms: RegimenTerms
     today: date
     closed_last: date
     live: tuple[tuple[date, "_Day"], ...]
+    today_slots_counted: int
 
 
 def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adherence:
-    """The adherence of ``regimen`` up to local ``today`` (default: the mother's today).
+    """The adherence of ``regimen`` up to local ``today`` (default: the mother's today), as
+    it stands now: today's slots count by the clock (``slots_counted``), so an earlier
+    ``today`` is judged whole and a later one only on its logs.
 
     The dose logs are grouped by local day in SQL. The days before today (closed
-    days) and the birth date are cached until one of her past records changes
-    (``tracker.closed_days``), so a page view reads only today's logs: one query
-    whatever the length of the window, three when the cache is cold.
+    days), the birth date and the schedule changes are cached until one of her past
+    records changes (``tracker.closed_days``), so a page view reads only today's logs,
+    grouped by slot (to know which slots count): one query whatever the length of the
+    window, four when the cache is cold.
     ``regimen.mother`` is used for her time zone and stamp: load it with
     ``select_related("mother")`` to avoid another.
     """
     mother = regimen.mother
+    now = timezone.now()
     terms = RegimenTerms.of(regimen)
     if today is None:
-        today = local_today(mother.zone)
+        today = local_today(mother.zone, now)
     end = today if terms.end_date is None else min(today, terms.end_date)
     # Closed days come from the cache; the rest (normally just today) is read live.
     closed_last = min(end, today - ONE_DAY, last_closed_day(mother.zone))
     days, birth = _closed_days(mother=mother, inputs=ClosedDoses(terms, closed_last))
     live_first = max(terms.start_date, closed_last + ONE_DAY)
     live: dict[date, _Day] = {}
+    logged: dict[date, set[time]] = {}
     if live_first <= end:
-        live = _doses_by_day(terms, first=live_first, last=end)
+        live, logged = _doses_by_slot(terms, first=live_first, last=end)
         days = {**days, **live}
+    today_slots = 0
+    if terms.start_date <= today == end:
+        today_slots = slots_counted(
+            schedule=terms.schedule, day=today, logged=logged.get(today, ()), zone=mother.zone, now=now
+        )
     # The whole result is remembered too, for as long as neither a closed day nor today changes.
-    inputs = AdherenceInputs(terms, today, closed_last, tuple(sorted(live.items())))
+    inputs = AdherenceInputs(terms, today, closed_last, tuple(sorted(live.items())), today_slots)
     return closed_days_cached(
         mother=mother,
         inputs=inputs,
-        compute=lambda: _adherence(terms, today=today, days=days, birth=birth),
+        compute=lambda: _adherence(terms, today=today, days=days, birth=birth, today_slots=today_slots),
     )
 
 
-def _adherence(terms: RegimenTerms, *, today: date, days: dict[date, _Day], birth: date | None) -> Adherence:
-    per_day = terms.doses_per_day
+def _adherence(
+    terms: RegimenTerms, *, today: date, days: dict[date, _Day], birth: date | None, today_slots: int
+) -> Adherence:
+    schedule = terms.schedule
     start = terms.start_date
     end = today if terms.end_date is None else min(today, terms.end_date)
-    elapsed = days_between(start, end) if start <= end else []
-    # Today is not held against her while some of its slots are still open.
-    today_is_open = bool(elapsed) and end == today and not _is_settled(days.get(today, _NOTHING), per_day)
-    judged = elapsed[:-1] if today_is_open else elapsed
-    covered = [days.get(day, _NOTHING).taken >= per_day for day in judged]
+    window = days_between(start, end) if start <= end else ()
+    # Today is not a day yet while one of its slots neither is logged nor has passed.
+    today_is_open = bool(window) and end == today and today_slots < schedule.doses_on(today)
+    judge = _Judge(schedule, days, open_day=today if today_is_open else None, open_slots=today_slots)
+    counted = window[:-1] if today_is_open else window
+    covered = [judge.covered(day) for day in counted]
 
-    whole = _period(elapsed, days, per_day)
+    whole = judge.period(window)
     last_day = terms.end_date or max(end, start)
     calendar = [
-        CalendarDay(day, _state(days.get(day, _NOTHING), per_day, future=day > today))
+        CalendarDay(day, _state(days.get(day, _NOTHING), schedule.doses_on(day), future=day > today))
         for day in days_between(start, last_day)
     ]
     before = after = None
     if birth is not None:
-        before = _period([day for day in elapsed if day < birth], days, per_day)
-        after = _period([day for day in elapsed if day >= birth], days, per_day)
+        before = judge.period([day for day in window if day < birth])
+        after = judge.period([day for day in window if day >= birth])
     taken = whole.doses_taken
     on_time = sum(day.on_time for day in days.values())
     return Adherence(
@@ -217,7 +245,7 @@ def _adherence(terms: RegimenTerms, *, today: date, days: dict[date, _Day], birt
         window_start=start,
         window_end=end,
         is_started=start <= today,
-        doses_per_day=per_day,
+        doses_per_day=schedule.doses_on(today),
         days_elapsed=whole.days_elapsed,
         days_covered=whole.days_covered,
         doses_scheduled=whole.doses_scheduled,
@@ -232,6 +260,7 @@ def _adherence(terms: RegimenTerms, *, today: date, days: dict[date, _Day], birt
         current_streak=_run_at_end(covered, True),
         longest_gap=_longest_run(covered, False),
         today_is_open=today_is_open,
+        today_slots_counted=today_slots,
         birth_date=birth,
         before_birth=before,
         after_birth=after,
@@ -246,7 +275,7 @@ def _closed_days(*, mother, inputs: ClosedDoses) -> tuple[dict[date, _Day], date
 
     def compute() -> tuple[dict[date, _Day], date | None]:
         days = (
-            _doses_by_day(terms, first=terms.start_date, last=inputs.last)
+            _doses_by_slot(terms, first=terms.start_date, last=inputs.last, by_slot=False)[0]
             if terms.start_date <= inputs.last
             else {}
         )
@@ -260,13 +289,17 @@ def _closed_days(*, mother, inputs: ClosedDoses) -> tuple[dict[date, _Day], date
     return closed_days_cached(mother=mother, inputs=inputs, compute=compute)
 
 
-def _doses_by_day(terms: RegimenTerms, *, first: date, last: date) -> dict[date, _Day]:
-    """Taken, skipped and on-time counts per local day in ``first``..``last`` (inclusive)."""
+def _doses_by_slot(
+    terms: RegimenTerms, *, first: date, last: date, by_slot: bool = True
+) -> tuple[dict[date, _Day], dict[date, set[time]]]:
+    """Taken, skipped and on-time counts per local day in ``first``..``last`` (inclusive),
+    each day capped at the doses it schedules, and (``by_slot``: grouped by slot in SQL, a
+    few rows a day) the slot times logged on each day."""
     taken = Q(status=DoseLog.Status.TAKEN)
     rows = (
         DoseLog.objects.filter(regimen_id=terms.regimen_id, slot_date__range=(first, last))
         .alias(lateness=ExpressionWrapper(F("taken_at") - F("scheduled_at"), output_field=DurationField()))
-        .values("slot_date")
+        .values(*(["slot_date", "slot_time"] if by_slot else ["slot_date"]))
         .annotate(
             taken=Count("pk", filter=taken),
             skipped=Count("pk", filter=Q(status=DoseLog.Status.SKIPPED)),
@@ -276,41 +309,58 @@ def _doses_by_day(terms: RegimenTerms, *, first: date, last: date) -> dict[date,
         )
         .order_by()
     )
-    per_day = terms.doses_per_day
-    days = {}
+    totals: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    logged: dict[date, set[time]] = defaultdict(set)
     for row in rows:
-        day_taken = Regimen.doses_counted(row["taken"], per_day)
-        days[row["slot_date"]] = _Day(
-            taken=day_taken,
-            skipped=min(row["skipped"], per_day - day_taken),
-            on_time=min(row["on_time"], day_taken),
+        total = totals[row["slot_date"]]
+        total[0] += row["taken"]
+        total[1] += row["skipped"]
+        total[2] += row["on_time"]
+        if by_slot:
+            logged[row["slot_date"]].add(row["slot_time"])
+    days = {}
+    for day, (day_taken, skipped, on_time) in totals.items():
+        per_day = terms.schedule.doses_on(day)
+        day_taken = Regimen.doses_counted(day_taken, per_day)
+        days[day] = _Day(
+            taken=day_taken, skipped=min(skipped, per_day - day_taken), on_time=min(on_time, day_taken)
         )
-    return days
+    return days, logged
 
 
-def _is_settled(day: _Day, per_day: int) -> bool:
-    """Whether a day can be judged before it ends: every slot answered, taken or skipped."""
-    return day.taken + day.skipped >= per_day
+class _Judge(NamedTuple):
+    """Judges days by the rules of ``Adherence``: ``open_day`` (today, while not counted yet)
+    is left out of the counted days and adds its ``open_slots`` that count to the doses."""
 
+    schedule: DoseSchedule
+    counts: dict[date, _Day]
+    open_day: date | None
+    open_slots: int
 
-def _period(days: list[date], counts: dict[date, _Day], per_day: int) -> AdherencePeriod:
-    covered = sum(1 for day in days if counts.get(day, _NOTHING).taken >= per_day)
-    taken = sum(counts.get(day, _NOTHING).taken for day in days)
-    scheduled = len(days) * per_day
-    pdc = _ratio(covered, len(days))
-    dose_adherence = _ratio(taken, scheduled)
-    return AdherencePeriod(
-        first_day=days[0] if days else None,
-        last_day=days[-1] if days else None,
-        days_elapsed=len(days),
-        days_covered=covered,
-        doses_scheduled=scheduled,
-        doses_taken=taken,
-        pdc=pdc,
-        dose_adherence=dose_adherence,
-        pdc_meets_target=pdc is not None and pdc >= ADHERENT,
-        dose_adherence_meets_target=dose_adherence is not None and dose_adherence >= ADHERENT,
-    )
+    def covered(self, day: date) -> bool:
+        return self.counts.get(day, _NOTHING).taken >= self.schedule.doses_on(day)
+
+    def period(self, window: list[date] | tuple[date, ...]) -> AdherencePeriod:
+        counted = [day for day in window if day != self.open_day]
+        covered = sum(1 for day in counted if self.covered(day))
+        taken = sum(self.counts.get(day, _NOTHING).taken for day in window)
+        scheduled = sum(self.schedule.doses_on(day) for day in counted)
+        if self.open_day in window:
+            scheduled += self.open_slots
+        pdc = _ratio(covered, len(counted))
+        dose_adherence = _ratio(taken, scheduled)
+        return AdherencePeriod(
+            first_day=counted[0] if counted else None,
+            last_day=counted[-1] if counted else None,
+            days_elapsed=len(counted),
+            days_covered=covered,
+            doses_scheduled=scheduled,
+            doses_taken=taken,
+            pdc=pdc,
+            dose_adherence=dose_adherence,
+            pdc_meets_target=pdc is not None and pdc >= ADHERENT,
+            dose_adherence_meets_target=dose_adherence is not None and dose_adherence >= ADHERENT,
+        )
 
 
 def _state(day: _Day, per_day: int, *, future: bool) -> DayState:
@@ -330,17 +380,8 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def _run_at_end(values: list[bool], wanted: bool) -> int:
-    run = 0
-    for value in reversed(values):
-        if value is not wanted:
-            break
-        run += 1
-    return run
+    return next((n for n, value in enumerate(reversed(values)) if value is not wanted), len(values))
 
 
 def _longest_run(values: list[bool], wanted: bool) -> int:
-    longest = run = 0
-    for value in values:
-        run = run + 1 if value is wanted else 0
-        longest = max(longest, run)
-    return longest
+    return max((len(list(run)) for value, run in groupby(values) if value is wanted), default=0)

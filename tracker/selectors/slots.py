@@ -1,9 +1,19 @@
-"""A regimen's dose slots on a local day, and the one "Took my probiotic" answers now."""
+"""A regimen's dose slots on a local day, the times each day was scheduled on, which of a
+day's slots count by now, and the one "Took my probiotic" answers now."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from tracker.models import DoseLog, Regimen
+from tracker.closed_days import closed_days_cached
+from tracker.localtime import wall_clock_to_utc
+from tracker.models import DoseLog, DoseSchedule, Regimen, ScheduleChange
+from tracker.models.regimens import parse_dose_time
+
+#: A taken dose is on time when taken at most this long before or after its slot; an
+#: unlogged slot counts as missed once this long after it has passed.
+ON_TIME_WINDOW = timedelta(minutes=60)
 
 
 @dataclass(frozen=True)
@@ -48,3 +58,41 @@ def pick_current_slot(slots: list[Slot], logged: set[time], now: datetime) -> Sl
         and slot.scheduled_at - EARLY_WINDOW <= now
     ]
     return min(eligible, key=lambda slot: (abs(slot.scheduled_at - now), slot.scheduled_at), default=None)
+
+
+@dataclass(frozen=True)
+class ScheduleHistory:
+    """The cache inputs of a regimen's ``ScheduleChange`` rows (writing one changes her stamp)."""
+
+    regimen_id: int
+
+
+def regimen_schedule(*, regimen: Regimen) -> DoseSchedule:
+    """The dose times of ``regimen`` day by day. Its changes are cached until her records
+    stamp changes (``tracker.closed_days``): one query when cold, none when warm."""
+    changes = closed_days_cached(
+        mother=regimen.mother,
+        inputs=ScheduleHistory(regimen.pk),
+        compute=lambda: tuple(
+            ScheduleChange.objects.filter(regimen_id=regimen.pk).values_list(
+                "effective_from", "previous_times"
+            )
+        ),
+    )
+    return DoseSchedule.of(regimen, changes)
+
+
+def slots_counted(
+    *, schedule: DoseSchedule, day: date, logged: Collection[time], zone: ZoneInfo, now: datetime
+) -> int:
+    """How many of local ``day``'s slots count at ``now``: "a slot counts (as taken, skipped or
+    missed) once it is logged or its 60-minute window has passed" (product.md). ``logged`` are
+    the slot times of the day's logs, taken or skipped; a log for a time no longer on the day's
+    schedule answers one of its other slots. At most the doses the day schedules: all of them
+    for a day before ``now``'s, and none but the logged ones for a day after it."""
+    times = [parse_dose_time(value) for value in schedule.times_on(day)]
+    counted = len(set(logged) - set(times))
+    for at in times:
+        if at in logged or wall_clock_to_utc(day, at, zone) + ON_TIME_WINDOW < now:
+            counted += 1
+    return min(counted, schedule.doses_on(day))

@@ -5,7 +5,7 @@ from datetime import date
 from django.db import transaction
 
 from tracker.localtime import local_today
-from tracker.models import DoseLog, Pregnancy, Regimen, SupplementProduct
+from tracker.models import DoseLog, Pregnancy, Regimen, ScheduleChange, SupplementProduct
 
 
 def regimen_apply_preset(*, regimen: Regimen) -> Regimen:
@@ -47,12 +47,29 @@ def _reslot_logs_from(*, regimen: Regimen, first_day: date) -> None:
         log.save(update_fields=["slot_time", "scheduled_at"])
 
 
+def _record_schedule_change(*, regimen: Regimen, previous: list[str], today: date) -> None:
+    """Keep the times the days before ``today`` were scheduled on (``ScheduleChange``). A second
+    change on the same day keeps the first one's previous times; a change back to them is no
+    change. After a trip west the latest change may be dated after ``today``: it absorbs this one."""
+    latest = (
+        regimen.schedule_changes.order_by("-effective_from").values_list("effective_from", flat=True).first()
+    )
+    effective_from = max(today, latest) if latest else today
+    change, _ = ScheduleChange.objects.get_or_create(
+        regimen=regimen, effective_from=effective_from, defaults={"previous_times": previous}
+    )
+    if change.previous_times == regimen.dose_times:
+        change.delete()
+
+
 @transaction.atomic
 def regimen_save(*, regimen: Regimen, product: SupplementProduct | None = None) -> Regimen:
     """Validate and save a regimen (and a new product with it), applying the preset.
 
     When the dose times of an existing regimen change, today's and later logs follow
-    the new times; earlier days keep the times they were logged against.
+    the new times; earlier days keep the times they were logged against, and, when the
+    regimen has days before today, are still judged on the times they had
+    (``ScheduleChange``, effective from her local today).
     """
     if product is not None:
         product.mother = regimen.mother
@@ -64,12 +81,16 @@ def regimen_save(*, regimen: Regimen, product: SupplementProduct | None = None) 
     regimen.doses_per_day = regimen.doses_per_day or len(regimen.dose_times)
     regimen_apply_preset(regimen=regimen)
     regimen.full_clean()
-    times_changed = (
-        regimen.pk is not None
-        and Regimen.objects.filter(pk=regimen.pk).values_list("dose_times", flat=True).first()
-        != regimen.dose_times
+    before = (
+        Regimen.objects.filter(pk=regimen.pk).values_list("dose_times", "start_date").first()
+        if regimen.pk is not None
+        else None
     )
     regimen.save()
-    if times_changed:
-        _reslot_logs_from(regimen=regimen, first_day=local_today(regimen.mother.zone))
+    if before is not None and before[0] != regimen.dose_times:
+        today = local_today(regimen.mother.zone)
+        previous_times, previous_start = before
+        if previous_start < today:
+            _record_schedule_change(regimen=regimen, previous=previous_times, today=today)
+        _reslot_logs_from(regimen=regimen, first_day=today)
     return regimen

@@ -92,7 +92,7 @@ CALENDAR_LABELS = {
     "skipped": "skipped",
     "missed": "missed",
     "future": "to come",
-    "open": "today, doses still open",
+    "open": "today, not counted until each dose is logged or an hour past its time",
 }
 
 

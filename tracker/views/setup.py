@@ -28,7 +28,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = {
         "pregnancy": pregnancy,
         "infants": Infant.objects.for_mother(mother),
-        "regimens": Regimen.objects.for_mother(mother).select_related("product"),
+        "regimens": Regimen.objects.for_mother(mother)
+        .select_related("product")
+        .prefetch_related("schedule_changes"),
         "due_date_form": DueDateForm(initial={"due_date": pregnancy.due_date} if pregnancy else None),
     }
     return render(request, "tracker/setup/overview.html", context)
