@@ -318,7 +318,7 @@ def symptom_charts(trends: SymptomTrends, *, markers: list[Marker]) -> list:
             rolling=rolling,
             marker_days=[m.day for m in markers],
             width=quarter,
-            height=40 * mm,
+            height=34 * mm,
             partial_last=partial,
         )
         for title, daily, rolling in series

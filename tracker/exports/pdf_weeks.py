@@ -33,9 +33,8 @@ HEADER = [
 ]
 WIDTHS = [WIDTH * 0.2] + [WIDTH * 0.1] * 8
 NOTE = (
-    "From the weekly diary (weekly.csv). Week 1 is days 0-6 of life; the current week counts its days "
-    "so far. Symptoms are averaged over the days something was logged (days logged / days in the week); "
-    "feeds over the days with a feed logged. A dash: nothing to average."
+    "From weekly.csv. Week 1 is days 0-6 of life; the current week, its days so far. Means are over "
+    "the days logged (feeds: the days with a feed). A dash: nothing to average."
 )
 
 
