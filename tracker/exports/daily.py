@@ -14,13 +14,13 @@ symptom entry or a daily check. Other days are 'no data' ... (never counted as z
 on any other day the symptom cells are blank, not 0. Vomiting is counted apart from
 regurgitations. Feeds are grouped as in ``feeding_summary``, doses as in
 ``adherence_for_regimen`` (a regimen's day counts at most the doses its schedule of that day
-sets; today, only its slots that count by now). Eight queries whatever the amount of data;
+sets; today, only its slots that count by now). Seven queries whatever the amount of data;
 Python only walks the per-day (doses: per-slot) totals.
 """
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -102,7 +102,7 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
         .values_list("infant_id", "day", "other_than_breast_milk")
     }
     symptoms = symptom_days(entries=SymptomEntry.objects.for_mother(mother), checked=checks, zone=zone)
-    taken, scheduled = _doses_by_day(mother, today)
+    doses = _doses_by_day(mother, today)
 
     first_record: dict[int, date] = {}
     for infant_id, day in [*feeds, *symptoms, *checks]:
@@ -115,12 +115,12 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
     ]
 
     before_babies = min((first for _, first in runs), default=today + timedelta(days=1))
-    for day in _regimen_days(mother, last=min(today, before_babies - timedelta(days=1))):
+    for day in doses.regimen_days(last=min(today, before_babies - timedelta(days=1))):
         yield BabyDay(
             infant_id=None,
             day=day,
-            doses_taken=taken.get(day, 0),
-            doses_scheduled=scheduled(day),
+            doses_taken=doses.taken.get(day, 0),
+            doses_scheduled=doses.scheduled(day),
             feeds=None,
             feed_minutes=None,
             **_symptom_counts(None),
@@ -136,8 +136,8 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
             yield BabyDay(
                 infant_id=infant_id,
                 day=day,
-                doses_taken=taken.get(day, 0),
-                doses_scheduled=scheduled(day),
+                doses_taken=doses.taken.get(day, 0),
+                doses_scheduled=doses.scheduled(day),
                 feeds=feed["feeds"] if feed else 0,
                 feed_minutes=round(feed["minutes"], 1) if feed else 0.0,
                 **_symptom_counts(symptom),
@@ -149,16 +149,6 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
 def _symptom_counts(totals: SymptomDayTotals | None) -> dict[str, int | None]:
     """The day's symptom counts, all None when it is not a logging day."""
     return {name: None if totals is None else getattr(totals, name) for name in SYMPTOM_COUNTS}
-
-
-def _regimen_days(mother, *, last: date) -> list[date]:
-    """The days any of her regimens covers, up to ``last`` inclusive, in order."""
-    days: set[date] = set()
-    for start, end in Regimen.objects.for_mother(mother).values_list("start_date", "end_date"):
-        final = min(end or last, last)
-        if start <= final:
-            days.update(days_between(start, final))
-    return sorted(days)
 
 
 def _exclusive(other_than_breast_milk: bool | None, gave_formula: bool) -> str:
@@ -192,11 +182,40 @@ def _feeds_by_day(mother, zone) -> dict[tuple[int, date], dict]:
     }
 
 
-def _doses_by_day(mother, today: date):
+@dataclass(frozen=True)
+class _MotherDoses:
+    """Her doses per local day, summed over her regimens."""
+
+    today: date
+    #: Taken doses per day, each regimen's day capped at the doses it schedules.
+    taken: dict[date, int]
+    #: Per regimen: its schedule and its window up to today, both inclusive.
+    windows: dict[int, tuple[DoseSchedule, date, date]]
+    #: Per regimen covering today: today's slots that count by now.
+    counted_today: dict[int, int]
+
+    def scheduled(self, day: date) -> int:
+        """The doses her regimens schedule on ``day``, each on the times that day had; today,
+        only the slots that count by now."""
+        if day == self.today:
+            return sum(self.counted_today.values())
+        return sum(
+            schedule.doses_on(day) for schedule, start, end in self.windows.values() if start <= day <= end
+        )
+
+    def regimen_days(self, *, last: date) -> list[date]:
+        """The days any of her regimens covers, up to ``last`` inclusive, in order."""
+        days: set[date] = set()
+        for _, start, end in self.windows.values():
+            days.update(days_between(start, min(end, last)) if start <= min(end, last) else ())
+        return sorted(days)
+
+
+def _doses_by_day(mother, today: date) -> _MotherDoses:
     """Taken doses per local day (summed over regimens, each day capped at the doses it
-    schedules), and a function giving the doses scheduled on a day: the regimens covering it,
-    up to today, each on the dose times that day had (``DoseSchedule``). Today holds only the
-    slots that count by now (``slots_counted``: logged, or an hour past), as in adherence."""
+    schedules), and the doses scheduled on a day: the regimens covering it, up to today, each
+    on the dose times that day had (``DoseSchedule``). Today holds only the slots that count
+    by now (``slots_counted``: logged, or an hour past), as in adherence. Three queries."""
     changes = defaultdict(list)
     for regimen_id, effective_from, previous in ScheduleChange.objects.for_mother(mother).values_list(
         "regimen_id", "effective_from", "previous_times"
@@ -238,12 +257,7 @@ def _doses_by_day(mother, today: date):
         if start <= today <= end
     }
 
-    def scheduled(day: date) -> int:
-        if day == today:
-            return sum(counted_today.values())
-        return sum(schedule.doses_on(day) for schedule, start, end in windows.values() if start <= day <= end)
-
-    return taken, scheduled
+    return _MotherDoses(today=today, taken=taken, windows=windows, counted_today=counted_today)
 
 
 PREGNANCY_ROW = "a pregnancy row (infant_id blank)"
