@@ -145,8 +145,9 @@ class Regimen(models.Model):
     @staticmethod
     def doses_counted(taken: int, doses_per_day: int) -> int:
         """How many of the ``taken`` doses logged on one local day the day counts: at most
-        ``doses_per_day``, the number that day schedules (``DoseSchedule.doses_on``). Logs for slot times since removed from the schedule still count
-        toward their day, but a day never holds more doses than it schedules."""
+        ``doses_per_day``, the number that day schedules (``DoseSchedule.doses_on``). Logs for
+        slot times since removed from the schedule still count toward their day, but a day
+        never holds more doses than it schedules."""
         return min(taken, doses_per_day)
 
     def covers(self, day: date) -> bool:
