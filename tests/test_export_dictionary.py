@@ -39,9 +39,9 @@ from tracker.exports.cohort import (
     cohort_records,
     cohort_weekly_records,
 )
-from tracker.exports.daily import SYMPTOM_COUNTS
 from tracker.exports.dictionary import DICTIONARY, EXPORTS
 from tracker.models import FeedingSession, SymptomEntry
+from tracker.selectors.symptom_days import DAY_COUNTS
 
 # 16 Nov 2026, 21:00 in Rome.
 NOW = datetime(2026, 11, 16, 20, 0, tzinfo=UTC)
@@ -242,7 +242,7 @@ def test_symptom_cells_are_blank_exactly_on_days_without_data(everything):
     index = {name: header.index(name) for name in header}
 
     for row in rows:
-        blank = {row[index[name]] == "" for name in SYMPTOM_COUNTS}
+        blank = {row[index[name]] == "" for name in DAY_COUNTS}
         assert blank == {row[index["symptom_logging_day"]] != "yes"}, row
 
 

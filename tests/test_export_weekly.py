@@ -19,8 +19,8 @@ from tests.factories import (
     RegimenFactory,
     SymptomEntryFactory,
 )
-from tracker.exports.daily import SYMPTOM_COUNTS
 from tracker.models import AuditEvent, FeedingSession, SymptomEntry
+from tracker.selectors.symptom_days import DAY_COUNTS
 
 # 16 Nov 2026, 21:00 in Rome (CET, +01:00): the 08:00 dose of today is long past.
 NOW = datetime(2026, 11, 16, 20, 0, tzinfo=UTC)
@@ -142,11 +142,11 @@ def test_a_day_without_data_has_blank_symptom_cells_not_zeros(mother_client, inf
     days = {row["day"]: row for row in download(mother_client, "export_daily")}
 
     assert days["2026-11-07"]["symptom_logging_day"] == "no"
-    assert {days["2026-11-07"][name] for name in SYMPTOM_COUNTS} == {""}
+    assert {days["2026-11-07"][name] for name in DAY_COUNTS} == {""}
     assert days["2026-11-07"]["feeds"] == "1"  # feeds are not symptoms
     # A daily check with nothing else: a logging day of real zeros.
     assert days["2026-11-08"]["symptom_logging_day"] == "yes"
-    assert {days["2026-11-08"][name] for name in SYMPTOM_COUNTS} == {"0"}
+    assert {days["2026-11-08"][name] for name in DAY_COUNTS} == {"0"}
     assert (days["2026-11-06"]["regurgitations"], days["2026-11-06"]["vomiting"]) == ("2", "1")
 
 
@@ -231,7 +231,7 @@ def test_a_pregnant_mothers_summary_has_her_regimen_days_with_the_infant_columns
         "day": "2026-11-10",
         "doses_taken": "1",
         "doses_scheduled": "1",
-        **dict.fromkeys(["feeds", "feed_minutes", *SYMPTOM_COUNTS, "symptom_logging_day"], ""),
+        **dict.fromkeys(["feeds", "feed_minutes", *DAY_COUNTS, "symptom_logging_day"], ""),
         "exclusive_breastfeeding": "",
     }
     (week,) = weeks

@@ -44,19 +44,7 @@ from tracker.models import (
 )
 from tracker.selectors.feeding_stats import NOT_BREAST_MILK_ONLY
 from tracker.selectors.slots import slots_counted
-from tracker.selectors.symptom_days import SymptomDayTotals, symptom_days
-
-#: The symptom counts of a day, as ``SymptomDayTotals`` names them; blank on a day without data.
-SYMPTOM_COUNTS = (
-    "regurgitations",
-    "vomiting",
-    "crying_minutes",
-    "stools",
-    "stools_hard",
-    "stools_formed",
-    "stools_loose",
-    "stools_watery",
-)
+from tracker.selectors.symptom_days import DAY_COUNTS, SymptomDayTotals, symptom_days
 
 
 class BabyDay(NamedTuple):
@@ -148,7 +136,7 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
 
 def _symptom_counts(totals: SymptomDayTotals | None) -> dict[str, int | None]:
     """The day's symptom counts, all None when it is not a logging day."""
-    return {name: None if totals is None else getattr(totals, name) for name in SYMPTOM_COUNTS}
+    return {name: None if totals is None else getattr(totals, name) for name in DAY_COUNTS}
 
 
 def _exclusive(other_than_breast_milk: bool | None, gave_formula: bool) -> str:

@@ -45,6 +45,18 @@ class SymptomDayTotals(NamedTuple):
     checked: bool  # a daily check was saved for the day
 
 
+#: The counts a day's row shows, in the order the charts and the daily summary give them.
+DAY_COUNTS = (
+    "regurgitations",
+    "vomiting",
+    "crying_minutes",
+    "stools",
+    "stools_hard",
+    "stools_formed",
+    "stools_loose",
+    "stools_watery",
+)
+
 NO_SYMPTOMS = SymptomDayTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, False, True)
 
 
