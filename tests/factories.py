@@ -109,6 +109,17 @@ class FeedingSessionFactory(factory.django.DjangoModelFactory):
     right_seconds = 600
     switches = 1
 
+    class Params:
+        #: ``FeedingSessionFactory(formula=True)``: a 90 ml bottle of formula, no breast.
+        formula = factory.Trait(
+            method=FeedingSession.Method.FORMULA,
+            start_side="",
+            left_seconds=0,
+            right_seconds=0,
+            switches=0,
+            bottle_ml=90,
+        )
+
 
 class SymptomEntryFactory(factory.django.DjangoModelFactory):
     class Meta:

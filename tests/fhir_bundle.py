@@ -11,7 +11,6 @@ from fhir.resources.R4B.bundle import Bundle
 from tests.factories import DailyCheckFactory, DoseLogFactory, FeedingSessionFactory, SymptomEntryFactory
 from tracker.exports.fhir import bundle_chunks
 from tracker.exports.fhir_codes import code_system_url
-from tracker.models import FeedingSession
 
 # 16 Nov 2026, 21:00 in Rome (CET, +01:00); Rome left summer time (+02:00) on 25 Oct.
 NOW = datetime(2026, 11, 16, 20, 0, tzinfo=UTC)
@@ -101,12 +100,7 @@ def full_record(mother, infant, regimen) -> None:
     FeedingSessionFactory(
         infant=infant,
         started_at=datetime(2026, 11, 2, 12, 0, tzinfo=UTC),
-        method=FeedingSession.Method.FORMULA,
-        start_side="",
-        left_seconds=0,
-        right_seconds=0,
-        switches=0,
-        bottle_ml=90,
+        formula=True,
     )
     FeedingSessionFactory(infant=infant, started_at=datetime(2026, 11, 16, 19, 50, tzinfo=UTC), ended_at=None)
     at = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)

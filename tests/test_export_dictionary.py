@@ -40,7 +40,7 @@ from tracker.exports.cohort import (
     cohort_weekly_records,
 )
 from tracker.exports.dictionary import DICTIONARY, EXPORTS
-from tracker.models import FeedingSession, SymptomEntry
+from tracker.models import SymptomEntry
 from tracker.selectors.symptom_days import DAY_COUNTS
 
 # 16 Nov 2026, 21:00 in Rome.
@@ -79,12 +79,7 @@ def everything(mother, infant):
     FeedingSessionFactory(
         infant=infant,
         started_at=datetime(2026, 11, 3, 9, 0, tzinfo=UTC),
-        method=FeedingSession.Method.FORMULA,
-        start_side="",
-        left_seconds=0,
-        right_seconds=0,
-        switches=0,
-        bottle_ml=90,
+        formula=True,
     )
     FeedingSessionFactory(infant=twin, started_at=NOW - timedelta(minutes=5), ended_at=None)
     SymptomEntryFactory(

@@ -266,12 +266,7 @@ def test_the_daily_summary_has_the_dashboards_numbers(mother, mother_client, inf
     FeedingSessionFactory(
         infant=infant,
         started_at=datetime(2026, 11, 4, 9, 0, tzinfo=UTC),
-        method=FeedingSession.Method.FORMULA,
-        start_side="",
-        left_seconds=0,
-        right_seconds=0,
-        switches=0,
-        bottle_ml=90,
+        formula=True,
     )
     FeedingSessionFactory(infant=twin, started_at=datetime(2026, 11, 3, 9, 0, tzinfo=UTC), ended_at=None)
     SymptomEntryFactory.create_batch(2, infant=infant, occurred_at=datetime(2026, 11, 5, 8, 0, tzinfo=UTC))

@@ -105,12 +105,7 @@ def test_left_and_right_minutes_and_the_left_share(infant):
     feed(
         infant,
         datetime(2026, 11, 3, 9, 0, tzinfo=UTC),
-        method=FeedingSession.Method.FORMULA,
-        start_side="",
-        left_seconds=0,
-        right_seconds=0,
-        switches=0,
-        bottle_ml=90,
+        formula=True,
     )
 
     summary = feeding_summary(infant=infant, first_day=date(2026, 11, 2), last_day=date(2026, 11, 3), now=NOW)
