@@ -355,3 +355,28 @@ def test_the_weekly_diary_query_count_does_not_grow_with_the_data(
 
     with django_assert_max_num_queries(11):  # session, user, the daily summary's 7, then 2
         download(mother_client, "export_weekly")
+
+
+def test_the_last_four_weeks_heading_is_never_left_alone_at_the_foot_of_a_page(mother, infant, diary):
+    """Room for the heading but not the table at the foot of page 1: both go to page 2."""
+    import re
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    from tests.test_export_pdf import pdf_text
+    from tracker.exports import pdf_weeks
+
+    weeks = pdf_weeks.recent_weeks(mother=mother, today=date(2026, 11, 16))
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, pageCompression=0)
+    filler = Spacer(1, document.height - 40)  # 40 pt left: a heading fits, its table does not
+    document.build([filler, *pdf_weeks.weeks_section(weeks, infants=[infant])])
+    pages = [
+        pdf_text(stream) for stream in re.findall(rb"stream\r?\n(.*?)endstream", buffer.getvalue(), re.S)
+    ]
+
+    assert len(pages) == 2
+    assert pages[0] == ""  # page 1 holds nothing but the filler
+    assert pages[1].startswith("The last 4 weeks Week of life")
+    assert pages[1].endswith("A dash: nothing to average.")
