@@ -32,8 +32,8 @@ def chart_data_for(board: Dashboard) -> dict:
 
     A symptom series holds null on a day without data (no entry, no daily check), which
     the charts draw as a gap, and a 7-day mean is null with fewer than 4 logging days in
-    its window. ``today`` names the day still under way (drawn as "today so far"), null
-    when the range ends before it."""
+    its window. ``today`` (in the feeding and the symptom series) names the day still under
+    way (drawn as "today so far", never as a drop), null when the range ends before it."""
     data: dict = {"feeding": None, "symptoms": None}
     if board.feeding is not None:
         days = [row.day.isoformat() for row in board.feeding.per_day]
@@ -41,6 +41,7 @@ def chart_data_for(board: Dashboard) -> dict:
             "labels": days,
             "feeds": [row.feeds for row in board.feeding.per_day],
             "minutes": [round(row.minutes) for row in board.feeding.per_day],
+            "today": board.today.isoformat() if board.feeding.last_day == board.today else None,
         }
     if board.symptoms is not None:
         rows = board.symptoms.per_day
