@@ -176,7 +176,7 @@ def test_the_trend_sentence_compares_the_first_full_week_with_the_week_to_yester
 
     assert response.context["trend_sentence"].startswith(
         # 1-7 Nov: 12 spit-ups over its 6 days with records (not 7: the birth day has none).
-        "Spit-ups, 7-day average: 2.0 a day in the week to 07 Nov, 1.0 a day in the week to 15 Nov."
+        "Spit-ups, 7-day average: 2.0 a day in the week to 7 Nov, 1.0 a day in the week to 15 Nov."
     )
 
 

@@ -68,10 +68,10 @@ def trend_sentence_for(board: Dashboard) -> str:
     week = trends.last_week
     if not week.has_means:
         return (
-            f"Fewer than {MIN_LOGGING_DAYS} days with records in the 7 days to {week.last_day:%d %b} "
+            f"Fewer than {MIN_LOGGING_DAYS} days with records in the 7 days to {week.last_day:%-d %b} "
             f"({week.logging_days}), so no 7-day average yet: a day without records is a gap, not a zero."
         )
-    over = f" Averages are over the {week.logging_days} days with records of the 7 complete days to {week.last_day:%d %b}."
+    over = f" Averages are over the {week.logging_days} days with records of the 7 complete days to {week.last_day:%-d %b}."
     first_week_ends = trends.birth_day + timedelta(days=ROLLING_DAYS - 1)
     first = next(
         (
@@ -83,13 +83,13 @@ def trend_sentence_for(board: Dashboard) -> str:
     )
     if first is None:
         return (
-            f"In the week to {week.last_day:%d %b}, a day on average: {week.regurgitations:.1f} spit-ups, "
+            f"In the week to {week.last_day:%-d %b}, a day on average: {week.regurgitations:.1f} spit-ups, "
             f"{week.vomiting:.1f} vomiting, {week.crying_minutes:.0f} minutes of crying, "
             f"{week.stools:.1f} stools." + over
         )
     return (
-        f"Spit-ups, 7-day average: {first.regurgitations_7d:.1f} a day in the week to {first.day:%d %b}, "
-        f"{week.regurgitations:.1f} a day in the week to {week.last_day:%d %b}. "
+        f"Spit-ups, 7-day average: {first.regurgitations_7d:.1f} a day in the week to {first.day:%-d %b}, "
+        f"{week.regurgitations:.1f} a day in the week to {week.last_day:%-d %b}. "
         f"Vomiting: {first.vomiting_7d:.1f} then {week.vomiting:.1f} a day. "
         f"Crying: {first.crying_minutes_7d:.0f} then {week.crying_minutes:.0f} minutes a day. "
         f"Stools: {first.stools_7d:.1f} then {week.stools:.1f} a day." + over
