@@ -380,3 +380,24 @@ def test_the_last_four_weeks_heading_is_never_left_alone_at_the_foot_of_a_page(m
     assert pages[0] == ""  # page 1 holds nothing but the filler
     assert pages[1].startswith("The last 4 weeks Week of life")
     assert pages[1].endswith("A dash: nothing to average.")
+
+
+def test_today_is_not_a_covered_day_while_a_dose_is_still_to_come(mother_client, infant):
+    """21:00 in Rome with the 22:00 dose to come: today's 08:00 dose counts, but today is not
+    yet a day of adherence (the dashboard says 3 of 3 days, the week must too)."""
+    regimen = RegimenFactory(
+        mother=infant.mother, dose_times=["08:00", "22:00"], start_date=date(2026, 11, 13)
+    )
+    for day in (13, 14, 15, 16):
+        for slot in (time(8, 0), time(22, 0)) if day < 16 else (time(8, 0),):
+            DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, day), slot_time=slot)
+
+    week = download(mother_client, "export_weekly")[-1]
+
+    assert (week["first_day"], week["days"], week["doses_taken"], week["doses_scheduled"]) == (
+        "2026-11-13",
+        "4",
+        "7",
+        "7",
+    )
+    assert (week["regimen_days"], week["days_covered"]) == ("3", "3")

@@ -81,6 +81,9 @@ class BabyDay(NamedTuple):
     symptom_logging_day: bool | None
     #: "yes", "no" or "" (nothing tells)
     exclusive_breastfeeding: str
+    #: Not a column: today's doses that do not count yet (neither logged nor an hour past).
+    #: While any is left, today is not yet a day of adherence (days covered), as on the dashboard.
+    doses_to_come: int = 0
 
 
 def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
@@ -102,7 +105,7 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
         .values_list("infant_id", "day", "other_than_breast_milk")
     }
     symptoms = symptom_days(entries=SymptomEntry.objects.for_mother(mother), checked=checks, zone=zone)
-    taken, scheduled = _doses_by_day(mother, today)
+    taken, scheduled, to_come = _doses_by_day(mother, today)
 
     first_record: dict[int, date] = {}
     for infant_id, day in [*feeds, *symptoms, *checks]:
@@ -126,6 +129,7 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
             **_symptom_counts(None),
             symptom_logging_day=None,
             exclusive_breastfeeding="",
+            doses_to_come=to_come(day),
         )
 
     for infant_id, first in runs:
@@ -143,6 +147,7 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
                 **_symptom_counts(symptom),
                 symptom_logging_day=symptom is not None,
                 exclusive_breastfeeding=_exclusive(checks.get(key), bool(feed and feed["not_breast_milk"])),
+                doses_to_come=to_come(day),
             )
 
 
@@ -194,9 +199,10 @@ def _feeds_by_day(mother, zone) -> dict[tuple[int, date], dict]:
 
 def _doses_by_day(mother, today: date):
     """Taken doses per local day (summed over regimens, each day capped at the doses it
-    schedules), and a function giving the doses scheduled on a day: the regimens covering it,
+    schedules), a function giving the doses scheduled on a day: the regimens covering it,
     up to today, each on the dose times that day had (``DoseSchedule``). Today holds only the
-    slots that count by now (``slots_counted``: logged, or an hour past), as in adherence."""
+    slots that count by now (``slots_counted``: logged, or an hour past), as in adherence;
+    and a function giving today's slots that do not count yet (0 on any other day)."""
     changes = defaultdict(list)
     for regimen_id, effective_from, previous in ScheduleChange.objects.for_mother(mother).values_list(
         "regimen_id", "effective_from", "previous_times"
@@ -238,12 +244,16 @@ def _doses_by_day(mother, today: date):
         if start <= today <= end
     }
 
-    def scheduled(day: date) -> int:
-        if day == today:
-            return sum(counted_today.values())
+    def all_scheduled(day: date) -> int:
         return sum(schedule.doses_on(day) for schedule, start, end in windows.values() if start <= day <= end)
 
-    return taken, scheduled
+    def scheduled(day: date) -> int:
+        return sum(counted_today.values()) if day == today else all_scheduled(day)
+
+    def to_come(day: date) -> int:
+        return all_scheduled(day) - scheduled(day) if day == today else 0
+
+    return taken, scheduled, to_come
 
 
 PREGNANCY_ROW = "a pregnancy row (infant_id blank)"
