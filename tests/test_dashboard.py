@@ -202,3 +202,22 @@ def test_the_calendar_writes_each_day_as_djangos_date_format_does_in_the_page_la
                 assert f'title="{date_format(day, "D j M")}: missed"' in page
     with translation.override("it"):
         assert date_format(date(2026, 11, 14), "D j M") == "Sab 14 Nov"  # Italian names, not English
+
+
+def test_each_calendar_key_keeps_its_swatch_and_its_words_on_one_line(mother, mother_client):
+    """On a phone the key wraps; a swatch must not end one line with its words on the next."""
+    import re
+
+    RegimenFactory(mother=mother, start_date=date(2026, 11, 14))
+    page = mother_client.get("/dashboard/").content.decode()
+
+    legend = re.search(r'data-testid="calendar-legend">(.*?)</p>', page, re.S)[1]
+    keys = re.findall(r'<span class="text-nowrap"><span class="cal cal-(\w+)"></span> ([^<]+)</span>', legend)
+    assert [label for _, label in keys] == [
+        "all taken",
+        "partly",
+        "skipped",
+        "missed",
+        "today, not counted yet",
+        "to come",
+    ]
