@@ -69,7 +69,7 @@ def trend_sentence_for(board: Dashboard) -> str:
     if not week.has_means:
         return (
             f"Fewer than {MIN_LOGGING_DAYS} days with records in the 7 days to {week.last_day:%-d %b} "
-            f"({week.logging_days}), so no 7-day average yet: a day without records is a gap, not a zero."
+            f"({week.logging_days}), so no 7-day average yet."  # the caption goes on: "Days without records are gaps"
         )
     over = f" Averages are over the {week.logging_days} days with records of the 7 complete days to {week.last_day:%-d %b}."
     first_week_ends = trends.birth_day + timedelta(days=ROLLING_DAYS - 1)
