@@ -302,3 +302,12 @@ def test_a_regimen_that_has_not_started_records_no_change(mother):
     change_times(regimen, ["09:00"], rome(NOV[4], 7, 0))
 
     assert not ScheduleChange.objects.exists()
+
+
+def test_the_missed_dose_form_says_which_days_had_which_times(three_then_two, client):
+    """The form offers 08:00, 14:00 and 20:00; it says 14:00 was only until 4 November."""
+    client.force_login(three_then_two.mother)
+    with time_machine.travel(rome(NOV[7], 10, 0), tick=False):
+        page = client.get("/history/doses/add/").content.decode()
+
+    assert "Your dose times changed: until 4 Nov 2026, 08:00, 14:00, 20:00; since then, 08:00, 20:00." in page

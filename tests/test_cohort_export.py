@@ -35,6 +35,7 @@ SYMPTOM_NOTE = "Bea spat up after the car ride"
 QUANTITIES = [
     "doses_taken",
     "doses_scheduled",
+    "doses_to_come",
     "feeds",
     "feed_minutes",
     "regurgitations",

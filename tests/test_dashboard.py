@@ -176,7 +176,7 @@ def test_the_trend_sentence_compares_the_first_full_week_with_the_week_to_yester
 
     assert response.context["trend_sentence"].startswith(
         # 1-7 Nov: 12 spit-ups over its 6 days with records (not 7: the birth day has none).
-        "Spit-ups, 7-day average: 2.0 a day in the week to 07 Nov, 1.0 a day in the week to 15 Nov."
+        "Spit-ups, 7-day average: 2.0 a day in the week to 7 Nov, 1.0 a day in the week to 15 Nov."
     )
 
 
@@ -202,3 +202,22 @@ def test_the_calendar_writes_each_day_as_djangos_date_format_does_in_the_page_la
                 assert f'title="{date_format(day, "D j M")}: missed"' in page
     with translation.override("it"):
         assert date_format(date(2026, 11, 14), "D j M") == "Sab 14 Nov"  # Italian names, not English
+
+
+def test_each_calendar_key_keeps_its_swatch_and_its_words_on_one_line(mother, mother_client):
+    """On a phone the key wraps; a swatch must not end one line with its words on the next."""
+    import re
+
+    RegimenFactory(mother=mother, start_date=date(2026, 11, 14))
+    page = mother_client.get("/dashboard/").content.decode()
+
+    legend = re.search(r'data-testid="calendar-legend">(.*?)</p>', page, re.S)[1]
+    keys = re.findall(r'<span class="text-nowrap"><span class="cal cal-(\w+)"></span> ([^<]+)</span>', legend)
+    assert [label for _, label in keys] == [
+        "all taken",
+        "partly",
+        "skipped",
+        "missed",
+        "today, not counted yet",
+        "to come",
+    ]

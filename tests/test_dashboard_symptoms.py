@@ -172,6 +172,24 @@ def test_fewer_than_4_days_with_records_give_no_average(infant, mother_client):
     response = mother_client.get("/dashboard/")
 
     assert response.context["trend_sentence"] == (
-        "Fewer than 4 days with records in the 7 days to 15 Nov (3), so no 7-day average yet: "
-        "a day without records is a gap, not a zero."
+        "Fewer than 4 days with records in the 7 days to 15 Nov (3), so no 7-day average yet."
     )
+    caption = re.search(
+        r'<figcaption id="symptoms-summary-text"[^>]*>(.*?)</figcaption>', response.content.decode(), re.S
+    )
+    assert caption[1].count("gap") == 1  # "Days without records are gaps", said once
+
+
+def test_the_week_sentence_writes_a_day_as_the_stool_table_does_without_a_leading_zero(infant):
+    """Thursday 10 December: the week to yesterday ends on 9 Dec, not "09 Dec"."""
+    from tracker.selectors.dashboard import dashboard_for
+    from tracker.views.dashboard import trend_sentence_for
+
+    for day in (6, 7, 8, 9):
+        SymptomEntryFactory(infant=infant, occurred_at=datetime(2026, 12, day, 9, 0, tzinfo=UTC))
+
+    with time_machine.travel(datetime(2026, 12, 10, 20, 0, tzinfo=UTC), tick=False):
+        sentence = trend_sentence_for(dashboard_for(mother=infant.mother))
+
+    assert sentence.startswith("In the week to 9 Dec, a day on average: 1.0 spit-ups")
+    assert sentence.endswith("Averages are over the 4 days with records of the 7 complete days to 9 Dec.")

@@ -189,8 +189,10 @@ def test_each_week_is_the_sum_of_its_daily_rows(mother, mother_client, infant, t
         )
         assert int(week["doses_taken"]) == total("doses_taken", days)
         assert int(week["doses_scheduled"]) == total("doses_scheduled", days)
+        counted = [row for row in days if int(row["doses_scheduled"]) and row["doses_to_come"] == "0"]
+        assert int(week["regimen_days"]) == len(counted)
         assert int(week["days_covered"]) == sum(
-            0 < int(row["doses_scheduled"]) <= int(row["doses_taken"]) for row in days
+            int(row["doses_scheduled"]) <= int(row["doses_taken"]) for row in counted
         )
     sara = [week for week in weeks if week["infant_id"] == str(twin.pk)]
     assert (sara[0]["crying_3h_days"], sara[0]["crying_minutes_per_day"], sara[1]["logging_days"]) == (
@@ -231,6 +233,7 @@ def test_a_pregnant_mothers_summary_has_her_regimen_days_with_the_infant_columns
         "day": "2026-11-10",
         "doses_taken": "1",
         "doses_scheduled": "1",
+        "doses_to_come": "0",
         **dict.fromkeys(["feeds", "feed_minutes", *DAY_COUNTS, "symptom_logging_day"], ""),
         "exclusive_breastfeeding": "",
     }
@@ -355,3 +358,56 @@ def test_the_weekly_diary_query_count_does_not_grow_with_the_data(
 
     with django_assert_max_num_queries(11):  # session, user, the daily summary's 7, then 2
         download(mother_client, "export_weekly")
+
+
+def test_the_last_four_weeks_heading_is_never_left_alone_at_the_foot_of_a_page(mother, infant, diary):
+    """Room for the heading but not the table at the foot of page 1: both go to page 2."""
+    import re
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    from tests.test_export_pdf import pdf_text
+    from tracker.exports import pdf_weeks
+
+    weeks = pdf_weeks.recent_weeks(mother=mother, today=date(2026, 11, 16))
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, pageCompression=0)
+    filler = Spacer(1, document.height - 40)  # 40 pt left: a heading fits, its table does not
+    document.build([filler, *pdf_weeks.weeks_section(weeks, infants=[infant])])
+    pages = [
+        pdf_text(stream) for stream in re.findall(rb"stream\r?\n(.*?)endstream", buffer.getvalue(), re.S)
+    ]
+
+    assert len(pages) == 2
+    assert pages[0] == ""  # page 1 holds nothing but the filler
+    assert pages[1].startswith("The last 4 weeks Week of life")
+    assert pages[1].endswith("A dash: nothing to average.")
+
+
+def test_today_is_not_a_covered_day_while_a_dose_is_still_to_come(mother_client, infant):
+    """21:00 in Rome with the 22:00 dose to come: today's 08:00 dose counts, but today is not
+    yet a day of adherence (the dashboard says 3 of 3 days, the week must too)."""
+    regimen = RegimenFactory(
+        mother=infant.mother, dose_times=["08:00", "22:00"], start_date=date(2026, 11, 13)
+    )
+    for day in (13, 14, 15, 16):
+        for slot in (time(8, 0), time(22, 0)) if day < 16 else (time(8, 0),):
+            DoseLogFactory(regimen=regimen, slot_date=date(2026, 11, day), slot_time=slot)
+
+    week = download(mother_client, "export_weekly")[-1]
+    today = download(mother_client, "export_daily")[-1]
+
+    assert (today["day"], today["doses_taken"], today["doses_scheduled"], today["doses_to_come"]) == (
+        "2026-11-16",
+        "1",
+        "1",
+        "1",
+    )
+    assert (week["first_day"], week["days"], week["doses_taken"], week["doses_scheduled"]) == (
+        "2026-11-13",
+        "4",
+        "7",
+        "7",
+    )
+    assert (week["regimen_days"], week["days_covered"]) == ("3", "3")

@@ -311,6 +311,9 @@ def test_the_daily_summary_has_the_dashboards_numbers(mother, mother_client, inf
         assert sum(int(row["doses_taken"]) for row in mine) == adherence.doses_taken == 4
         # 1-15 Nov: 2 a day; 16 Nov at 10:00: only the 08:00 slot counts yet (logged)
         assert sum(int(row["doses_scheduled"]) for row in mine) == adherence.doses_scheduled == 31
+        assert [(row["day"], row["doses_to_come"]) for row in mine if row["doses_to_come"] != "0"] == [
+            ("2026-11-16", "1")  # the 20:00 dose
+        ]
 
     by_day = {row["day"]: row for row in rows if row["infant_id"] == str(infant.pk)}
     assert by_day["2026-11-02"] | {"infant_id": "x"} == {
@@ -318,6 +321,7 @@ def test_the_daily_summary_has_the_dashboards_numbers(mother, mother_client, inf
         "day": "2026-11-02",
         "doses_taken": "1",
         "doses_scheduled": "2",
+        "doses_to_come": "0",
         "feeds": "3",
         "feed_minutes": "60.0",
         **{"regurgitations": "0", "vomiting": "0", "crying_minutes": "0", "stools": "1"},

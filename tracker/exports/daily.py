@@ -69,6 +69,9 @@ class BabyDay(NamedTuple):
     symptom_logging_day: bool | None
     #: "yes", "no" or "" (nothing tells)
     exclusive_breastfeeding: str
+    #: Today's doses that do not count yet (neither logged nor an hour past); 0 on other days.
+    #: While any is left, today is not yet a day of adherence (days covered), as on the dashboard.
+    doses_to_come: int = 0
 
 
 def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
@@ -114,6 +117,7 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
             **_symptom_counts(None),
             symptom_logging_day=None,
             exclusive_breastfeeding="",
+            doses_to_come=doses.to_come(day),
         )
 
     for infant_id, first in runs:
@@ -131,6 +135,7 @@ def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
                 **_symptom_counts(symptom),
                 symptom_logging_day=symptom is not None,
                 exclusive_breastfeeding=_exclusive(checks.get(key), bool(feed and feed["not_breast_milk"])),
+                doses_to_come=doses.to_come(day),
             )
 
 
@@ -185,8 +190,13 @@ class _MotherDoses:
     def scheduled(self, day: date) -> int:
         """The doses her regimens schedule on ``day``, each on the times that day had; today,
         only the slots that count by now."""
-        if day == self.today:
-            return sum(self.counted_today.values())
+        return sum(self.counted_today.values()) if day == self.today else self._all_scheduled(day)
+
+    def to_come(self, day: date) -> int:
+        """Today's slots that do not count yet (neither logged nor an hour past); 0 on other days."""
+        return self._all_scheduled(day) - self.scheduled(day) if day == self.today else 0
+
+    def _all_scheduled(self, day: date) -> int:
         return sum(
             schedule.doses_on(day) for schedule, start, end in self.windows.values() if start <= day <= end
         )
@@ -203,7 +213,8 @@ def _doses_by_day(mother, today: date) -> _MotherDoses:
     """Taken doses per local day (summed over regimens, each day capped at the doses it
     schedules), and the doses scheduled on a day: the regimens covering it, up to today, each
     on the dose times that day had (``DoseSchedule``). Today holds only the slots that count
-    by now (``slots_counted``: logged, or an hour past), as in adherence. Three queries."""
+    by now (``slots_counted``: logged, or an hour past), as in adherence; the others are
+    ``to_come``. Three queries."""
     changes = defaultdict(list)
     for regimen_id, effective_from, previous in ScheduleChange.objects.for_mother(mother).values_list(
         "regimen_id", "effective_from", "previous_times"
@@ -293,6 +304,14 @@ DAILY = CsvExport(
             "Doses her regimens scheduled that day, on the dose times that day had (0 outside them); "
             "today, only the doses already logged or more than an hour past their time.",
             field("doses_scheduled"),
+            unit="doses",
+        ),
+        Column(
+            "doses_to_come",
+            INTEGER,
+            "Today's doses not counted yet (neither logged nor an hour past their time), so today is "
+            "not yet a day of adherence (weekly.csv regimen_days, days_covered); 0 on every other day.",
+            field("doses_to_come"),
             unit="doses",
         ),
         Column(

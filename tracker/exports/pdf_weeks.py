@@ -56,14 +56,14 @@ def weeks_section(weeks: dict[int, list[DiaryWeek]], *, infants: list[Infant]) -
             continue
         title = [Paragraph(escape(infant.name), STYLES["h3"])] if len(infants) > 1 else []
         grid = pdf_layout.grid([HEADER, *(_row(week) for week in rows)], widths=WIDTHS)
-        tables.append(KeepTogether([*title, grid]))
+        tables.append([*title, grid])
     if not tables:
         return []
-    return [
-        Paragraph(f"The last {RECENT_WEEKS} weeks", STYLES["h2"]),
-        *tables,
-        Paragraph(NOTE, STYLES["small"]),
-    ]
+    # The heading goes inside the first table's KeepTogether (keepWithNext cannot hold on to
+    # one), and the note inside the last: neither is left alone at the foot or top of a page.
+    tables[0].insert(0, Paragraph(f"The last {RECENT_WEEKS} weeks", STYLES["h2"]))
+    tables[-1].append(Paragraph(NOTE, STYLES["small"]))
+    return [KeepTogether(table) for table in tables]
 
 
 def _row(week: DiaryWeek) -> list[str]:

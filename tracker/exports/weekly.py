@@ -140,7 +140,8 @@ def diary_week(days: list[BabyDay], *, week_of_life: int | None, regimen_week: i
     first = days[0]
     taken = sum(day.doses_taken for day in days)
     scheduled = sum(day.doses_scheduled for day in days)
-    regimen_days = [day for day in days if day.doses_scheduled]
+    # Today is a day of adherence once each of its slots counts (product.md), as on the dashboard.
+    regimen_days = [day for day in days if day.doses_scheduled and not day.doses_to_come]
     doses = {
         "doses_taken": taken,
         "doses_scheduled": scheduled,
@@ -335,7 +336,8 @@ WEEKLY_COLUMNS = (
     Column(
         "regimen_days",
         INTEGER,
-        "Days of the week on which her regimens scheduled doses (daily.csv doses_scheduled above 0).",
+        "Days of the week on which her regimens scheduled doses (daily.csv doses_scheduled above 0); "
+        "today only once each of its doses is logged or an hour past, as on the dashboard.",
         field("regimen_days"),
         unit="days",
         allowed_values="0-7",
@@ -343,7 +345,8 @@ WEEKLY_COLUMNS = (
     Column(
         "days_covered",
         INTEGER,
-        "Regimen days of the week on which every scheduled dose was taken (doses_taken = doses_scheduled).",
+        "Regimen days of the week (regimen_days) on which every scheduled dose was taken "
+        "(doses_taken = doses_scheduled).",
         field("days_covered"),
         unit="days",
         allowed_values="0-7",

@@ -212,6 +212,19 @@ class DoseAddForm(ModelMessagesMixin, CrispyForm, forms.Form):
             }
         )
         self.fields["slot_time"].choices = [(at, at) for at in times]
+        # After a change of times the list mixes old and new ones: say which days had which.
+        notes = []
+        for regimen in hers:
+            changes = list(regimen.schedule_changes.all())
+            if not changes:
+                continue
+            eras = [
+                f"until {c.last_day.day} {c.last_day:%b %Y}, {', '.join(c.previous_times)}" for c in changes
+            ]
+            eras.append(f"since then, {', '.join(regimen.dose_times)}")
+            notes.append((f"{regimen.product.name}: " if len(hers) > 1 else "") + "; ".join(eras))
+        if notes:
+            self.fields["slot_time"].help_text = "Your dose times changed: " + ". ".join(notes) + "."
         if len(times) == 1:
             self.initial.setdefault("slot_time", times[0])
         self.initial.setdefault("slot_date", today)

@@ -26,8 +26,8 @@ def chart_data_for(board: Dashboard) -> dict:
 
     A symptom series holds null on a day without data (no entry, no daily check), which
     the charts draw as a gap, and a 7-day mean is null with fewer than 4 logging days in
-    its window. ``today`` names the day still under way (drawn as "today so far"), null
-    when the range ends before it."""
+    its window. ``today`` (in the feeding and the symptom series) names the day still under
+    way (drawn as "today so far", never as a drop), null when the range ends before it."""
     data: dict = {"feeding": None, "symptoms": None}
     if board.feeding is not None:
         days = [row.day.isoformat() for row in board.feeding.per_day]
@@ -35,6 +35,7 @@ def chart_data_for(board: Dashboard) -> dict:
             "labels": days,
             "feeds": [row.feeds for row in board.feeding.per_day],
             "minutes": [round(row.minutes) for row in board.feeding.per_day],
+            "today": board.today.isoformat() if board.feeding.last_day == board.today else None,
         }
     if board.symptoms is not None:
         rows = board.symptoms.per_day
@@ -61,10 +62,10 @@ def trend_sentence_for(board: Dashboard) -> str:
     week = trends.last_week
     if not week.has_means:
         return (
-            f"Fewer than {MIN_LOGGING_DAYS} days with records in the 7 days to {week.last_day:%d %b} "
-            f"({week.logging_days}), so no 7-day average yet: a day without records is a gap, not a zero."
+            f"Fewer than {MIN_LOGGING_DAYS} days with records in the 7 days to {week.last_day:%-d %b} "
+            f"({week.logging_days}), so no 7-day average yet."  # the caption goes on: "Days without records are gaps"
         )
-    over = f" Averages are over the {week.logging_days} days with records of the 7 complete days to {week.last_day:%d %b}."
+    over = f" Averages are over the {week.logging_days} days with records of the 7 complete days to {week.last_day:%-d %b}."
     first_week_ends = trends.birth_day + timedelta(days=ROLLING_DAYS - 1)
     first = next(
         (
@@ -76,13 +77,13 @@ def trend_sentence_for(board: Dashboard) -> str:
     )
     if first is None:
         return (
-            f"In the week to {week.last_day:%d %b}, a day on average: {week.regurgitations:.1f} spit-ups, "
+            f"In the week to {week.last_day:%-d %b}, a day on average: {week.regurgitations:.1f} spit-ups, "
             f"{week.vomiting:.1f} vomiting, {week.crying_minutes:.0f} minutes of crying, "
             f"{week.stools:.1f} stools." + over
         )
     return (
-        f"Spit-ups, 7-day average: {first.regurgitations_7d:.1f} a day in the week to {first.day:%d %b}, "
-        f"{week.regurgitations:.1f} a day in the week to {week.last_day:%d %b}. "
+        f"Spit-ups, 7-day average: {first.regurgitations_7d:.1f} a day in the week to {first.day:%-d %b}, "
+        f"{week.regurgitations:.1f} a day in the week to {week.last_day:%-d %b}. "
         f"Vomiting: {first.vomiting_7d:.1f} then {week.vomiting:.1f} a day. "
         f"Crying: {first.crying_minutes_7d:.0f} then {week.crying_minutes:.0f} minutes a day. "
         f"Stools: {first.stools_7d:.1f} then {week.stools:.1f} a day." + over

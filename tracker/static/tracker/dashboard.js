@@ -41,20 +41,40 @@
     return labels.map(function (iso) { return iso.slice(5); });
   }
 
+  // An empty series whose legend entry explains the dashed, pale drawing of today.
+  var todayLegend = function () {
+    return { type: "line", label: "Today so far", data: [], borderColor: "#6c757d", backgroundColor: "#fff", borderDash: [4, 4], borderWidth: 1, order: 10 };
+  };
+
+  // Feeding: today is unfinished too, its bar pale and the minutes line into it dashed, never
+  // read as a drop.
   if (data.feeding && document.getElementById("feeding-chart")) {
+    var f = data.feeding;
+    var feedToday = f.today ? f.labels.indexOf(f.today) : -1;
     new Chart(document.getElementById("feeding-chart"), {
       type: "bar",
       data: {
-        labels: data.feeding.labels,
+        labels: f.labels,
         datasets: [
           // order: the minutes line (0) is drawn over the feed bars (1).
-          { label: "Feeds", data: data.feeding.feeds, backgroundColor: "#9ec5fe", yAxisID: "y", order: 1 },
-          { label: "Minutes", data: data.feeding.minutes, type: "line", borderColor: "#198754", borderWidth: 2, yAxisID: "y1", pointRadius: 0, order: 0 },
+          {
+            label: "Feeds", data: f.feeds, yAxisID: "y", order: 1, borderColor: "#9ec5fe",
+            borderWidth: function (ctx) { return ctx.dataIndex === feedToday ? 1 : 0; },
+            backgroundColor: function (ctx) { return ctx.dataIndex === feedToday ? "#9ec5fe40" : "#9ec5fe"; },
+          },
+          {
+            label: "Minutes", data: f.minutes, type: "line", borderColor: "#198754", borderWidth: 2, yAxisID: "y1", pointRadius: 0, order: 0,
+            segment: {
+              borderDash: function (ctx) { return ctx.p1DataIndex === feedToday ? [4, 4] : undefined; },
+              borderColor: function (ctx) { return ctx.p1DataIndex === feedToday ? "#19875480" : undefined; },
+            },
+          },
+          todayLegend(),
         ],
       },
       options: Object.assign({}, common, {
         scales: {
-          x: { ticks: { maxTicksLimit: 7, callback: function (v) { return short(data.feeding.labels)[v]; } } },
+          x: { ticks: { maxTicksLimit: 7, callback: function (v) { return short(f.labels)[v]; } } },
           y: { beginAtZero: true, title: { display: true, text: "feeds" } },
           y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, title: { display: true, text: "min" } },
         },
@@ -93,10 +113,6 @@
         borderWidth: function (ctx) { return isToday(ctx) ? 1 : 0; },
         backgroundColor: function (ctx) { return isToday(ctx) ? colour + "40" : colour; },
       }, extra);
-    };
-    // An empty series whose legend entry explains the dashed, pale drawing of today.
-    var todayLegend = function () {
-      return { type: "line", label: "Today so far", data: [], borderColor: "#6c757d", backgroundColor: "#fff", borderDash: [4, 4], borderWidth: 1, order: 10 };
     };
     var axes = function (y1Title) {
       var scales = {
