@@ -60,13 +60,19 @@ def test_feeding_numbers_and_twin_switch(mother, mother_client):
     luca = InfantFactory(mother=mother, name="Luca")
     sofia = InfantFactory(mother=mother, pregnancy=luca.pregnancy, name="Sofia")
     for hour in (6, 9, 12):
-        FeedingSessionFactory(infant=luca, started_at=datetime(2026, 11, 16, hour, 0, tzinfo=UTC))
-    FeedingSessionFactory(infant=sofia, started_at=datetime(2026, 11, 16, 7, 0, tzinfo=UTC))
+        FeedingSessionFactory(infant=luca, started_at=datetime(2026, 11, 15, hour, 0, tzinfo=UTC))
+    FeedingSessionFactory(infant=luca, started_at=datetime(2026, 11, 16, 6, 0, tzinfo=UTC))  # today
+    FeedingSessionFactory(infant=sofia, started_at=datetime(2026, 11, 15, 7, 0, tzinfo=UTC))
     luca_page = mother_client.get(f"/dashboard/?range=7&infant={luca.pk}")
     sofia_page = mother_client.get(f"/dashboard/?range=7&infant={sofia.pk}")
-    assert luca_page.context["board"].feeding.feeds_per_day == pytest.approx(3 / 7)
-    assert sofia_page.context["board"].feeding.feeds_per_day == pytest.approx(1 / 7)
-    assert 'data-testid="feeds-per-day">0.4<' in luca_page.content.decode()
+    # Over the complete days (10-15 Nov) with a feed logged: only 15 Nov; today is under way.
+    assert luca_page.context["board"].feeding.feeds_per_day == 3.0
+    assert sofia_page.context["board"].feeding.feeds_per_day == 1.0
+    assert 'data-testid="feeds-per-day">3.0<' in luca_page.content.decode()
+    assert (
+        "Over the 1 day with feeds logged of the 6 complete days to 15 Nov: 3.0 feeds and 60 minutes a day"  # 3 x 20 min
+        in luca_page.content.decode()
+    )
     assert sofia_page.context["board"].infant == sofia
 
 

@@ -20,7 +20,7 @@ def feed(infant, started_at, minutes=20, **fields):
     )
 
 
-def test_feeds_and_minutes_per_day_average_over_every_day_including_a_day_without_feeds(infant):
+def test_feeds_and_minutes_a_day_are_over_the_complete_days_with_a_feed_logged(infant):
     feed(infant, datetime(2026, 11, 2, 8, 0, tzinfo=UTC), minutes=20)
     feed(infant, datetime(2026, 11, 2, 12, 0, tzinfo=UTC), minutes=10)
     feed(infant, datetime(2026, 11, 4, 8, 0, tzinfo=UTC), minutes=30)
@@ -33,8 +33,29 @@ def test_feeds_and_minutes_per_day_average_over_every_day_including_a_day_withou
         FeedingDay(date(2026, 11, 3), feeds=0, minutes=0.0),
         FeedingDay(date(2026, 11, 4), feeds=1, minutes=30.0),
     ]
-    assert summary.feeds_per_day == 1.0  # 3 feeds / 3 days
-    assert summary.minutes_per_day == 20.0  # 60 minutes / 3 days
+    # 3 Nov has no feed logged: a day without data, not a day without feeds.
+    assert (summary.complete_days, summary.feed_days) == (3, 2)
+    assert summary.feeds_per_day == 1.5  # 3 feeds / 2 days
+    assert summary.minutes_per_day == 30.0  # 60 minutes / 2 days
+
+
+def test_today_is_unfinished_so_the_averages_do_not_dip_in_the_morning(infant):
+    """11:00 in Rome on 4 Nov: today's one feed so far is shown, but not averaged."""
+    feed(infant, datetime(2026, 11, 2, 8, 0, tzinfo=UTC), minutes=20)
+    feed(infant, datetime(2026, 11, 2, 12, 0, tzinfo=UTC), minutes=10)
+    feed(infant, datetime(2026, 11, 3, 8, 0, tzinfo=UTC), minutes=15)
+    feed(infant, datetime(2026, 11, 4, 8, 0, tzinfo=UTC), minutes=25)
+    morning = datetime(2026, 11, 4, 10, 0, tzinfo=UTC)
+
+    summary = feeding_summary(
+        infant=infant, first_day=date(2026, 11, 2), last_day=date(2026, 11, 4), now=morning
+    )
+
+    assert summary.per_day[-1] == FeedingDay(date(2026, 11, 4), feeds=1, minutes=25.0)
+    assert (summary.days, summary.complete_days, summary.feed_days) == (3, 2, 2)
+    assert summary.complete_last_day == date(2026, 11, 3)
+    assert summary.feeds_per_day == 1.5  # 3 feeds on 2 and 3 Nov
+    assert summary.minutes_per_day == 22.5  # (30 + 15) / 2
 
 
 def test_a_running_feed_counts_as_a_feed_but_adds_no_minutes(infant):
@@ -121,7 +142,7 @@ def test_no_breast_time_has_no_left_share(infant):
     assert summary.left_share is None
     assert summary.median_interval_minutes is None
     assert summary.since_last_feed is None
-    assert summary.feeds_per_day == 0.0
+    assert (summary.feeds_per_day, summary.minutes_per_day, summary.has_feeds) == (None, None, False)
 
 
 def test_time_since_the_last_feed_looks_past_the_range(infant):

@@ -64,10 +64,14 @@ def baby_section(baby: BabyBoards, *, detail: Detail) -> list:
     feeding, symptoms = since_birth.feeding, since_birth.symptoms
     if feeding is None or symptoms is None:
         return [heading, Paragraph(f"Nothing to show for {name} yet.", STYLES["body"])]
-    if not feeding.feeds_per_day:
+    if not feeding.has_feeds:
         feeding_part = [Paragraph("No feeds logged since the birth.", STYLES["body"])]
-    elif detail == Detail.FULL:
-        feeding_part = [_feeding_table(baby), pdf_charts.feeding_charts(feeding)]
+    elif detail == Detail.FULL:  # the table and the two charts in one row
+        half = WIDTH / 2
+        charts = pdf_charts.feeding_charts(feeding, width=half)
+        feeding_part = [
+            pdf_layout.side_by_side([_feeding_table(baby, width=half), *charts], [half, half / 2, half / 2])
+        ]
     else:
         feeding_part = [_feeding_table(baby)]
     if not any(
@@ -93,19 +97,23 @@ def baby_section(baby: BabyBoards, *, detail: Detail) -> list:
     ]
 
 
-def _feeding_table(baby: BabyBoards) -> Table:
-    """Feeding averages over the last 30 days and since the birth (one column if younger)."""
+def _feeding_table(baby: BabyBoards, *, width: float = WIDTH) -> Table:
+    """Feeding over the last 30 days and since the birth (one column if younger); the means a
+    day are over the complete days with feeds logged, whose count the heading gives."""
     ranges = [b.feeding for b in (baby.recent, baby.since_birth) if b is not None and b.feeding]
     labels = [
-        f"Last {days_text(f.days)}"
-        if len(ranges) > 1 and index == 0
-        else f"Since birth ({days_text(f.days)})"
+        (
+            f"Last {days_text(f.days)}"
+            if len(ranges) > 1 and index == 0
+            else f"Since birth ({days_text(f.days)})"
+        )
+        + f", {f.feed_days} with feeds"
         for index, f in enumerate(ranges)
     ]
     rows = [
         ["Feeding", *labels],
-        ["Feeds a day", *(floatformat(f.feeds_per_day, 1) for f in ranges)],
-        ["Minutes a day", *(floatformat(f.minutes_per_day, 0) for f in ranges)],
+        ["Feeds a day", *(_mean(f.feeds_per_day, 1) for f in ranges)],
+        ["Minutes a day", *(_mean(f.minutes_per_day, 0) for f in ranges)],
         ["Median time between feeds", *(minutes_text(f.median_interval_minutes) for f in ranges)],
         ["Left / right", *(_left_share(f.left_share) for f in ranges)],
         [
@@ -113,7 +121,9 @@ def _feeding_table(baby: BabyBoards) -> Table:
             *(_checked(f.exclusive_breastfeeding_days, f.checked_days) for f in ranges),
         ],
     ]
-    return pdf_layout.grid(rows)
+    label_width = width * 0.44 if width < WIDTH else WIDTH * 0.3
+    values_width = (width - label_width) / 2 if width < WIDTH else (WIDTH - label_width) / 3
+    return pdf_layout.grid(rows, widths=[label_width] + [values_width] * len(ranges))
 
 
 class _Week(NamedTuple):
@@ -187,7 +197,7 @@ def _stool_groups(week: WeekSummary) -> Paragraph:
 
 
 def _mean(value: float | None, digits: int) -> str:
-    """A mean as printed; "–" when there were fewer than 4 days with records."""
+    """A mean as printed; "–" when there is nothing to average (or, for symptoms, fewer than 4 days with records)."""
     return "–" if value is None else floatformat(value, digits)
 
 
@@ -244,8 +254,8 @@ def babies_overview(babies: list[BabyBoards]) -> list:
         rows.append(
             [
                 escape(baby.infant.name),
-                floatformat(feeding.feeds_per_day, 1),
-                floatformat(feeding.minutes_per_day, 0),
+                _mean(feeding.feeds_per_day, 1),
+                _mean(feeding.minutes_per_day, 0),
                 _mean(week.regurgitations, 1),
                 _mean(week.crying_minutes, 0),
                 _mean(week.stools, 1),

@@ -18,7 +18,7 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Paragraph
 
 from tracker.exports.pdf_layout import (
     AMBER,
@@ -280,19 +280,17 @@ def _runs(values: Sequence[float | None]) -> list[list[tuple[float, float]]]:
     return runs
 
 
-def feeding_charts(feeding: FeedingSummary) -> Table:
-    """Feeds and minutes of feeding per local day, side by side."""
+def feeding_charts(feeding: FeedingSummary, *, width: float = WIDTH) -> list:
+    """Feeds and minutes of feeding per local day, each ``width / 2`` wide."""
     days = [row.day for row in feeding.per_day]
-    half = WIDTH / 2
     series = [
         ("Feeds a day", [row.feeds for row in feeding.per_day]),
         ("Minutes feeding a day", [round(row.minutes) for row in feeding.per_day]),
     ]
-    charts = [
-        daily_counts(title=title, days=days, values=values, width=half, height=34 * mm)
+    return [
+        daily_counts(title=title, days=days, values=values, width=width / 2, height=34 * mm)
         for title, values in series
     ]
-    return side_by_side(charts, [half, half])
 
 
 def symptom_charts(trends: SymptomTrends, *, markers: list[Marker]) -> list:

@@ -14,7 +14,7 @@ from django.db.models.functions import Lag, TruncDate
 from django.utils import timezone
 
 from tracker.closed_days import closed_then_live
-from tracker.localtime import days_between, local_day_bounds
+from tracker.localtime import days_between, local_day_bounds, local_today
 from tracker.models import DailyCheck, FeedingSession, Infant
 
 NOT_BREAST_MILK_ONLY = (FeedingSession.Method.FORMULA, FeedingSession.Method.MIXED)
@@ -34,7 +34,10 @@ class FeedingSummary:
 
     Minutes are wall-clock minutes of ended feeds (a running feed counts as a
     feed but adds no minutes); left/right minutes are the time logged on each
-    breast. ``left_share`` is left / (left + right), from 0 to 1, None when no
+    breast. ``feeds_per_day`` and ``minutes_per_day`` are means over the
+    ``feed_days``: the complete days of the range (before her today) with a feed
+    logged; None when there is none. ``complete_days`` counts the range's days
+    before her today. ``left_share`` is left / (left + right), from 0 to 1, None when no
     breast time was logged. ``since_last_feed`` runs from the start of the
     latest feed ever logged (not only in the range) to ``now``; None if none.
     """
@@ -42,8 +45,10 @@ class FeedingSummary:
     first_day: date
     last_day: date
     days: int
-    feeds_per_day: float
-    minutes_per_day: float
+    complete_days: int
+    feed_days: int
+    feeds_per_day: float | None
+    minutes_per_day: float | None
     per_day: list[FeedingDay]
     median_interval_minutes: float | None
     left_minutes: float
@@ -53,6 +58,16 @@ class FeedingSummary:
     exclusive_breastfeeding_days: int
     checked_days: int
 
+    @property
+    def complete_last_day(self) -> date:
+        """The last complete day of the range (the day before her today, or ``last_day``)."""
+        return self.first_day + timedelta(days=self.complete_days - 1)
+
+    @property
+    def has_feeds(self) -> bool:
+        """Whether any feed started in the range (today's included)."""
+        return any(day.feeds for day in self.per_day)
+
 
 def feeding_summary(
     *, infant: Infant, first_day: date, last_day: date, now: datetime | None = None
@@ -60,8 +75,12 @@ def feeding_summary(
     """Feeding for ``infant`` over local days ``first_day``..``last_day`` (inclusive).
 
     Days are local to the mother's time zone (a feed at 23:30 in Rome is on
-    that Rome day; a 23- or 25-hour DST day is one day). Averages are over
-    every day of the range, days without feeds included.
+    that Rome day; a 23- or 25-hour DST day is one day). The averages a day are
+    over the complete days (before her today) on which a feed was logged, as the
+    weekly diary's ``feeds_per_day``: product.md's "Today is unfinished" (it is
+    drawn as partial, never as a drop) and, as for symptoms, a day she logged
+    nothing is a day without data, not a day without feeds. A feed or two typed
+    in on a busy day does pull the mean down: the count of days is shown beside it.
 
     The median interval is in minutes between the starts of consecutive feeds
     that both started in the range: the intervals come from a ``LAG`` window
@@ -95,14 +114,18 @@ def feeding_summary(
         if days.checks.get(day) is False and not (row and row.not_breast_milk):
             exclusive_days += 1
 
-    total_feeds = sum(d.feeds for d in per_day)
+    today = local_today(infant.mother.zone, now)
+    complete = [d for d in per_day if d.day < today]
+    fed = [d for d in complete if d.feeds]
     breast_seconds = left_seconds + right_seconds
     return FeedingSummary(
         first_day=first_day,
         last_day=last_day,
         days=len(per_day),
-        feeds_per_day=total_feeds / len(per_day),
-        minutes_per_day=sum(d.minutes for d in per_day) / len(per_day),
+        complete_days=len(complete),
+        feed_days=len(fed),
+        feeds_per_day=sum(d.feeds for d in fed) / len(fed) if fed else None,
+        minutes_per_day=sum(d.minutes for d in fed) / len(fed) if fed else None,
         per_day=per_day,
         median_interval_minutes=_median(days.gaps) / 60 if days.gaps else None,
         left_minutes=left_seconds / 60,
