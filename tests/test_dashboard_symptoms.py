@@ -38,7 +38,10 @@ WEEK_SENTENCE = (
     "In the week to 15 Nov, a day on average: 2.0 spit-ups, 0.2 vomiting, 36 minutes of crying, "
     "1.0 stools. Averages are over the 5 days with records of the 7 complete days to 15 Nov."
 )
-NOTICE = "Vomiting logged in the last 7 days (16 Nov: 1 time): forceful vomiting is a reason to call your clinician."
+NOTICE = (
+    "Vomiting logged in the last week or today (9 Nov: 1 time; 16 Nov: 1 time): "
+    "forceful vomiting is a reason to call your clinician."
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,14 +153,14 @@ def test_the_pdf_gives_the_dashboards_numbers_for_the_last_7_days(week, mother):
         "(0.2 a day), loose (5-6) 2 (0.4 a day), watery (7) 1 (0.2 a day)." in text
     )
     assert (
-        "Vomiting logged in the last 7 days (16 Nov 2026: 1 time): forceful vomiting is a reason to call your clinician."
-        in text
+        "Vomiting logged in the last week or today (9 Nov 2026: 1 time; 16 Nov 2026: 1 time): "
+        "forceful vomiting is a reason to call your clinician." in text
     )
     assert "Dashed: today so far." in text
 
 
-def test_without_vomiting_in_the_last_7_days_there_is_no_notice(infant, mother_client):
-    SymptomEntryFactory(infant=infant, occurred_at=at(9, 12), is_vomiting=True)  # 8 days ago, counting today
+def test_without_vomiting_in_the_last_week_or_today_there_is_no_notice(infant, mother_client):
+    SymptomEntryFactory(infant=infant, occurred_at=at(8, 12), is_vomiting=True)  # the day before 9-15 Nov
 
     page = mother_client.get("/dashboard/").content.decode()
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from tracker.localtime import days_between
 from tracker.models import SymptomEntry
@@ -107,17 +108,26 @@ def test_a_run_that_reaches_21_days_the_day_before_the_first_birthday_is_flagged
     assert flag.trigger_days == list(days_between(date(2027, 10, 9), date(2027, 10, 29)))
 
 
-def test_vomiting_in_the_7_days_to_today_shows_the_notice_with_its_days(infant):
-    spit_ups(infant, [date(2026, 11, 9)], per_day=1, vomiting=True)  # 8 days before 16 Nov
-    spit_ups(infant, [date(2026, 11, 10)], per_day=2, vomiting=True)  # the 7th day back
+def test_vomiting_in_the_last_complete_week_or_today_shows_the_notice_with_its_days(infant):
+    """Today is 16 Nov: the week the averages print is 9-15 Nov, and today counts at once."""
+    spit_ups(infant, [date(2026, 11, 8)], per_day=1, vomiting=True)  # before the week
+    spit_ups(infant, [date(2026, 11, 9)], per_day=1, vomiting=True)  # the week's first day
+    spit_ups(infant, [date(2026, 11, 10)], per_day=2, vomiting=True)
     spit_ups(infant, [date(2026, 11, 16)], per_day=1, vomiting=True)  # today
     spit_ups(infant, [date(2026, 11, 12)], per_day=3)  # spit-up is not vomiting
 
-    trends = symptom_trends(infant=infant, first_day=date(2026, 11, 10), last_day=date(2026, 11, 16))
+    with time_machine.travel(datetime(2026, 11, 16, 20, 0, tzinfo=UTC), tick=False):
+        trends = symptom_trends(infant=infant, first_day=date(2026, 11, 10), last_day=date(2026, 11, 16))
     a_day_later = symptom_trends(infant=infant, first_day=date(2026, 11, 11), last_day=date(2026, 11, 17))
     a_week_later = symptom_trends(infant=infant, first_day=date(2026, 11, 17), last_day=date(2026, 11, 23))
 
-    assert trends.recent_vomiting == [(date(2026, 11, 10), 2), (date(2026, 11, 16), 1)]
+    assert trends.recent_vomiting == [
+        (date(2026, 11, 9), 1),
+        (date(2026, 11, 10), 2),
+        (date(2026, 11, 16), 1),
+    ]
+    assert (trends.last_week.first_day, trends.last_week.logging_days) == (date(2026, 11, 9), 3)
+    # A range in the past is complete to its last day: the 7 days to 17 Nov.
     assert a_day_later.recent_vomiting == [(date(2026, 11, 16), 1)]
     assert a_week_later.recent_vomiting == []
     assert [d.vomiting for d in trends.per_day] == [2, None, 0, None, None, None, 1]

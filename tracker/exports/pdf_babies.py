@@ -210,7 +210,9 @@ def _vomiting(trends: SymptomTrends, *, who: str = "") -> list:
     )
     lead = f"<b>{escape(who)}</b>: " if who else ""
     return [
-        Paragraph(f"{lead}Vomiting logged in the last 7 days ({days}): {VOMITING_NOTICE}", STYLES["flag"])
+        Paragraph(
+            f"{lead}Vomiting logged in the last week or today ({days}): {VOMITING_NOTICE}", STYLES["flag"]
+        )
     ]
 
 

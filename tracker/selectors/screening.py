@@ -28,7 +28,7 @@ CRYING_UNTIL_MONTHS = 5
 STOOLS_PER_WEEK_AT_MOST = 2
 STOOL_WEEKS = 4
 STRAINING_UNTIL_MONTHS = 9
-#: The vomiting notice looks at today and the 6 days before it.
+#: The vomiting notice looks at the 7 complete days to yesterday, and today.
 VOMITING_NOTICE_DAYS = 7
 FREQUENT_SPIT_UP = f"Spit-up 2 or more times a day, every day for 3 weeks or more. {SCREENING}"
 LONG_CRYING = f"Crying or fussing for 3 hours or more a day, on 3 or more days in a week. {SCREENING}"
@@ -65,16 +65,18 @@ def screening_flags(days: Days, *, life: list[date], birth_day: date) -> list[Sc
     ]
 
 
-def recent_vomiting(days: Days, *, today: date) -> list[tuple[date, int]]:
-    """The days with vomiting among ``today`` and the 6 days before it, and how many times.
+def recent_vomiting(days: Days, *, last_complete_day: date, today: date) -> list[tuple[date, int]]:
+    """The days with vomiting from the first of the 7 complete days to ``last_complete_day``
+    through ``today``, and how many times.
 
     product.md: "any vomiting logged in the last 7 days shows a plain 'forceful vomiting is a
-    reason to call your clinician' notice". Unlike an average, a safety notice must not wait
-    for the day to end: vomiting logged this morning shows now, so "the last 7 days" here
-    are the 7 local days to today, today included (an average's week is the 7 complete days
-    to yesterday, ``tracker.selectors.symptom_trends.WeekSummary``).
+    reason to call your clinician' notice". "The last 7 days" of an average are the 7 complete
+    days to yesterday (``tracker.selectors.symptom_trends.WeekSummary``), but a safety notice
+    must not wait for the day to end either: vomiting logged this morning shows now. So the
+    notice covers both, the week the averages print and today (8 days while today is under
+    way): no week's "vomiting a day" above 0 is ever printed without it.
     """
-    first = today - timedelta(days=VOMITING_NOTICE_DAYS - 1)
+    first = last_complete_day - timedelta(days=VOMITING_NOTICE_DAYS - 1)
     return [
         (day, totals.vomiting)
         for day, totals in sorted(days.items())

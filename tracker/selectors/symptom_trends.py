@@ -115,7 +115,7 @@ class SymptomTrends:
     displayed range, so a three-week pattern is seen whatever range is on screen.
     ``last_week`` is the 7 complete days to ``last_complete_day`` (yesterday, or
     ``last_day`` when that is in the past); ``recent_vomiting`` the days with vomiting,
-    and how many times, in the 7 days to ``last_day`` (today included).
+    and how many times, in that week and on ``last_day`` (today included).
     """
 
     first_day: date
@@ -203,7 +203,7 @@ def _trends(days: dict[date, SymptomDayTotals], inputs: TrendsInputs) -> Symptom
         per_day=per_day,
         last_week=week_summary(days, last_day=inputs.closed_last),
         flags=screening_flags(days, life=life, birth_day=birth_day),
-        recent_vomiting=recent_vomiting(days, today=last_day),
+        recent_vomiting=recent_vomiting(days, last_complete_day=inputs.closed_last, today=last_day),
     )
 
 
