@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from tests.factories import DoseLogFactory, FeedingSessionFactory, InfantFactory, RegimenFactory
+from tests.test_export_pdf import readable_summary
 from tracker.exports.daily import daily_records
 from tracker.models import DoseLog, Regimen, ScheduleChange
 from tracker.selectors.adherence import DayState, adherence_for_regimen
@@ -311,3 +312,13 @@ def test_the_missed_dose_form_says_which_days_had_which_times(three_then_two, cl
         page = client.get("/history/doses/add/").content.decode()
 
     assert "Your dose times changed: until 4 Nov 2026, 08:00, 14:00, 20:00; since then, 08:00, 20:00." in page
+
+
+def test_the_pdf_names_the_times_days_before_the_change_had(three_then_two):
+    with time_machine.travel(rome(NOV[7], 10, 0), tick=False):
+        _, text = readable_summary(three_then_two.mother)
+
+    assert (
+        "2 doses a day at 08:00, 20:00 (until 4 Nov 2026: 08:00, 14:00, 20:00); 1 Nov 2026 to 7 Nov 2026"
+        in text
+    )

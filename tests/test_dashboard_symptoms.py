@@ -133,7 +133,7 @@ def test_her_clinician_sees_the_same_week_the_notice_and_the_groups(
     page = clinician_client.get(f"/clinician/{mother.pk}/?range=7").content.decode()
 
     assert WEEK_SENTENCE in page
-    assert NOTICE in page
+    assert NOTICE.replace("): forceful", "): she is told that forceful") in page  # not "your clinician"
     assert "Stools by Brussels group, 7 complete days to 15 Nov (5 days with records)" in page
     assert chart_json(page)["symptoms"]["regurgitations"][3] is None
 

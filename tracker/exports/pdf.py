@@ -12,7 +12,7 @@ weekly diary in ``pdf_weeks``, the charts in ``pdf_charts`` and the styles and
 tables in ``pdf_layout``.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -29,6 +29,7 @@ from tracker.localtime import local_date, local_today
 from tracker.models import Infant, Pregnancy
 from tracker.selectors.adherence import Adherence
 from tracker.selectors.dashboard import Dashboard, RegimenAdherence, dashboard_for
+from tracker.selectors.slots import regimen_schedule
 from tracker.templatetags.tracker_extras import percent
 
 MAX_PAGES = 2
@@ -164,9 +165,14 @@ def _regimen_line(item: RegimenAdherence) -> str:
     regimen = item.regimen
     times = ", ".join(regimen.dose_times)
     doses = f"{regimen.doses_per_day} dose{'s' if regimen.doses_per_day != 1 else ''} a day"
+    earlier = "".join(
+        f" (until {long_date(effective_from - timedelta(days=1))}: {escape(', '.join(previous))})"
+        for effective_from, previous in regimen_schedule(regimen=regimen).changes
+    )
     return (
         f"<b>{escape(str(regimen.product))}</b>: {doses}"
         + (f" at {escape(times)}" if times else "")
+        + earlier
         + f"; {_window(item)}"
     )
 

@@ -202,7 +202,7 @@ def _mean(value: float | None, digits: int) -> str:
 
 
 def _vomiting(trends: SymptomTrends, *, who: str = "") -> list:
-    """The notice when vomiting was logged in the 7 days to today (as on the dashboard)."""
+    """The notice when vomiting was logged in the last complete week or today (as on the dashboard)."""
     if not trends.recent_vomiting:
         return []
     days = "; ".join(

@@ -30,7 +30,9 @@ STOOL_WEEKS = 4
 STRAINING_UNTIL_MONTHS = 9
 #: The vomiting notice looks at the 7 complete days to yesterday, and today.
 VOMITING_NOTICE_DAYS = 7
-FREQUENT_SPIT_UP = f"Spit-up 2 or more times a day, every day for 3 weeks or more. {SCREENING}"
+FREQUENT_SPIT_UP = (
+    f"Spit-up (not counting vomiting) 2 or more times a day, every day for 3 weeks or more. {SCREENING}"
+)
 LONG_CRYING = f"Crying or fussing for 3 hours or more a day, on 3 or more days in a week. {SCREENING}"
 FEW_STOOLS = f"2 stools a week or fewer, for 4 weeks in a row. {SCREENING}"
 LONG_STRAINING = f"Straining for 10 minutes or more before a stool. {SCREENING}"
