@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.parser import BytesHeaderParser
 
 from aiosmtpd.controller import Controller
 
@@ -29,13 +30,31 @@ class MailSink:
     """An aiosmtpd handler that refuses the first ``refuse_first`` DATA commands with a
     451 (all of them when ``refuse_always``) and records the rest.
 
+    Faults of the connection, on purpose: ``drop_after_first`` closes each connection when a
+    second message comes over it (the message is not received); ``lose_first_reply``
+    receives each Message-ID's first copy but closes the connection instead of answering
+    "250", as when the reply is lost on the way back.
+
     ``keep_content=False`` keeps only the counts, for benchmarks with many messages.
     """
 
-    def __init__(self, *, refuse_first: int = 0, refuse_always: bool = False, keep_content: bool = True):
+    def __init__(
+        self,
+        *,
+        refuse_first: int = 0,
+        refuse_always: bool = False,
+        keep_content: bool = True,
+        drop_after_first: bool = False,
+        lose_first_reply: bool = False,
+    ):
         self.refuse_first = refuse_first
         self.refuse_always = refuse_always
         self.keep_content = keep_content
+        self.drop_after_first = drop_after_first
+        self.lose_first_reply = lose_first_reply
+        self.dropped = 0
+        self.replies_lost = 0
+        self._message_ids: set[str] = set()
         self.data_attempts = 0
         self.refused = 0
         self.messages: list[ReceivedMessage] = []
@@ -47,10 +66,16 @@ class MailSink:
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd calls it by this name
         with self._changed:
             self.data_attempts += 1
+            if self.drop_after_first and getattr(session, "delivered", 0):
+                self.dropped += 1
+                server.transport.close()
+                self._changed.notify_all()
+                return "421 4.4.2 Closing the connection"
             if self.refuse_always or self.data_attempts <= self.refuse_first:
                 self.refused += 1
                 self._changed.notify_all()
                 return REFUSAL
+            session.delivered = getattr(session, "delivered", 0) + 1
             if self.keep_content:
                 self.messages.append(
                     ReceivedMessage(envelope.mail_from, tuple(envelope.rcpt_tos), envelope.original_content)
@@ -58,6 +83,12 @@ class MailSink:
             self.by_recipient.update(address.lower() for address in envelope.rcpt_tos)
             self.accepted += 1
             self.last_accepted_at = time.monotonic()
+            message_id = BytesHeaderParser().parsebytes(envelope.original_content).get("Message-ID", "")
+            first_copy = message_id not in self._message_ids
+            self._message_ids.add(message_id)
+            if self.lose_first_reply and first_copy:
+                self.replies_lost += 1
+                server.transport.close()  # received, but the "250" never reaches the sender
             self._changed.notify_all()
         return "250 2.0.0 OK: queued"
 

@@ -1,15 +1,18 @@
 """Celery tasks: thin wrappers that take ids and call the reminder services."""
 
-import contextlib
-
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.core.mail import get_connection
 from django.utils import timezone
 
 from tracker.reminders.dispatch import reminders_dispatch
-from tracker.reminders.sending import TRANSIENT_ERRORS, reminder_mark_failed, reminder_send
+from tracker.reminders.sending import (
+    TRANSIENT_ERRORS,
+    in_batches,
+    reminder_mark_failed,
+    reminder_send,
+    reminders_send_batch,
+)
 
 
 @shared_task(ignore_result=True)
@@ -20,36 +23,22 @@ def dispatch_reminders() -> int:
     return len(result.claimed)
 
 
-#: Claimed reminders go to workers in batches: one task and one SMTP connection for
-#: many emails. Each reminder is still claimed on its own, so exactly-once holds.
-BATCH_SIZE = 50
-
-
 def send_reminders_later(reminder_ids: list[int]) -> None:
-    for start in range(0, len(reminder_ids), BATCH_SIZE):
-        send_reminder_batch.delay(reminder_ids[start : start + BATCH_SIZE])
+    """One task per batch (``BATCH_SIZE``); each reminder is still claimed for sending on its own."""
+    for batch in in_batches(reminder_ids):
+        send_reminder_batch.delay(batch)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def send_reminder_batch(reminder_ids: list[int]) -> dict[str, int]:
-    """Send a batch of reminders over one mail connection. A reminder whose send hits a
-    transient error goes on alone in ``send_reminder``, as its first retry."""
-    outcomes: dict[str, int] = {}
-    connection = get_connection()
-    # If the server can't be reached now, each send below tries again and retries alone.
-    with contextlib.suppress(*TRANSIENT_ERRORS):
-        connection.open()
-    try:
-        for reminder_id in reminder_ids:
-            try:
-                outcome = reminder_send(reminder_id=reminder_id, connection=connection)
-            except TRANSIENT_ERRORS:
-                send_reminder.apply_async((reminder_id,), countdown=retry_delay(0), retries=1)
-                outcome = "retrying"
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    finally:
-        connection.close()
-    return outcomes
+    """Send a batch of reminders over one mail connection (``reminders_send_batch``). A
+    reminder whose send hits a transient error goes on alone in ``send_reminder``, as its
+    first retry."""
+    return reminders_send_batch(reminder_ids, on_transient=_retry_alone)
+
+
+def _retry_alone(reminder_id: int) -> None:
+    send_reminder.apply_async((reminder_id,), countdown=retry_delay(0), retries=1)
 
 
 @shared_task(

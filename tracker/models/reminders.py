@@ -48,7 +48,8 @@ class ReminderSettings(models.Model):
 
 
 class DoseReminder(models.Model):
-    """One email about one dose slot. The unique constraint makes it happen at most once."""
+    """One email about one dose slot. The unique constraint makes one row per slot and kind;
+    the email is delivered at least once (``tracker.reminders.sending`` says when twice)."""
 
     class Kind(models.TextChoices):
         SLOT = "slot", "At the dose time"
@@ -73,8 +74,8 @@ class DoseReminder(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     status_reason = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    #: Set by the conditional UPDATE that claims the row, so a dispatcher can
-    #: read back exactly the rows it won.
+    #: Set by the insert that records the row and by the conditional UPDATE that claims it,
+    #: so a dispatcher can read back exactly the rows it inserted, then those it won.
     claim_token = models.UUIDField(null=True, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

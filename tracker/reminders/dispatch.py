@@ -1,4 +1,4 @@
-"""Finding the reminders due now and claiming each exactly once.
+"""Finding the reminders due now and claiming each for one dispatcher run.
 
 The dispatcher runs every minute (Celery beat) or from cron (``send_due_reminders``).
 Each run:
@@ -95,7 +95,12 @@ def due_reminders(*, now: datetime) -> list[DoseReminder]:
 
 
 def record_due_reminders(*, now: datetime) -> int:
-    """Insert a row for each due reminder not yet recorded; returns how many were new."""
+    """Insert a row for each due reminder not yet recorded; returns how many rows this call
+    inserted (not how many it tried: a dispatcher racing it may have inserted some first).
+
+    The rows are inserted under a fresh ``claim_token``, and counted by it: another
+    dispatcher's rows carry its own token, and a conflicting insert is skipped by the
+    constraint. The claim that follows gives the rows their claim token."""
     candidates = due_reminders(now=now)
     if not candidates:
         return 0
@@ -105,10 +110,13 @@ def record_due_reminders(*, now: datetime) -> int:
             "regimen_id", "slot_date", "slot_time", "kind"
         )
     )
+    token = uuid.uuid4()
     new = [c for c in candidates if (c.regimen_id, c.slot_date, c.slot_time, c.kind) not in existing]
+    for reminder in new:
+        reminder.claim_token = token
     # Another dispatcher may insert the same rows meanwhile: the constraint settles it.
     DoseReminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
-    return len(new)
+    return DoseReminder.objects.filter(claim_token=token).count() if new else 0
 
 
 def _logged_slot():

@@ -1,15 +1,27 @@
-"""Sending one claimed reminder: at most one email, whoever calls and however often."""
+"""Sending claimed reminders: at least once, and every copy with the same Message-ID.
 
+Each reminder is claimed for sending by one conditional UPDATE, so two workers never
+send it at the same time, and it is marked "sent" in the statement right after the mail
+server accepts it. Sending and marking are still two steps: a worker killed between
+them, or a "250 OK" reply lost on the way back, leaves the row unsent, and it is sent
+again. So delivery is at least once, not exactly once. Every attempt of one reminder
+carries the same Message-ID (``message_id``), so a mail server or client that drops a
+Message-ID it has seen can drop the copy.
+"""
+
+import contextlib
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from tracker.emails import TRANSIENT_ERRORS, one_line
 from tracker.models import DoseLog, DoseReminder
@@ -19,6 +31,9 @@ from tracker.reminders.tokens import make_link
 #: A row left "sending" this long ago was abandoned by a crashed worker.
 STALE_SENDING = timedelta(minutes=10)
 MAX_SNOOZES = 2
+#: Claimed reminders are sent in batches: one SMTP connection (and, on Celery, one task)
+#: for many emails.
+BATCH_SIZE = 50
 logger = logging.getLogger(__name__)
 SNOOZE_KINDS = [DoseReminder.Kind.SNOOZE_1, DoseReminder.Kind.SNOOZE_2]
 
@@ -56,8 +71,17 @@ def snoozes_left(reminder: DoseReminder) -> int:
     return max(0, MAX_SNOOZES - used)
 
 
+def message_id(reminder_id: int) -> str:
+    """The Message-ID of every attempt to send reminder ``reminder_id``: stable, so a copy sent
+    again (after a crash or a lost reply) can be recognised; keyed, so ids are not guessable."""
+    digest = salted_hmac("tracker.reminders.message-id", str(reminder_id)).hexdigest()[:20]
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<reminder.{reminder_id}.{digest}@{domain}>"
+
+
 def build_reminder_email(reminder: DoseReminder) -> EmailMultiAlternatives:
-    """The reminder email: plain text and HTML, three action links and an unsubscribe link."""
+    """The reminder email: plain text and HTML, three action links and an unsubscribe link,
+    and the reminder's own Message-ID."""
     regimen = reminder.regimen
     mother = regimen.mother
     unsubscribe = make_link("unsubscribe", mother.pk)
@@ -80,6 +104,7 @@ def build_reminder_email(reminder: DoseReminder) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mother.email],
         headers={
+            "Message-ID": message_id(reminder.pk),
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
@@ -96,7 +121,8 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
     is an open mail connection to reuse, if any.
 
     A transient mail error puts the row back to "queued" (attempts + 1) and re-raises,
-    so the caller can retry; ``reminder_mark_failed`` ends it.
+    so the caller can retry, until the attempt that reaches ``max_attempts()``: that one
+    ends "failed", whichever path (Celery or cron) sends it.
     """
     now = now or timezone.now()
     if not _claim_for_sending(reminder_id, now):
@@ -121,10 +147,13 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
         if is_permanent(error):
             _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=reminder.attempts + 1)
             return "failed"
+        attempts = reminder.attempts + 1
+        if attempts >= max_attempts():
+            reason = f"gave up after {attempts} attempts: {reason}"
+            _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=attempts)
+            return "failed"
         # Back to queued, stamped now: the dispatcher's sweep knows a retry is pending.
-        _set_status(
-            reminder_id, DoseReminder.Status.QUEUED, reason, attempts=reminder.attempts + 1, claimed_at=now
-        )
+        _set_status(reminder_id, DoseReminder.Status.QUEUED, reason, attempts=attempts, claimed_at=now)
         raise
     except Exception as error:
         # Something in this reminder itself (an address or a name the mail library refuses):
@@ -137,15 +166,74 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
     return "sent"
 
 
+def max_attempts() -> int:
+    """How many times one reminder is tried before it ends "failed": the first send and
+    ``REMINDER_MAX_RETRIES`` retries."""
+    return settings.REMINDER_MAX_RETRIES + 1
+
+
+def in_batches(reminder_ids: list[int]) -> list[list[int]]:
+    return [reminder_ids[start : start + BATCH_SIZE] for start in range(0, len(reminder_ids), BATCH_SIZE)]
+
+
+def reminders_send_batch(
+    reminder_ids: list[int], *, now: datetime | None = None, on_transient=None
+) -> dict[str, int]:
+    """Send ``reminder_ids`` over one mail connection, each claimed on its own by
+    ``reminder_send``; returns how many ended each way ("sent", "skipped", ...).
+
+    One bad connection fails one message, not the batch: when the server has dropped the
+    connection, it is reopened and the reminder tried once more at once (a reminder whose
+    "250" reply was lost is sent twice this way, with one Message-ID). Any other transient
+    error leaves that reminder queued for its own retry: ``on_transient(reminder_id)``
+    schedules it (Celery), or without it a later dispatcher run takes it back ("retry
+    later"); the batch goes on over a fresh connection.
+    """
+    outcomes: dict[str, int] = {}
+    connection = get_connection()
+    _reopen(connection)
+    try:
+        for reminder_id in reminder_ids:
+            try:
+                outcome = _send_reconnecting(reminder_id, now=now, connection=connection)
+            except TRANSIENT_ERRORS as error:
+                _reopen(connection)
+                logger.warning("reminder %s: %s: %s", reminder_id, type(error).__name__, error)
+                if on_transient is not None:
+                    on_transient(reminder_id)
+                    outcome = "retrying"
+                else:
+                    outcome = "retry later"
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    finally:
+        _drop(connection)
+    return outcomes
+
+
+def _send_reconnecting(reminder_id: int, *, now: datetime | None, connection) -> str:
+    try:
+        return reminder_send(reminder_id=reminder_id, now=now, connection=connection)
+    except smtplib.SMTPServerDisconnected:
+        _reopen(connection)
+        return reminder_send(reminder_id=reminder_id, now=now, connection=connection)
+
+
+def _reopen(connection) -> None:
+    """Close ``connection`` whatever state the server left it in, and open a fresh one that
+    the next sends share. If the server can't be reached now, each send tries on its own
+    (and Django's backend then closes what it opened after each message)."""
+    _drop(connection)
+    with contextlib.suppress(*TRANSIENT_ERRORS):
+        connection.open()
+
+
+def _drop(connection) -> None:
+    with contextlib.suppress(Exception):
+        connection.close()
+
+
 def reminder_mark_failed(*, reminder_id: int, reason: str) -> None:
     """Give up on a reminder after its last retry (nothing is left queued or sending)."""
     DoseReminder.objects.filter(
         pk=reminder_id, status__in=[DoseReminder.Status.QUEUED, DoseReminder.Status.SENDING]
     ).update(status=DoseReminder.Status.FAILED, status_reason=reason[:200])
-
-
-def reminder_release(*, reminder_id: int) -> None:
-    """Put a reminder whose direct send failed back to pending, for the next dispatcher run."""
-    DoseReminder.objects.filter(pk=reminder_id, status=DoseReminder.Status.QUEUED).update(
-        status=DoseReminder.Status.PENDING, claim_token=None
-    )

@@ -1,4 +1,10 @@
-"""Dispatch and send the reminders due now, synchronously (for cron, tests and benchmarks)."""
+"""Dispatch and send the reminders due now, synchronously (for cron, tests and benchmarks).
+
+The same pipeline as Celery's: the same claim, the same batches over one connection each
+(``reminders_send_batch``), the same attempt cap and final states. A reminder that hits a
+transient mail error stays queued; a later run takes it back and tries again, until the
+attempt cap ends it "failed".
+"""
 
 from datetime import datetime
 
@@ -6,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tracker.reminders.dispatch import reminders_dispatch
-from tracker.reminders.sending import TRANSIENT_ERRORS, reminder_release, reminder_send
+from tracker.reminders.sending import in_batches, reminders_send_batch
 
 
 def parse_now(value: str) -> datetime:
@@ -22,7 +28,10 @@ def parse_now(value: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Send the dose reminders due now. Safe to run twice at once: each reminder is sent once."
+    help = (
+        "Send the dose reminders due now. Safe to run twice at once: each reminder is claimed by "
+        "one run; delivery is at least once (see the README)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--now", help="Pretend it is this instant (ISO 8601 with offset).")
@@ -32,14 +41,9 @@ class Command(BaseCommand):
         now = parse_now(now) if isinstance(now, str) else (now or timezone.now())
         result = reminders_dispatch(now=now)
         outcomes: dict[str, int] = {}
-        for reminder_id in result.claimed:
-            try:
-                outcome = reminder_send(reminder_id=reminder_id, now=now)
-            except TRANSIENT_ERRORS as error:
-                reminder_release(reminder_id=reminder_id)  # the next run tries again
-                outcome = "retry later"
-                self.stderr.write(f"reminder {reminder_id}: {type(error).__name__}: {error}")
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        for batch in in_batches(result.claimed):
+            for outcome, count in reminders_send_batch(batch, now=now).items():
+                outcomes[outcome] = outcomes.get(outcome, 0) + count
         summary = (
             ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
             or "nothing to send"
