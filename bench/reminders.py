@@ -105,7 +105,7 @@ def start_worker(*, pool: str, concurrency: int, queue: str, node: str, smtp_por
     command = [
         str(ROOT / ".venv/bin/celery"),
         "-A",
-        "tracker",
+        "config",
         "worker",
         "-P",
         pool,
