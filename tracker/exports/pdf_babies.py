@@ -69,9 +69,10 @@ def baby_section(baby: BabyBoards, *, detail: Detail) -> list:
     elif detail == Detail.FULL:  # the table and the two charts in one row
         half = WIDTH / 2
         charts = pdf_charts.feeding_charts(feeding, width=half)
-        feeding_part = [
-            pdf_layout.side_by_side([_feeding_table(baby, width=half), *charts], [half, half / 2, half / 2])
-        ]
+        table: list = [_feeding_table(baby, width=half)]
+        if feeding.complete_days < feeding.days:  # today is drawn pale: say so
+            table.append(Paragraph(pdf_charts.FEEDING_TODAY, STYLES["small"]))
+        feeding_part = [pdf_layout.side_by_side([table, *charts], [half, half / 2, half / 2])]
     else:
         feeding_part = [_feeding_table(baby)]
     if not any(
