@@ -234,7 +234,9 @@ def test_a_record_too_big_for_two_pages_is_summarised_one_line_each(mother, infa
     assert "Regimen Days covered Doses taken On time Current streak Longest gap" in text
     for name in names:
         assert f"{name}: born 30 Oct 2026" in text
-    assert "Feeding: averages over the last 30 days" in text
+    assert "Feeding: averages over the complete days (to yesterday) with a feed logged in the last 30" in text
+    # One 20-minute feed on 2 Nov, the only day with a feed; no record in the last complete week.
+    assert "Luca 1.0 20 – – –" in text
 
 
 def test_two_years_of_history_fit_on_one_or_two_pages():

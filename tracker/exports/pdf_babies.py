@@ -274,7 +274,8 @@ def babies_overview(babies: list[BabyBoards]) -> list:
         Paragraph("Feeding and symptoms", STYLES["h2"]),
         pdf_layout.grid(rows, widths=[WIDTH * 0.35] + [WIDTH * 0.13] * 5),
         Paragraph(
-            "Feeding: averages over the last 30 days (since the birth for a younger baby). "
+            "Feeding: averages over the complete days (to yesterday) with a feed logged in the last 30 "
+            "days (since the birth for a younger baby). "
             "Symptoms: averages over the days with records of the last 7 complete days (to yesterday), "
             "none with fewer than 4 such days.",
             STYLES["small"],
