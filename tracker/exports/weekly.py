@@ -9,7 +9,9 @@ Every number is summed from the daily summary's rows (``daily_records``), never 
 again, so a week's figures are those of its seven daily rows:
 
 - week 1 of life is days 0-6 of life (the birth day is day 0), week 2 days 7-13, and so on;
-  the current week holds the days to today only (``days`` says how many);
+  a baby's rows start at a record logged before the birth day when there is one (as in the
+  daily summary), in week 0 (days -7 to -1) or earlier; the current week holds the days to
+  today only (``days`` says how many);
 - the pregnancy rows of the daily summary (no baby yet) make pregnancy weeks with the
   infant columns blank, counted in regimen weeks from her earliest regimen's first day;
 - a symptom mean is over the week's logging days ("Other days are 'no data' ... left out
@@ -239,7 +241,8 @@ WEEKLY_COLUMNS = (
     Column(
         "week_of_life",
         INTEGER,
-        "Week of the baby's life: 1 = days 0-6 (the birth day is day 0), 2 = days 7-13, and so on.",
+        "Week of the baby's life: 1 = days 0-6 (the birth day is day 0), 2 = days 7-13, and so on; 0 = days "
+        "-7 to -1 (-1 the week before), for a record logged before the birth day.",
         field("week_of_life"),
         unit="weeks",
         blank_when=PREGNANCY_WEEK,
