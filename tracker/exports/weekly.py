@@ -225,7 +225,10 @@ def _count(name: str, description: str, unit: str = "stools") -> Column:
 
 
 def _per_day(name: str, what: str, unit: str) -> Column:
-    description = f"{what} per day, {OVER_LOGGING}: the daily summary's sum / logging_days, 2 decimals."
+    description = (
+        f"{what} per day, {OVER_LOGGING}: the daily summary's sum / logging_days, rounded to 2 decimals "
+        "(1.0, 0.67)."
+    )
     return _baby_column(name, DECIMAL, description, unit, NO_LOGGING)
 
 
@@ -301,8 +304,8 @@ WEEKLY_COLUMNS = (
     _baby_column(
         "feeds_per_day",
         DECIMAL,
-        "Feeds per day over the days with a feed logged (feed_days), 2 decimals: a day without any feed "
-        "logged is taken as not logged, not as a day without feeds.",
+        "Feeds per day over the days with a feed logged (feed_days), rounded to 2 decimals: a day without "
+        "any feed logged is taken as not logged, not as a day without feeds.",
         "feeds",
         "no feed logged in the week, or " + PREGNANCY_WEEK,
     ),
