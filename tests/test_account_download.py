@@ -107,6 +107,20 @@ def test_her_json_has_her_profile_counts_and_times_with_the_rome_offset(mother_c
     }
 
 
+def test_her_json_keeps_the_dose_times_the_days_before_a_change_had(mother_client, her_record, regimen):
+    from tracker.models import Regimen
+    from tracker.services.regimens import regimen_save
+
+    regimen = Regimen.objects.select_related("mother", "product").get(pk=regimen.pk)
+    regimen.dose_times = ["07:00", "19:00"]
+    regimen_save(regimen=regimen)  # at 00:30 on 17 Nov in Rome: the 16th kept 08:00 and 20:00
+
+    (saved,) = my_data(open_zip(mother_client.get("/exports/all.zip")))["regimens"]
+
+    assert saved["dose_times"] == ["07:00", "19:00"]
+    assert saved["earlier_dose_times"] == [{"until": "2026-11-16", "dose_times": ["08:00", "20:00"]}]
+
+
 def test_her_json_lists_her_grants_and_who_looked_at_her_record(
     mother, mother_client, infant, clinician, clinician_client
 ):

@@ -234,7 +234,9 @@ def test_a_record_too_big_for_two_pages_is_summarised_one_line_each(mother, infa
     assert "Regimen Days covered Doses taken On time Current streak Longest gap" in text
     for name in names:
         assert f"{name}: born 30 Oct 2026" in text
-    assert "Feeding: averages over the last 30 days" in text
+    assert "Feeding: averages over the complete days (to yesterday) with a feed logged in the last 30" in text
+    # One 20-minute feed on 2 Nov, the only day with a feed; no record in the last complete week.
+    assert "Luca 1.0 20 – – –" in text
 
 
 def test_two_years_of_history_fit_on_one_or_two_pages():
@@ -289,3 +291,32 @@ def test_a_clinician_with_an_exports_grant_downloads_it_and_the_look_is_audited(
     assert AuditEvent.objects.filter(mother=mother, action="export_pdf").count() == 1
     assert refused.get(path).status_code == 404
     assert stranger.get(path).status_code == 404
+
+
+def test_the_feeding_charts_draw_today_pale_as_today_so_far(mother, infant):
+    """16 Nov is today, still under way: 2 feeds this morning are not a drop from 3 a day."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+
+    from tracker.exports.pdf_charts import daily_counts
+    from tracker.exports.pdf_layout import BLUE, PALE_BLUE
+
+    days = [date(2026, 11, 14), date(2026, 11, 15), date(2026, 11, 16)]
+    drawn = {
+        partial: next(
+            shape
+            for shape in daily_counts(
+                title="Feeds a day", days=days, values=[3, 3, 2], width=200, height=100, partial_last=partial
+            ).contents
+            if isinstance(shape, VerticalBarChart)
+        )
+        for partial in (False, True)
+    }
+    for day in range(2):
+        FeedingSessionFactory(infant=infant, started_at=datetime(2026, 11, 16, 7 + day, 0, tzinfo=UTC))
+    FeedingSessionFactory(infant=infant, started_at=datetime(2026, 11, 15, 7, 0, tzinfo=UTC))
+
+    _, text = readable_summary(mother)
+
+    assert drawn[False].bars[(0, 2)].fillColor == BLUE
+    assert (drawn[True].bars[(0, 1)].fillColor, drawn[True].bars[(0, 2)].fillColor) == (BLUE, PALE_BLUE)
+    assert "Charts: pale bar (dashed line), today so far." in text

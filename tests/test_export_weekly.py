@@ -3,7 +3,7 @@ built from it: hand-computed weeks, twins, the sum of the daily rows, the clinic
 
 import csv
 import io
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -136,6 +136,19 @@ def test_a_week_with_three_logging_days(mother_client, infant, diary):
         "4",
     )
     assert (third["logging_days"], third["stools_watery"], third["stools_per_day"]) == ("1", "1", "1.0")
+
+
+def test_a_feed_logged_before_the_birth_day_starts_a_week_0_as_the_dictionary_says(mother_client, infant):
+    FeedingSessionFactory(infant=infant, started_at=at(1, 7) - timedelta(days=5))  # 27 Oct: day -3
+
+    weeks = download(mother_client, "export_weekly")
+    dictionary = {row["variable"]: row for row in download(mother_client, "export_dictionary")}
+
+    assert [(w["week_of_life"], w["first_day"], w["days"], w["feed_days"]) for w in weeks[:2]] == [
+        ("0", "2026-10-27", "3", "1"),  # 27-29 Oct, days -3 to -1
+        ("1", "2026-10-30", "7", "0"),
+    ]
+    assert "0 = days -7 to -1" in dictionary["week_of_life"]["description"]
 
 
 def test_a_day_without_data_has_blank_symptom_cells_not_zeros(mother_client, infant, diary):

@@ -13,8 +13,9 @@ import io
 import json
 import tempfile
 import zipfile
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,7 @@ from tracker.models import (
     Pregnancy,
     Regimen,
     ReminderSettings,
+    ScheduleChange,
     SupplementProduct,
 )
 
@@ -93,7 +95,8 @@ Files
     pregnancies          due dates
     infants              your babies: birth time, gestational age, delivery mode, weight
     supplement_products  the supplements you entered
-    regimens             how many doses a day at which times, from when to when
+    regimens             how many doses a day at which times, from when to when, and
+                         the times of the days before each change of times
     dose_logs            every dose logged (fields as in csv/doses.csv)
     feeding_sessions     every feed (fields as in csv/feeds.csv)
     symptom_entries      every symptom entry (fields as in csv/symptoms.csv)
@@ -233,6 +236,15 @@ def _products(mother: User) -> Iterator[dict]:
 
 
 def _regimens(mother: User, zone: ZoneInfo) -> Iterator[dict]:
+    # The times the days before each change of dose times had (``ScheduleChange``), oldest first.
+    earlier: dict[int, list[dict]] = defaultdict(list)
+    for regimen_id, effective_from, previous in (
+        ScheduleChange.objects.for_mother(mother)
+        .order_by("effective_from")
+        .values_list("regimen_id", "effective_from", "previous_times")
+    ):
+        until = effective_from - timedelta(days=1)
+        earlier[regimen_id].append({"until": until.isoformat(), "dose_times": previous})
     rows = (
         Regimen.objects.for_mother(mother)
         .order_by("start_date", "pk")
@@ -251,11 +263,13 @@ def _regimens(mother: User, zone: ZoneInfo) -> Iterator[dict]:
         )
     )
     for row in rows.iterator(chunk_size=CHUNK):
+        regimen_id = row.pop("pk")
         yield {
-            "regimen_id": row.pop("pk"),
+            "regimen_id": regimen_id,
             "product_id": row.pop("product_id"),
             "product_name": row.pop("product__name"),
             **row,
+            "earlier_dose_times": earlier.get(regimen_id, []),
             "created_at": _when(row["created_at"], zone),
         }
 

@@ -10,13 +10,12 @@ from datetime import date
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
-from django.template.defaultfilters import floatformat
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from accounts.models import User
 from tracker.exports import pdf_charts, pdf_layout
-from tracker.exports.pdf_layout import STYLES, WIDTH, Detail, days_text, long_date, minutes_text
+from tracker.exports.pdf_layout import STYLES, WIDTH, Detail, days_text, long_date, minutes_text, number_text
 from tracker.models import Infant
 from tracker.selectors.dashboard import Dashboard, dashboard_for
 from tracker.selectors.screening import NO_FLAG, VOMITING_NOTICE, ScreeningFlag
@@ -69,9 +68,10 @@ def baby_section(baby: BabyBoards, *, detail: Detail) -> list:
     elif detail == Detail.FULL:  # the table and the two charts in one row
         half = WIDTH / 2
         charts = pdf_charts.feeding_charts(feeding, width=half)
-        feeding_part = [
-            pdf_layout.side_by_side([_feeding_table(baby, width=half), *charts], [half, half / 2, half / 2])
-        ]
+        table: list = [_feeding_table(baby, width=half)]
+        if feeding.complete_days < feeding.days:  # today is drawn pale: say so
+            table.append(Paragraph(pdf_charts.FEEDING_TODAY, STYLES["small"]))
+        feeding_part = [pdf_layout.side_by_side([table, *charts], [half, half / 2, half / 2])]
     else:
         feeding_part = [_feeding_table(baby)]
     if not any(
@@ -112,8 +112,8 @@ def _feeding_table(baby: BabyBoards, *, width: float = WIDTH) -> Table:
     ]
     rows = [
         ["Feeding", *labels],
-        ["Feeds a day", *(_mean(f.feeds_per_day, 1) for f in ranges)],
-        ["Minutes a day", *(_mean(f.minutes_per_day, 0) for f in ranges)],
+        ["Feeds a day", *(number_text(f.feeds_per_day, 1) for f in ranges)],
+        ["Minutes a day", *(number_text(f.minutes_per_day, 0) for f in ranges)],
         ["Median time between feeds", *(minutes_text(f.median_interval_minutes) for f in ranges)],
         ["Left / right", *(_left_share(f.left_share) for f in ranges)],
         [
@@ -175,10 +175,10 @@ def _symptom_table(board: Dashboard) -> Table:
     rows = [
         ["Symptoms, 7-day average", *(c.label for c in columns)],
         ["Days with records", *(f"{c.logging_days} of 7" for c in columns)],
-        ["Spit-ups a day", *(_mean(c.regurgitations, 1) for c in columns)],
-        ["Vomiting a day", *(_mean(c.vomiting, 1) for c in columns)],
-        ["Crying, minutes a day", *(_mean(c.crying_minutes, 0) for c in columns)],
-        ["Stools a day", *(_mean(c.stools, 1) for c in columns)],
+        ["Spit-ups a day", *(number_text(c.regurgitations, 1) for c in columns)],
+        ["Vomiting a day", *(number_text(c.vomiting, 1) for c in columns)],
+        ["Crying, minutes a day", *(number_text(c.crying_minutes, 0) for c in columns)],
+        ["Stools a day", *(number_text(c.stools, 1) for c in columns)],
     ]
     return pdf_layout.grid(rows)
 
@@ -187,18 +187,13 @@ def _stool_groups(week: WeekSummary) -> Paragraph:
     """The last 7 complete days' stools by Brussels group, in one line."""
     groups = ", ".join(
         f"{group.label} {group.stools}"
-        + (f" ({_mean(group.per_day, 1)} a day)" if group.per_day is not None else "")
+        + (f" ({number_text(group.per_day, 1)} a day)" if group.per_day is not None else "")
         for group in week.stool_groups
     )
     return Paragraph(
         f"Stools by Brussels group, {long_date(week.first_day)} to {long_date(week.last_day)}: {groups}.",
         STYLES["small"],
     )
-
-
-def _mean(value: float | None, digits: int) -> str:
-    """A mean as printed; "–" when there is nothing to average (or, for symptoms, fewer than 4 days with records)."""
-    return "–" if value is None else floatformat(value, digits)
 
 
 def _vomiting(trends: SymptomTrends, *, who: str = "") -> list:
@@ -256,11 +251,11 @@ def babies_overview(babies: list[BabyBoards]) -> list:
         rows.append(
             [
                 escape(baby.infant.name),
-                _mean(feeding.feeds_per_day, 1),
-                _mean(feeding.minutes_per_day, 0),
-                _mean(week.regurgitations, 1),
-                _mean(week.crying_minutes, 0),
-                _mean(week.stools, 1),
+                number_text(feeding.feeds_per_day, 1),
+                number_text(feeding.minutes_per_day, 0),
+                number_text(week.regurgitations, 1),
+                number_text(week.crying_minutes, 0),
+                number_text(week.stools, 1),
             ]
         )
         flags.extend(_vomiting(symptoms, who=baby.infant.name))
@@ -273,7 +268,8 @@ def babies_overview(babies: list[BabyBoards]) -> list:
         Paragraph("Feeding and symptoms", STYLES["h2"]),
         pdf_layout.grid(rows, widths=[WIDTH * 0.35] + [WIDTH * 0.13] * 5),
         Paragraph(
-            "Feeding: averages over the last 30 days (since the birth for a younger baby). "
+            "Feeding: averages over the complete days (to yesterday) with a feed logged in the last 30 "
+            "days (since the birth for a younger baby). "
             "Symptoms: averages over the days with records of the last 7 complete days (to yesterday), "
             "none with fewer than 4 such days.",
             STYLES["small"],

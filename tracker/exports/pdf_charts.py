@@ -139,13 +139,28 @@ def calendar_strip(adherence: Adherence, *, width: float) -> Drawing:
 
 
 def daily_counts(
-    *, title: str, days: Sequence[date], values: Sequence[float], width: float, height: float
+    *,
+    title: str,
+    days: Sequence[date],
+    values: Sequence[float],
+    width: float,
+    height: float,
+    partial_last: bool = False,
 ) -> Drawing:
     """A bar per local day (feeds, minutes); a line instead past ``BARS_UP_TO`` days,
-    where bars would be thinner than a hairline."""
+    where bars would be thinner than a hairline. With ``partial_last`` the last day is
+    today, still under way: its bar is pale and outlined (a line: the segment into it is
+    dashed), so it never reads as a drop."""
     if len(days) > BARS_UP_TO:
         return daily_lines(
-            title=title, days=days, daily=values, rolling=[], marker_days=[], width=width, height=height
+            title=title,
+            days=days,
+            daily=values,
+            rolling=[],
+            marker_days=[],
+            width=width,
+            height=height,
+            partial_last=partial_last,
         )
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 8, title, fontName="Helvetica-Bold", fontSize=7.5, fillColor=INK))
@@ -159,6 +174,9 @@ def daily_counts(
     chart.data = [list(values) or [0]]
     chart.bars[0].fillColor = BLUE
     chart.bars[0].strokeColor = None
+    if partial_last and values:
+        today = chart.bars[(0, len(values) - 1)]
+        today.fillColor, today.strokeColor, today.strokeWidth = PALE_BLUE, BLUE, 0.4
     chart.barSpacing = 0
     chart.groupSpacing = 1
     _style_value_axis(chart.valueAxis, top=max(values, default=0))
@@ -281,16 +299,24 @@ def _runs(values: Sequence[float | None]) -> list[list[tuple[float, float]]]:
 
 
 def feeding_charts(feeding: FeedingSummary, *, width: float = WIDTH) -> list:
-    """Feeds and minutes of feeding per local day, each ``width / 2`` wide."""
+    """Feeds and minutes of feeding per local day, each ``width / 2`` wide; today, when
+    shown, is still under way and drawn pale (``FEEDING_TODAY``)."""
     days = [row.day for row in feeding.per_day]
+    partial = feeding.complete_days < feeding.days
     series = [
         ("Feeds a day", [row.feeds for row in feeding.per_day]),
         ("Minutes feeding a day", [round(row.minutes) for row in feeding.per_day]),
     ]
     return [
-        daily_counts(title=title, days=days, values=values, width=width / 2, height=34 * mm)
+        daily_counts(
+            title=title, days=days, values=values, width=width / 2, height=34 * mm, partial_last=partial
+        )
         for title, values in series
     ]
+
+
+#: Said beside the feeding charts when their last day is today.
+FEEDING_TODAY = "Charts: pale bar (dashed line), today so far."
 
 
 def symptom_charts(trends: SymptomTrends, *, markers: list[Marker]) -> list:

@@ -149,3 +149,9 @@ def days_text(count: int) -> str:
 def minutes_text(value: float | None) -> str:
     """Whole minutes, rounded as the dashboard's ``floatformat:0``; "–" for None."""
     return "–" if value is None else f"{floatformat(value, 0)} min"
+
+
+def number_text(value: float | None, digits: int) -> str:
+    """A mean or count as printed, ``digits`` decimals (as ``floatformat``); "–" for None:
+    nothing to average (for symptoms, also fewer than 4 days with records)."""
+    return "–" if value is None else floatformat(value, digits)

@@ -15,7 +15,7 @@ from reportlab.platypus import KeepTogether, Paragraph
 
 from accounts.models import User
 from tracker.exports import pdf_layout
-from tracker.exports.pdf_layout import STYLES, WIDTH
+from tracker.exports.pdf_layout import STYLES, WIDTH, number_text
 from tracker.exports.weekly import DiaryWeek, weekly_records
 from tracker.models import Infant
 
@@ -70,15 +70,11 @@ def _row(week: DiaryWeek) -> list[str]:
     return [
         f"{week.week_of_life} ({pdf_layout.long_date(week.first_day)})",
         f"{week.logging_days} of {week.days}",
-        _number(week.stools_per_day, 1),
-        _number(week.regurgitations_per_day, 1),
-        _number(week.vomiting_per_day, 1),
-        _number(week.crying_minutes_per_day, 0),
-        _number(week.crying_3h_days, 0),
-        _number(week.feeds_per_day, 1),
+        number_text(week.stools_per_day, 1),
+        number_text(week.regurgitations_per_day, 1),
+        number_text(week.vomiting_per_day, 1),
+        number_text(week.crying_minutes_per_day, 0),
+        number_text(week.crying_3h_days, 0),
+        number_text(week.feeds_per_day, 1),
         "–" if week.dose_adherence is None else f"{floatformat(week.dose_adherence, 0)}%",
     ]
-
-
-def _number(value: float | None, places: int) -> str:
-    return "–" if value is None else floatformat(value, places)

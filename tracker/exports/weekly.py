@@ -9,7 +9,9 @@ Every number is summed from the daily summary's rows (``daily_records``), never 
 again, so a week's figures are those of its seven daily rows:
 
 - week 1 of life is days 0-6 of life (the birth day is day 0), week 2 days 7-13, and so on;
-  the current week holds the days to today only (``days`` says how many);
+  a baby's rows start at a record logged before the birth day when there is one (as in the
+  daily summary), in week 0 (days -7 to -1) or earlier; the current week holds the days to
+  today only (``days`` says how many);
 - the pregnancy rows of the daily summary (no baby yet) make pregnancy weeks with the
   infant columns blank, counted in regimen weeks from her earliest regimen's first day;
 - a symptom mean is over the week's logging days ("Other days are 'no data' ... left out
@@ -223,7 +225,10 @@ def _count(name: str, description: str, unit: str = "stools") -> Column:
 
 
 def _per_day(name: str, what: str, unit: str) -> Column:
-    description = f"{what} per day, {OVER_LOGGING}: the daily summary's sum / logging_days, 2 decimals."
+    description = (
+        f"{what} per day, {OVER_LOGGING}: the daily summary's sum / logging_days, rounded to 2 decimals "
+        "(1.0, 0.67)."
+    )
     return _baby_column(name, DECIMAL, description, unit, NO_LOGGING)
 
 
@@ -239,7 +244,8 @@ WEEKLY_COLUMNS = (
     Column(
         "week_of_life",
         INTEGER,
-        "Week of the baby's life: 1 = days 0-6 (the birth day is day 0), 2 = days 7-13, and so on.",
+        "Week of the baby's life: 1 = days 0-6 (the birth day is day 0), 2 = days 7-13, and so on; 0 = days "
+        "-7 to -1 (-1 the week before), for a record logged before the birth day.",
         field("week_of_life"),
         unit="weeks",
         blank_when=PREGNANCY_WEEK,
@@ -298,8 +304,8 @@ WEEKLY_COLUMNS = (
     _baby_column(
         "feeds_per_day",
         DECIMAL,
-        "Feeds per day over the days with a feed logged (feed_days), 2 decimals: a day without any feed "
-        "logged is taken as not logged, not as a day without feeds.",
+        "Feeds per day over the days with a feed logged (feed_days), rounded to 2 decimals: a day without "
+        "any feed logged is taken as not logged, not as a day without feeds.",
         "feeds",
         "no feed logged in the week, or " + PREGNANCY_WEEK,
     ),

@@ -76,11 +76,13 @@ def feeding_summary(
 
     Days are local to the mother's time zone (a feed at 23:30 in Rome is on
     that Rome day; a 23- or 25-hour DST day is one day). The averages a day are
-    over the complete days (before her today) on which a feed was logged, as the
-    weekly diary's ``feeds_per_day``: product.md's "Today is unfinished" (it is
-    drawn as partial, never as a drop) and, as for symptoms, a day she logged
-    nothing is a day without data, not a day without feeds. A feed or two typed
-    in on a busy day does pull the mean down: the count of days is shown beside it.
+    over the complete days (before her today) on which a feed was logged:
+    product.md's "Today is unfinished" (it is drawn as partial, never as a drop)
+    and, as for symptoms, a day she logged nothing is a day without data, not a
+    day without feeds. (The weekly diary's ``feeds_per_day`` also leaves out the
+    days without a feed, but its current week holds today so far.) A feed or two
+    typed in on a busy day does pull the mean down: the count of days is shown
+    beside it.
 
     The median interval is in minutes between the starts of consecutive feeds
     that both started in the range: the intervals come from a ``LAG`` window

@@ -25,10 +25,8 @@ from typing import NamedTuple
 from tracker.closed_days import closed_days_cached, closed_then_live, last_closed_day
 from tracker.localtime import days_between, local_date, local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
-from tracker.selectors.screening import NO_FLAG, ScreeningFlag, recent_vomiting, screening_flags
+from tracker.selectors.screening import ScreeningFlag, recent_vomiting, screening_flags
 from tracker.selectors.symptom_days import BRUSSELS_GROUPS, SymptomDayTotals, symptom_days
-
-__all__ = ["NO_FLAG", "ROLLING_DAYS", "ScreeningFlag", "SymptomDay", "SymptomTrends", "symptom_trends"]
 
 ROLLING_DAYS = 7
 #: A 7-day mean is shown only over at least this many logging days.
