@@ -129,6 +129,9 @@ def everything(mother, infant):
     DailyCheckFactory(infant=infant, day=date(2026, 11, 8), other_than_breast_milk=False, notes="ok")
     DailyCheckFactory(infant=twin, day=date(2026, 11, 8), no_symptoms=False, other_than_breast_milk=None)
     DailyCheckFactory(infant=twin, day=date(2026, 11, 9), other_than_breast_milk=True)
+    # Luca's week 2 of life (6-12 Nov): 4 logging days, enough for the weekly means.
+    for day in (9, 10):
+        DailyCheckFactory(infant=infant, day=date(2026, 11, day), no_symptoms=True)
     return mother
 
 

@@ -59,13 +59,14 @@ def take(regimen, *days: int) -> None:
 @pytest.fixture
 def diary(mother, infant):
     """Luca, born 30 Oct; one 08:00 dose a day from 1 Nov. Week 2 of life (6-12 Nov) has
-    three logging days: the 6th (2 spit-ups, 1 vomit), the 8th (a daily check only) and the
-    11th (200 minutes of crying, stools of Brussels 2, 4 and 6)."""
+    four logging days: the 6th (2 spit-ups, 1 vomit), the 8th (a daily check only), the 11th
+    (200 minutes of crying, stools of Brussels 2, 4 and 6) and the 12th ("no symptoms")."""
     regimen = RegimenFactory(mother=mother, dose_times=["08:00"], start_date=date(2026, 11, 1))
     take(regimen, 2, 6, 7, 8, 16)
     SymptomEntryFactory.create_batch(2, infant=infant, occurred_at=at(6, 9))
     SymptomEntryFactory(infant=infant, occurred_at=at(6, 12), size="large", is_vomiting=True)
     DailyCheckFactory(infant=infant, day=date(2026, 11, 8), other_than_breast_milk=False)
+    DailyCheckFactory(infant=infant, day=date(2026, 11, 12), no_symptoms=True, other_than_breast_milk=None)
     SymptomEntryFactory(infant=infant, kind=CRYING, size="", duration_minutes=200, occurred_at=at(11, 18))
     for consistency in (2, 4, 6):
         SymptomEntryFactory(
@@ -79,7 +80,7 @@ def diary(mother, infant):
     return regimen
 
 
-def test_a_week_with_three_logging_days(mother_client, infant, diary):
+def test_a_week_with_four_logging_days_and_weeks_with_one(mother_client, infant, diary):
     weeks = download(mother_client, "export_weekly")
 
     assert [(w["infant_id"], w["week_of_life"], w["first_day"], w["days"]) for w in weeks] == [
@@ -94,16 +95,16 @@ def test_a_week_with_three_logging_days(mother_client, infant, diary):
         "first_day": "2026-11-06",
         "last_day": "2026-11-12",
         "days": "7",
-        "logging_days": "3",
+        "logging_days": "4",
         "stools": "3",
-        "stools_per_day": "1.0",  # 3 stools / 3 logging days
+        "stools_per_day": "0.75",  # 3 stools / 4 logging days
         "stools_hard": "1",
         "stools_formed": "1",
         "stools_loose": "1",
         "stools_watery": "0",
-        "regurgitations_per_day": "0.67",  # 2 / 3, the vomit apart
-        "vomiting_per_day": "0.33",
-        "crying_minutes_per_day": "66.67",  # 200 / 3
+        "regurgitations_per_day": "0.5",  # 2 / 4, the vomit apart
+        "vomiting_per_day": "0.25",
+        "crying_minutes_per_day": "50.0",  # 200 / 4
         "crying_3h_days": "1",
         "feed_days": "2",
         "feeds_per_day": "1.5",  # 3 feeds over the 2 days with a feed logged
@@ -114,7 +115,7 @@ def test_a_week_with_three_logging_days(mother_client, infant, diary):
         "regimen_days": "7",
         "days_covered": "3",
     }
-    # Week 1 (30 Oct - 5 Nov): the regimen starts on its 3rd day; one logging day.
+    # Week 1 (30 Oct - 5 Nov): the regimen starts on its 3rd day; one logging day, so no mean.
     first = weeks[0]
     assert (first["regimen_week"], first["regimen_days"], first["doses_taken"], first["dose_adherence"]) == (
         "1",
@@ -122,11 +123,7 @@ def test_a_week_with_three_logging_days(mother_client, infant, diary):
         "1",
         "20.0",
     )
-    assert (first["logging_days"], first["regurgitations_per_day"], first["feeds_per_day"]) == (
-        "1",
-        "1.0",
-        "",
-    )
+    assert (first["logging_days"], first["regurgitations_per_day"], first["feeds_per_day"]) == ("1", "", "")
     # Week 3 so far: 13-16 Nov, regimen week 2 (days 12-18 of the regimen), today's dose taken.
     third = weeks[2]
     assert (third["last_day"], third["regimen_week"], third["doses_taken"], third["doses_scheduled"]) == (
@@ -135,7 +132,7 @@ def test_a_week_with_three_logging_days(mother_client, infant, diary):
         "1",
         "4",
     )
-    assert (third["logging_days"], third["stools_watery"], third["stools_per_day"]) == ("1", "1", "1.0")
+    assert (third["logging_days"], third["stools_watery"], third["stools_per_day"]) == ("1", "1", "")
 
 
 def test_a_feed_logged_before_the_birth_day_starts_a_week_0_as_the_dictionary_says(mother_client, infant):
@@ -184,8 +181,8 @@ def test_each_week_is_the_sum_of_its_daily_rows(mother, mother_client, infant, t
         def total(name, rows=logged):
             return sum(int(row[name]) for row in rows)
 
-        def mean(name, rows=logged):
-            return str(round(total(name, rows) / len(rows), 2)) if rows else ""
+        def mean(name, rows=logged, at_least=4):
+            return str(round(total(name, rows) / len(rows), 2)) if len(rows) >= at_least else ""
 
         assert int(week["days"]) == len(days)
         assert int(week["logging_days"]) == len(logged)
@@ -196,7 +193,7 @@ def test_each_week_is_the_sum_of_its_daily_rows(mother, mother_client, infant, t
         assert week["crying_3h_days"] == (
             str(sum(int(row["crying_minutes"]) >= 180 for row in logged)) if logged else ""
         )
-        assert (week["feed_days"], week["feeds_per_day"]) == (str(len(fed)), mean("feeds", fed))
+        assert (week["feed_days"], week["feeds_per_day"]) == (str(len(fed)), mean("feeds", fed, at_least=1))
         assert int(week["breast_milk_only_days"]) == sum(
             row["exclusive_breastfeeding"] == "yes" for row in days
         )
@@ -210,7 +207,7 @@ def test_each_week_is_the_sum_of_its_daily_rows(mother, mother_client, infant, t
     sara = [week for week in weeks if week["infant_id"] == str(twin.pk)]
     assert (sara[0]["crying_3h_days"], sara[0]["crying_minutes_per_day"], sara[1]["logging_days"]) == (
         "1",
-        "190.0",
+        "",  # one logging day: no mean
         "0",
     )
     assert sara[1]["regurgitations_per_day"] == sara[1]["stools"] == ""  # a week without data
@@ -229,7 +226,11 @@ def test_twins_have_a_row_each_with_their_mothers_doses_repeated(mother, mother_
     week_2 = [week for week in weeks if week["week_of_life"] == "2"]
     assert [week["infant_id"] for week in week_2] == [str(infant.pk), str(twin.pk)]
     assert {(w["doses_taken"], w["doses_scheduled"], w["days_covered"]) for w in week_2} == {("3", "7", "3")}
-    assert [week["regurgitations_per_day"] for week in week_2] == ["0.67", "1.0"]
+    # Luca: 2 spit-ups over 4 logging days; Sara: 1 logging day, too few for a mean.
+    assert [(week["logging_days"], week["regurgitations_per_day"]) for week in week_2] == [
+        ("4", "0.5"),
+        ("1", ""),
+    ]
 
 
 def test_a_clinician_downloads_the_weekly_diary_audited_and_an_outsider_gets_404(
@@ -292,9 +293,9 @@ def test_the_pdf_summary_has_a_table_of_the_last_four_weeks(mother, infant, diar
     _, text = readable_summary(mother)
 
     assert "The last 4 weeks" in text
-    # Week 2: 3 of 7 days logged, 1.0 stools, 0.7 spit-ups, 0.3 vomits, 67 min of crying, 1 long day,
+    # Week 2: 4 of 7 days logged, 0.8 stools, 0.5 spit-ups, 0.3 vomits, 50 min of crying, 1 long day,
     # 1.5 feeds a day, 43% of doses.
-    assert "2 (6 Nov 2026) 3 of 7 1.0 0.7 0.3 67 1 1.5 43%" in text
+    assert "2 (6 Nov 2026) 4 of 7 0.8 0.5 0.3 50 1 1.5 43%" in text
     assert "3 (13 Nov 2026) 1 of 4" in text
 
 
@@ -331,7 +332,7 @@ def test_the_last_four_weeks_heading_is_never_left_alone_at_the_foot_of_a_page(m
     assert len(pages) == 2
     assert pages[0] == ""  # page 1 holds nothing but the filler
     assert pages[1].startswith("The last 4 weeks Week of life")
-    assert pages[1].endswith("A dash: nothing to average.")
+    assert pages[1].endswith("A dash: no mean.")
 
 
 def test_today_is_not_a_covered_day_while_a_dose_is_still_to_come(mother_client, infant):

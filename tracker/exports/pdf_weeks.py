@@ -34,7 +34,7 @@ HEADER = [
 WIDTHS = [WIDTH * 0.2] + [WIDTH * 0.1] * 8
 NOTE = (
     "From weekly.csv. Week 1 is days 0-6 of life; the current week, its days so far. Means are over "
-    "the days logged (feeds: the days with a feed). A dash: nothing to average."
+    "the days logged, at least 4 (feeds: the days with a feed). A dash: no mean."
 )
 
 

@@ -15,8 +15,10 @@ again, so a week's figures are those of its seven daily rows:
 - the pregnancy rows of the daily summary (no baby yet) make pregnancy weeks with the
   infant columns blank, counted in regimen weeks from her earliest regimen's first day;
 - a symptom mean is over the week's logging days ("Other days are 'no data' ... left out
-  of averages (never counted as zero)"), with ``logging_days`` beside it; with none it is
-  blank, as are the week's symptom counts;
+  of averages (never counted as zero)"), with ``logging_days`` beside it, and like a 7-day
+  mean on the dashboard it needs 4 of them ("A 7-day mean needs at least 4 logging days in
+  its window, else it is not shown"): with fewer it is blank; with none the week's symptom
+  counts are blank too;
 - feeds per day are over the days with a feed logged (``feed_days``): a day she did not log
   feeds is not a day without feeds;
 - the doses are the mother's, repeated in each twin's row, as in the daily summary.
@@ -37,6 +39,7 @@ from tracker.exports.daily import BabyDay, daily_records
 from tracker.localtime import local_date
 from tracker.models import Infant, Regimen
 from tracker.selectors.screening import CRYING_MINUTES_PER_DAY  # the crying flag's 3 h
+from tracker.selectors.symptom_days import mean_over_logging_days
 
 DAYS_IN_WEEK = 7
 
@@ -170,7 +173,8 @@ def diary_week(days: list[BabyDay], *, week_of_life: int | None, regimen_week: i
         return sum(getattr(day, name) for day in logged) if logged else None
 
     def per_day(name: str) -> float | None:
-        return _mean(sum(getattr(day, name) for day in logged), len(logged))
+        mean = mean_over_logging_days(sum(getattr(day, name) for day in logged), len(logged))
+        return None if mean is None else round(mean, 2)
 
     return DiaryWeek(
         **week,
@@ -224,12 +228,18 @@ def _count(name: str, description: str, unit: str = "stools") -> Column:
     return _baby_column(name, INTEGER, f"{description}, a count for the week.", unit, NO_LOGGING)
 
 
+FEW_LOGGING = (
+    "the week has fewer than 4 symptom logging days (product.md: a 7-day mean needs at least 4), "
+    "or " + PREGNANCY_WEEK
+)
+
+
 def _per_day(name: str, what: str, unit: str) -> Column:
     description = (
         f"{what} per day, {OVER_LOGGING}: the daily summary's sum / logging_days, rounded to 2 decimals "
-        "(1.0, 0.67)."
+        "(1.0, 0.67); blank with fewer than 4 logging days, as on the dashboard."
     )
-    return _baby_column(name, DECIMAL, description, unit, NO_LOGGING)
+    return _baby_column(name, DECIMAL, description, unit, FEW_LOGGING)
 
 
 WEEKLY_COLUMNS = (

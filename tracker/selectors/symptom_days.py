@@ -45,6 +45,16 @@ class SymptomDayTotals(NamedTuple):
     checked: bool  # a daily check was saved for the day
 
 
+#: product.md: "A 7-day mean needs at least 4 logging days in its window, else it is not shown."
+MIN_LOGGING_DAYS = 4
+
+
+def mean_over_logging_days(total: int, logging_days: int) -> float | None:
+    """A per-day mean over the logging days of a 7-day window (or a week of the diary): None
+    with fewer than ``MIN_LOGGING_DAYS``."""
+    return total / logging_days if logging_days >= MIN_LOGGING_DAYS else None
+
+
 #: The counts a day's row shows, in the order the charts and the daily summary give them.
 DAY_COUNTS = (
     "regurgitations",

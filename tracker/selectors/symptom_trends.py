@@ -26,11 +26,15 @@ from tracker.closed_days import closed_days_cached, closed_then_live, last_close
 from tracker.localtime import days_between, local_date, local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
 from tracker.selectors.screening import ScreeningFlag, recent_vomiting, screening_flags
-from tracker.selectors.symptom_days import BRUSSELS_GROUPS, SymptomDayTotals, symptom_days
+from tracker.selectors.symptom_days import (
+    BRUSSELS_GROUPS,
+    MIN_LOGGING_DAYS,
+    SymptomDayTotals,
+    mean_over_logging_days,
+    symptom_days,
+)
 
 ROLLING_DAYS = 7
-#: A 7-day mean is shown only over at least this many logging days.
-MIN_LOGGING_DAYS = 4
 #: The fields of ``SymptomDayTotals`` that are counted per day, in its order.
 COUNTED = SymptomDayTotals._fields[:9]
 _INDEX = {name: COUNTED.index(name) for name in COUNTED}
@@ -38,11 +42,6 @@ _INDEX = {name: COUNTED.index(name) for name in COUNTED}
 MEANS = ("regurgitations", "vomiting", "crying_minutes", "stools", "abdominal_pain")
 #: The Brussels groups as people read them, with the pictures each holds.
 GROUP_LABELS = {"hard": "hard (1-3)", "formed": "formed (4)", "loose": "loose (5-6)", "watery": "watery (7)"}
-
-
-def mean_over_logging_days(total: int, logging_days: int) -> float | None:
-    """A per-day mean over the logging days of a 7-day window: None with fewer than 4."""
-    return total / logging_days if logging_days >= MIN_LOGGING_DAYS else None
 
 
 class SymptomDay(NamedTuple):  # a NamedTuple: two years are 730 of them per page view

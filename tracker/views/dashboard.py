@@ -8,8 +8,8 @@ from django.shortcuts import render
 from tracker.roles import mother_required
 from tracker.selectors.dashboard import RANGES, Dashboard, dashboard_for
 from tracker.selectors.screening import NO_FLAG, VOMITING_NOTICE
-from tracker.selectors.symptom_days import DAY_COUNTS
-from tracker.selectors.symptom_trends import MIN_LOGGING_DAYS, ROLLING_DAYS
+from tracker.selectors.symptom_days import DAY_COUNTS, MIN_LOGGING_DAYS
+from tracker.selectors.symptom_trends import ROLLING_DAYS
 
 #: The per-day series of the symptom charts, as the chart JSON names them.
 SYMPTOM_SERIES = (
