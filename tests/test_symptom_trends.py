@@ -13,7 +13,7 @@ import time_machine
 
 from tests.factories import DailyCheckFactory, InfantFactory, SymptomEntryFactory
 from tracker.localtime import days_between
-from tracker.models import SymptomEntry
+from tracker.models import DailyCheck, SymptomEntry
 from tracker.selectors.symptom_trends import SymptomDay, symptom_trends
 
 pytestmark = pytest.mark.django_db
@@ -184,12 +184,17 @@ def test_crying_flag_only_under_five_months(infant):
     assert not flag(trends, "crying").triggered
 
 
-def quiet_month(infant) -> None:
-    """Plenty of stools until 1 November, then one a week (2, 9, 16, 23 November)."""
+def quiet_month(infant, *, checked: bool = True) -> None:
+    """Plenty of stools until 1 November, then one a week (2, 9, 16, 23 November); from
+    2 November she saves a daily check every day, so each week is a week of logging."""
     for day in days_between(BIRTH_DAY, date(2026, 11, 1)):
         log(infant, day, Kind.STOOL, times=3, stool_consistency=4)
     for day in (date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)):
         log(infant, day, Kind.STOOL, stool_consistency=2)
+    if checked:
+        DailyCheck.objects.bulk_create(
+            DailyCheck(infant=infant, day=day) for day in days_between(date(2026, 11, 2), date(2026, 11, 29))
+        )
 
 
 def test_few_stools_flag_after_four_weeks_of_two_or_fewer(infant):
@@ -204,21 +209,34 @@ def test_few_stools_flag_after_four_weeks_of_two_or_fewer(infant):
     assert stools.trigger_days == list(days_between(date(2026, 11, 2), date(2026, 11, 29)))
 
 
-def test_few_stools_flag_counts_a_checked_day_as_logging(infant):
-    quiet_month(infant)
+def test_few_stools_flag_counts_checked_days_as_logging(infant):
+    quiet_month(infant, checked=False)
     SymptomEntry.objects.filter(occurred_at__gte=at(date(2026, 11, 16), 0)).delete()
-    # Two weeks with no stool logged, but daily checks show she kept logging.
-    DailyCheckFactory(infant=infant, day=date(2026, 11, 18))
-    DailyCheckFactory(infant=infant, day=date(2026, 11, 27))
+    # Weeks 1-2 (2-15 Nov): 4 checked days each; weeks 3-4: no stool, but 4 checks each.
+    for first in (2, 9, 16, 23):
+        for offset in range(4):
+            DailyCheckFactory(infant=infant, day=date(2026, 11, first + offset))
 
     trends = symptom_trends(infant=infant, first_day=date(2026, 11, 23), last_day=date(2026, 11, 29))
 
     assert flag(trends, "few_stools").triggered
 
 
+def test_one_check_a_week_is_not_a_week_of_logging(infant):
+    """The other six days have no records: they are not six days without stools."""
+    quiet_month(infant, checked=False)
+    for day in (3, 10, 17, 24):
+        DailyCheckFactory(infant=infant, day=date(2026, 11, day))
+
+    trends = symptom_trends(infant=infant, first_day=date(2026, 11, 23), last_day=date(2026, 11, 29))
+
+    assert not flag(trends, "few_stools").triggered
+
+
 def test_no_few_stools_flag_for_weeks_nothing_was_logged(infant):
     quiet_month(infant)
     SymptomEntry.objects.filter(occurred_at__gte=at(date(2026, 11, 16), 0)).delete()
+    DailyCheck.objects.filter(day__gte=date(2026, 11, 16)).delete()
 
     trends = symptom_trends(infant=infant, first_day=date(2026, 11, 23), last_day=date(2026, 11, 29))
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tracker.selectors.symptom_days import SymptomDayTotals
+from tracker.selectors.symptom_days import MIN_LOGGING_DAYS, SymptomDayTotals
 
 SCREENING = "Screening, not a diagnosis: talk to your clinician."
 
@@ -157,26 +157,27 @@ def stool_flag(days: Days, *, life: list[date]) -> ScreeningFlag:
     """product.md: "<= 2 stools a week for 4 consecutive weeks (28 days) of logging".
 
     Only weeks that lie wholly between the birth day and the last day count, and a week
-    counts only if stools were being logged in it: it has a logged stool or a daily check
-    (which says the day's record is complete). A week of no data is not a week of no
-    stools, and a mother who has never logged a stool is not told her baby has few.
+    counts only as a week of logging: 4 or more of its days are logging days (a symptom entry
+    or a daily check), the same 4 a 7-day mean needs (``MIN_LOGGING_DAYS``). A day without
+    records is not a day without stools, so one check in a week does not make the other six
+    days count as zero; and a mother who has never logged a stool is not told her baby has few.
     """
     if not any(totals.stools for totals in days.values()):
         return ScreeningFlag(name="few_stools", triggered=False, wording=FEW_STOOLS, trigger_days=[])
 
-    # Prefix sums over the days of life: a week's stools and checks in O(1).
-    stools_upto, checks_upto = [0], [0]
+    # Prefix sums over the days of life: a week's stools and logging days in O(1).
+    stools_upto, logged_upto = [0], [0]
     for day in life:
         totals = days.get(day)
         stools_upto.append(stools_upto[-1] + (totals.stools if totals else 0))
-        checks_upto.append(checks_upto[-1] + (totals is not None and totals.checked))
+        logged_upto.append(logged_upto[-1] + (totals is not None))
 
     def quiet_week_ending(i: int) -> bool:
-        """Days i-6..i logged (a stool or a check) with at most 2 stools."""
+        """Days i-6..i a week of logging with at most 2 stools."""
         if i < 6:
             return False
         stools = stools_upto[i + 1] - stools_upto[i - 6]
-        logged = stools > 0 or checks_upto[i + 1] - checks_upto[i - 6] > 0
+        logged = logged_upto[i + 1] - logged_upto[i - 6] >= MIN_LOGGING_DAYS
         return logged and stools <= STOOLS_PER_WEEK_AT_MOST
 
     span = STOOL_WEEKS * 7
