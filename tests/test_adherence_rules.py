@@ -6,6 +6,7 @@ Every expected value is worked out by hand in the test, never by another selecto
 """
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -15,13 +16,15 @@ from accounts.models import User
 from tests.factories import DoseLogFactory, FeedingSessionFactory, InfantFactory, RegimenFactory
 from tests.test_export_pdf import readable_summary
 from tracker.exports.daily import daily_records
-from tracker.models import DoseLog, Regimen, ScheduleChange
+from tracker.models import DoseLog, DoseSchedule, Regimen, ScheduleChange
 from tracker.selectors.adherence import DayState, adherence_for_regimen
+from tracker.selectors.slots import slots_counted
 from tracker.services.regimens import regimen_save
 
 MORNING, MIDDAY, EVENING = time(8, 0), time(14, 0), time(20, 0)
 OCT = [date(2026, 10, day) for day in range(1, 32)]  # OCT[0] is 1 October
 NOV = [date(2026, 11, day) for day in range(1, 31)]
+ROME = ZoneInfo("Europe/Rome")
 
 
 def rome(day: date, hour: int, minute: int = 0) -> datetime:
@@ -322,3 +325,19 @@ def test_the_pdf_names_the_times_days_before_the_change_had(three_then_two):
         "2 doses a day at 08:00, 20:00 (until 4 Nov 2026: 08:00, 14:00, 20:00); 1 Nov 2026 to 7 Nov 2026"
         in text
     )
+
+
+def test_a_log_for_a_time_no_longer_scheduled_answers_the_nearest_slot_not_the_evening():
+    """Her times are 08:00 and 20:00; a 07:00 log (from before a change) answers 08:00, so at
+    10:30 one slot counts (08:00) and the day is not counted while 20:00 is to come."""
+    schedule = DoseSchedule(current=("08:00", "20:00"), doses_per_day=2)
+    at_half_past_ten = rome(NOV[3], 10, 30)
+
+    counted = slots_counted(
+        schedule=schedule, day=NOV[3], logged={time(7, 0)}, zone=ROME, now=at_half_past_ten
+    )
+    in_the_evening = slots_counted(
+        schedule=schedule, day=NOV[3], logged={time(7, 0)}, zone=ROME, now=rome(NOV[3], 21, 1)
+    )
+
+    assert (counted, in_the_evening) == (1, 2)

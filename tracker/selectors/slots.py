@@ -88,11 +88,18 @@ def slots_counted(
     """How many of local ``day``'s slots count at ``now``: "a slot counts (as taken, skipped or
     missed) once it is logged or its 60-minute window has passed" (product.md). ``logged`` are
     the slot times of the day's logs, taken or skipped; a log for a time no longer on the day's
-    schedule answers one of its other slots. At most the doses the day schedules: all of them
-    for a day before ``now``'s, and none but the logged ones for a day after it."""
+    schedule answers the nearest of its slots not logged (as ``regimen_save`` moves such logs),
+    so a 07:00 log after a change to 08:00 and 20:00 answers 08:00, and today is not counted
+    while 20:00 is to come. All of them count for a day before ``now``'s, and none but the
+    logged ones for a day after it."""
     times = [parse_dose_time(value) for value in schedule.times_on(day)]
-    counted = len(set(logged) - set(times))
-    for at in times:
-        if at in logged or wall_clock_to_utc(day, at, zone) + ON_TIME_WINDOW < now:
-            counted += 1
-    return min(counted, schedule.doses_on(day))
+    answered = {at for at in times if at in logged}
+    for extra in sorted(set(logged) - set(times)):
+        free = [at for at in times if at not in answered]
+        if free:
+            answered.add(min(free, key=lambda at: abs(_minutes(at) - _minutes(extra))))
+    return sum(at in answered or wall_clock_to_utc(day, at, zone) + ON_TIME_WINDOW < now for at in times)
+
+
+def _minutes(at: time) -> int:
+    return at.hour * 60 + at.minute
