@@ -29,7 +29,7 @@ HEADER = [
     "Crying, min a day",
     "Days of 3 h+ crying",
     "Feeds a day",
-    "Doses taken",
+    "Doses taken, %",
 ]
 WIDTHS = [WIDTH * 0.2] + [WIDTH * 0.1] * 8
 NOTE = (
