@@ -2,13 +2,14 @@
 
 import contextlib
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.mail import get_connection
 from django.utils import timezone
 
 from tracker.reminders.dispatch import reminders_dispatch
+from tracker.reminders.leases import hold_for_retry, under_lease
 from tracker.reminders.sending import TRANSIENT_ERRORS, reminder_mark_failed, reminder_send
 
 
@@ -40,7 +41,7 @@ def send_reminder_batch(reminder_ids: list[int]) -> dict[str, int]:
     with contextlib.suppress(*TRANSIENT_ERRORS):
         connection.open()
     try:
-        for reminder_id in reminder_ids:
+        for reminder_id in under_lease(reminder_ids):
             try:
                 outcome = reminder_send(reminder_id=reminder_id, connection=connection)
             except TRANSIENT_ERRORS:
@@ -52,7 +53,22 @@ def send_reminder_batch(reminder_ids: list[int]) -> dict[str, int]:
     return outcomes
 
 
+class LeasedSend(Task):
+    """A send scheduled for later (a batch's first retry, ``self.retry``) first holds its
+    reminder's lease over the countdown, so the dispatcher does not take back a row whose
+    retry is coming; a worker that dies holding the retry costs the countdown plus a lease."""
+
+    def apply_async(self, args=None, kwargs=None, *rest, **options):
+        countdown = options.get("countdown")
+        if countdown is None and options.get("eta") is not None:
+            countdown = (options["eta"] - timezone.now()).total_seconds()
+        if countdown is not None and args:
+            hold_for_retry(args[0], countdown=countdown)
+        return super().apply_async(args, kwargs, *rest, **options)
+
+
 @shared_task(
+    base=LeasedSend,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

@@ -2,7 +2,7 @@
 
 import logging
 import smtplib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,22 +14,24 @@ from django.utils import timezone
 from tracker.emails import TRANSIENT_ERRORS, one_line
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders.dispatch import LATE_LIMIT
+from tracker.reminders.leases import lease_from
 from tracker.reminders.tokens import make_link
 
-#: A row left "sending" this long ago was abandoned by a crashed worker.
-STALE_SENDING = timedelta(minutes=10)
 MAX_SNOOZES = 2
 logger = logging.getLogger(__name__)
 SNOOZE_KINDS = [DoseReminder.Kind.SNOOZE_1, DoseReminder.Kind.SNOOZE_2]
 
 
 def _claim_for_sending(reminder_id: int, now: datetime) -> bool:
+    """Take the row for this send, with a fresh lease: queued, or "sending" under a lease
+    that ran out (its worker died, and no dispatcher took it back yet). One conditional
+    UPDATE, so of two workers that try at once exactly one wins."""
     claimable = Q(status=DoseReminder.Status.QUEUED) | Q(
-        status=DoseReminder.Status.SENDING, claimed_at__lt=now - STALE_SENDING
+        status=DoseReminder.Status.SENDING, lease_until__lte=now
     )
     return (
         DoseReminder.objects.filter(claimable, pk=reminder_id).update(
-            status=DoseReminder.Status.SENDING, claimed_at=now
+            status=DoseReminder.Status.SENDING, claimed_at=now, lease_until=lease_from(now)
         )
         == 1
     )
@@ -115,13 +117,13 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
         message.connection = connection
         message.send()
     except DatabaseError:
-        raise  # the database, not this reminder: the sweep puts it back
+        raise  # the database, not this reminder: its lease runs out and the dispatcher takes it back
     except TRANSIENT_ERRORS as error:
         reason = f"{type(error).__name__}: {error}"
         if is_permanent(error):
             _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=reminder.attempts + 1)
             return "failed"
-        # Back to queued, stamped now: the dispatcher's sweep knows a retry is pending.
+        # Back to queued; scheduling the retry extends the lease over its countdown (hold_for_retry).
         _set_status(
             reminder_id, DoseReminder.Status.QUEUED, reason, attempts=reminder.attempts + 1, claimed_at=now
         )
