@@ -81,8 +81,8 @@ def database_url() -> str:
 
 @contextmanager
 def worker_processes(queue: str, smtp_port: int) -> Iterator:
-    """Start ``celery worker`` processes on ``queue`` (solo pool, the settings' prefetch);
-    whatever still runs at the end is stopped."""
+    """Start ``celery worker`` processes on ``queue`` as in production: a prefork pool (of one
+    child), the settings' prefetch. Whatever still runs at the end is stopped."""
     started: list[subprocess.Popen] = []
     env = {
         **os.environ,
@@ -96,7 +96,20 @@ def worker_processes(queue: str, smtp_port: int) -> Iterator:
     }
 
     def start(name: str) -> subprocess.Popen:
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", queue]
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-P",
+            "prefork",
+            "-c",
+            "1",
+            "-Q",
+            queue,
+        ]
         command += ["-n", f"{name}-{queue}@%h", "--loglevel=WARNING", "--without-mingle", "--without-gossip"]
         worker = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
         started.append(worker)
@@ -159,14 +172,18 @@ def test_a_worker_killed_mid_batch_delays_its_reminders_by_at_most_3_minutes(
         )
         doomed = start("doomed")
         assert sink.wait_for(lambda s: s.stalled, WORKER_TIMEOUT), "the worker never reached the 3rd email"
-        os.killpg(doomed.pid, signal.SIGKILL)  # mid-batch: 2 sent, 1 in the server's hands, 2 waiting
+        os.killpg(
+            doomed.pid, signal.SIGKILL
+        )  # the worker and its pool, mid-batch: 2 sent, 1 in the server's hands, 2 waiting
         doomed.wait(10)
         killed_at = timezone.now()
         sink.release()
 
         start("fresh")
         # With a prefetch of 1 the dead worker held only its own batch: the fresh one sends the others.
-        assert sink.wait_for(lambda s: s.accepted == 2 + 7, WORKER_TIMEOUT), sink.accepted
+        assert sink.wait_for(lambda s: s.accepted == 2 + 7, WORKER_TIMEOUT), (
+            f"{sink.accepted} accepted: the dead worker held more than the batch it was sending"
+        )
         assert settles_to(3), in_hand()  # the dead worker's batch: 2 waiting, 1 stalled in the server
 
         delay = beat_until_taken_back(

@@ -10,10 +10,11 @@ delays its reminders by at most a lease plus one dispatcher minute, plus the tim
 them (a reminder waiting for a retry: its countdown on top). Nothing waits for the broker's
 visibility timeout (an hour) or for a sweep.
 
-A lease is a promise about time, not a lock: a worker that outlives its lease (stopped for
-longer than the lease, or a clock far off) can meet its row claimed again. The claims are
-conditional UPDATEs, so only one of the two goes on to send; see ``sending.py`` for the
-window in which an email can still go out twice.
+A lease is a time limit, not a lock: a worker that outlives its lease (stalled for longer
+than the lease, or a clock far off) can find its row claimed again. Every claim is a
+conditional UPDATE, so only one of the two claimants goes on to send. What leases do not
+cover: a worker killed after the mail server took an email but before the row was marked
+sent leaves a row whose lease runs out, and that email is sent again.
 """
 
 from collections.abc import Iterable, Iterator
