@@ -7,6 +7,7 @@ the reminders back, plus the real seconds the sending took.
 """
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -19,7 +20,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
+import redis
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -118,6 +121,7 @@ def worker_processes(queue: str, smtp_port: int) -> Iterator:
     try:
         yield start
     finally:
+        forget_unacked(queue)
         for worker in started:
             if worker.poll() is None:
                 worker.send_signal(signal.SIGTERM)  # warm shutdown
@@ -126,6 +130,21 @@ def worker_processes(queue: str, smtp_port: int) -> Iterator:
                 except subprocess.TimeoutExpired:
                     os.killpg(worker.pid, signal.SIGKILL)  # the group this test started
                     worker.wait(10)
+
+
+def forget_unacked(queue: str) -> int:
+    """Drop from Redis the messages of ``queue`` a killed worker took and never acknowledged:
+    kombu would put them back an hour later (the visibility timeout), into a queue long gone.
+    Returns how many were dropped."""
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        return 0
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    dropped = 0
+    for tag, raw in client.hgetall("unacked").items():
+        if json.loads(raw)[2] == queue:  # [message, exchange, routing key]
+            client.pipeline().zrem("unacked_index", tag).hdel("unacked", tag).execute()
+            dropped += 1
+    return dropped
 
 
 def in_hand() -> int:
