@@ -8,11 +8,13 @@ Each run:
    (regimen, slot, kind) - the unique constraint makes a second insert a no-op;
 2. settles the pending rows that must not be sent: already logged, reminders off,
    quiet hours, or more than two hours late;
-3. puts back to pending every row whose lease has run out (a lost message, an
-   emptied broker or a dead worker: see ``leases.py``), then claims the sendable
-   rows with one conditional UPDATE (``status = pending`` → ``queued`` with a fresh
-   claim token and a lease), so two dispatchers running at once never both get a
-   row, and returns the claimed ids for sending.
+3. claims the sendable rows with one conditional UPDATE (``status = pending`` →
+   ``queued`` with a fresh claim token and a lease), so two dispatchers running at
+   once never both get a row, and returns the claimed ids for sending.
+
+Before all this, the run puts back to pending every row whose lease has run out
+(a lost message, an emptied broker or a dead worker: see ``leases.py``), so steps
+2 and 3 settle and claim those again like any other pending row.
 """
 
 import uuid
@@ -169,7 +171,7 @@ def claim_due_reminders(*, now: datetime) -> list[int]:
 def reminders_dispatch(
     *, now: datetime, on_claimed: Callable[[list[int]], None] | None = None
 ) -> DispatchResult:
-    """One dispatcher run at ``now`` (UTC): record, settle, claim.
+    """One dispatcher run at ``now`` (UTC): take back expired leases, record, settle, claim.
 
     ``on_claimed`` receives the claimed ids once the claiming transaction has
     committed (so a worker never looks for a row it cannot see yet).
