@@ -250,7 +250,11 @@ else:
     # reminder retries are capped well below it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 4)
+# One message per worker process: with acks_late the message being run already counts, so a
+# worker reserves nothing beyond the batch it sends. A killed worker then strands one batch
+# (until its lease runs out), not a prefetch of several; the others stay in the broker for
+# the next free worker.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 1)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-dose-reminders": {
         "task": "tracker.tasks.dispatch_reminders",
@@ -263,6 +267,10 @@ REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 5)
 # time up to min(MAX, BASE * 2**n).
 REMINDER_RETRY_BASE_DELAY = env_int("REMINDER_RETRY_BASE_DELAY", 10)
 REMINDER_RETRY_MAX_DELAY = env_int("REMINDER_RETRY_MAX_DELAY", 600)  # << visibility timeout
+# How long a claimed reminder may stay queued or sending unattended (tracker/reminders/leases.py):
+# a dead worker or a lost queue delays its reminders by at most this plus one dispatcher minute.
+# Renewed at half time, so it must be well above the slowest single send (EMAIL_TIMEOUT).
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 120)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -183,8 +183,10 @@ def test_send_due_reminders_rejects_a_naive_now():
         call_command("send_due_reminders", now="2026-11-16T07:00")
 
 
-def test_abandoned_reminders_are_put_back_and_sent_once(anna, anna_regimen):
-    """A lost message leaves a row "queued"; a worker that died mid-send leaves one "sending"."""
+def test_abandoned_reminders_are_put_back_when_their_lease_runs_out_and_sent_once(anna, anna_regimen):
+    """A lost message leaves a row "queued"; a worker that died mid-send leaves one "sending".
+    Each holds a lease until 09:02 (a claim at 09:00 plus 2 minutes)."""
+    lease_until = ROME_0800 + timedelta(hours=1, minutes=2)
     queued = DoseReminder.objects.create(
         regimen=anna_regimen,
         slot_date=date(2026, 11, 16),
@@ -192,6 +194,7 @@ def test_abandoned_reminders_are_put_back_and_sent_once(anna, anna_regimen):
         due_at=ROME_0800,
         status=DoseReminder.Status.QUEUED,
         claimed_at=ROME_0800 + timedelta(hours=1),  # its last attempt failed at 09:00
+        lease_until=lease_until,
     )
     sending = DoseReminder.objects.create(
         regimen=anna_regimen,
@@ -201,10 +204,11 @@ def test_abandoned_reminders_are_put_back_and_sent_once(anna, anna_regimen):
         due_at=ROME_0800 + timedelta(hours=1),
         status=DoseReminder.Status.SENDING,
         claimed_at=ROME_0800 + timedelta(hours=1),
+        lease_until=lease_until,
     )
-    run(ROME_0800 + timedelta(hours=1, minutes=5))  # too soon: a retry or a send may still be under way
+    run(ROME_0800 + timedelta(hours=1, minutes=1))  # under the lease: a retry or a send may be under way
     assert mail.outbox == []
-    run(ROME_0800 + timedelta(hours=1, minutes=16))
+    run(ROME_0800 + timedelta(hours=1, minutes=2))  # the first dispatcher minute the lease has run out
     queued.refresh_from_db()
     sending.refresh_from_db()
     assert (queued.status, sending.status) == ("sent", "sent")

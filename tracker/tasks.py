@@ -1,11 +1,12 @@
 """Celery tasks: thin wrappers that take ids and call the reminder services."""
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.utils import timezone
 
 from tracker.reminders.dispatch import reminders_dispatch
+from tracker.reminders.leases import hold_for_retry
 from tracker.reminders.sending import (
     TRANSIENT_ERRORS,
     in_batches,
@@ -41,7 +42,22 @@ def _retry_alone(reminder_id: int) -> None:
     send_reminder.apply_async((reminder_id,), countdown=retry_delay(0), retries=1)
 
 
+class LeasedSend(Task):
+    """A send scheduled for later (a batch's first retry, ``self.retry``) first holds its
+    reminder's lease over the countdown, so the dispatcher does not take back a row whose
+    retry is coming; a worker that dies holding the retry costs the countdown plus a lease."""
+
+    def apply_async(self, args=None, kwargs=None, *rest, **options):
+        countdown = options.get("countdown")
+        if countdown is None and options.get("eta") is not None:
+            countdown = (options["eta"] - timezone.now()).total_seconds()
+        if countdown is not None and args:
+            hold_for_retry(args[0], countdown=countdown)
+        return super().apply_async(args, kwargs, *rest, **options)
+
+
 @shared_task(
+    base=LeasedSend,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,

@@ -78,6 +78,9 @@ class DoseReminder(models.Model):
     #: so a dispatcher can read back exactly the rows it inserted, then those it won.
     claim_token = models.UUIDField(null=True, blank=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    #: While queued or sending: the instant after which the dispatcher takes the row back to
+    #: pending (tracker/reminders/leases.py). Meaningless in any other status.
+    lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     #: For a snooze: the reminder whose "remind me in 30 minutes" link made it. One-to-one,
     #: so each email's snooze link works once, however often it is opened and confirmed.

@@ -8,10 +8,13 @@ Each run:
    (regimen, slot, kind) - the unique constraint makes a second insert a no-op;
 2. settles the pending rows that must not be sent: already logged, reminders off,
    quiet hours, or more than two hours late;
-3. puts back to pending what a lost message or a dead worker abandoned, then
-   claims the sendable rows with one conditional UPDATE (``status = pending`` →
-   ``queued`` with a fresh claim token), so two dispatchers running at once never
-   both get a row, and returns the claimed ids for sending.
+3. claims the sendable rows with one conditional UPDATE (``status = pending`` →
+   ``queued`` with a fresh claim token and a lease), so two dispatchers running at
+   once never both get a row, and returns the claimed ids for sending.
+
+Before all this, the run puts back to pending every row whose lease has run out
+(a lost message, an emptied broker or a dead worker: see ``leases.py``), so steps
+2 and 3 settle and claim those again like any other pending row.
 """
 
 import uuid
@@ -19,18 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from tracker.localtime import local_date, wall_clock_to_utc
 from tracker.models import DoseLog, DoseReminder, Regimen, ReminderSettings
+from tracker.reminders.leases import expired_leases, lease_from
 
 LATE_LIMIT = timedelta(hours=2)
-#: A "sending" row this old was abandoned by a worker that died mid-send.
-ABANDONED_SENDING = timedelta(minutes=10)
-#: Past the longest retry delay, a "queued" row whose task never came is abandoned.
-ABANDONED_QUEUED_MARGIN = timedelta(minutes=5)
 FOLLOW_UP_AFTER = timedelta(minutes=60)
 DEFAULT_SETTINGS = ReminderSettings()
 
@@ -158,22 +157,21 @@ def settle_unsendable(*, now: datetime) -> tuple[int, int]:
 
 
 def requeue_abandoned(*, now: datetime) -> int:
-    """Put back to pending the reminders a lost message or a dead worker left behind: queued
-    longer than the longest retry delay, or "sending" for 10 minutes. The next claim sends
-    them (or, past two hours, drops them). Returns how many were put back."""
-    queued_before = now - timedelta(seconds=settings.REMINDER_RETRY_MAX_DELAY) - ABANDONED_QUEUED_MARGIN
-    abandoned = Q(status=DoseReminder.Status.QUEUED, claimed_at__lt=queued_before) | Q(
-        status=DoseReminder.Status.SENDING, claimed_at__lt=now - ABANDONED_SENDING
+    """Put back to pending the reminders whose lease has run out at ``now``, queued or
+    sending: a lost message, an emptied broker or a dead worker left them. The same run
+    settles them (logged meanwhile, or over two hours late) and claims the rest. Returns how
+    many were put back."""
+    return expired_leases(now=now).update(
+        status=DoseReminder.Status.PENDING, claim_token=None, lease_until=None
     )
-    return DoseReminder.objects.filter(abandoned).update(status=DoseReminder.Status.PENDING, claim_token=None)
 
 
 def claim_due_reminders(*, now: datetime) -> list[int]:
     """Atomically move every sendable pending reminder to ``queued`` under a fresh claim
-    token and return the ids this call claimed (none that another dispatcher got)."""
+    token and a lease, and return the ids this call claimed (none that another dispatcher got)."""
     token = uuid.uuid4()
     DoseReminder.objects.filter(status=DoseReminder.Status.PENDING, due_at__lte=now).update(
-        status=DoseReminder.Status.QUEUED, claim_token=token, claimed_at=now
+        status=DoseReminder.Status.QUEUED, claim_token=token, claimed_at=now, lease_until=lease_from(now)
     )
     return list(DoseReminder.objects.filter(claim_token=token).values_list("pk", flat=True))
 
@@ -181,7 +179,7 @@ def claim_due_reminders(*, now: datetime) -> list[int]:
 def reminders_dispatch(
     *, now: datetime, on_claimed: Callable[[list[int]], None] | None = None
 ) -> DispatchResult:
-    """One dispatcher run at ``now`` (UTC): record, settle, claim.
+    """One dispatcher run at ``now`` (UTC): take back expired leases, record, settle, claim.
 
     ``on_claimed`` receives the claimed ids once the claiming transaction has
     committed (so a worker never looks for a row it cannot see yet).

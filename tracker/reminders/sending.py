@@ -12,7 +12,7 @@ Message-ID it has seen can drop the copy.
 import contextlib
 import logging
 import smtplib
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,10 +26,9 @@ from django.utils.crypto import salted_hmac
 from tracker.emails import TRANSIENT_ERRORS, one_line
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders.dispatch import LATE_LIMIT
+from tracker.reminders.leases import lease_from, under_lease
 from tracker.reminders.tokens import make_link
 
-#: A row left "sending" this long ago was abandoned by a crashed worker.
-STALE_SENDING = timedelta(minutes=10)
 MAX_SNOOZES = 2
 #: Claimed reminders are sent in batches: one SMTP connection (and, on Celery, one task)
 #: for many emails.
@@ -39,12 +38,15 @@ SNOOZE_KINDS = [DoseReminder.Kind.SNOOZE_1, DoseReminder.Kind.SNOOZE_2]
 
 
 def _claim_for_sending(reminder_id: int, now: datetime) -> bool:
+    """Take the row for this send, with a fresh lease: queued, or "sending" under a lease
+    that ran out (its worker died, and no dispatcher took it back yet). One conditional
+    UPDATE, so of two workers that try at once exactly one wins."""
     claimable = Q(status=DoseReminder.Status.QUEUED) | Q(
-        status=DoseReminder.Status.SENDING, claimed_at__lt=now - STALE_SENDING
+        status=DoseReminder.Status.SENDING, lease_until__lte=now
     )
     return (
         DoseReminder.objects.filter(claimable, pk=reminder_id).update(
-            status=DoseReminder.Status.SENDING, claimed_at=now
+            status=DoseReminder.Status.SENDING, claimed_at=now, lease_until=lease_from(now)
         )
         == 1
     )
@@ -141,7 +143,7 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
         message.connection = connection
         message.send()
     except DatabaseError:
-        raise  # the database, not this reminder: the sweep puts it back
+        raise  # the database, not this reminder: its lease runs out and the dispatcher takes it back
     except TRANSIENT_ERRORS as error:
         reason = f"{type(error).__name__}: {error}"
         if is_permanent(error):
@@ -152,7 +154,7 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
             reason = f"gave up after {attempts} attempts: {reason}"
             _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=attempts)
             return "failed"
-        # Back to queued, stamped now: the dispatcher's sweep knows a retry is pending.
+        # Back to queued; scheduling the retry extends the lease over its countdown (hold_for_retry).
         _set_status(reminder_id, DoseReminder.Status.QUEUED, reason, attempts=attempts, claimed_at=now)
         raise
     except Exception as error:
@@ -193,7 +195,7 @@ def reminders_send_batch(
     connection = get_connection()
     _reopen(connection)
     try:
-        for reminder_id in reminder_ids:
+        for reminder_id in under_lease(reminder_ids):
             try:
                 outcome = _send_reconnecting(reminder_id, now=now, connection=connection)
             except TRANSIENT_ERRORS as error:
