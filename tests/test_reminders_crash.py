@@ -33,7 +33,7 @@ from tests.reminder_worker import WORKER_TIMEOUT, mothers_due_at, sends_ending
 from tests.smtp import MailSink, smtp_server
 from tracker import tasks
 from tracker.models import DoseReminder
-from tracker.reminders import sending
+from tracker.reminders import batches
 from tracker.reminders.dispatch import reminders_dispatch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,7 +182,7 @@ def test_a_worker_killed_mid_batch_delays_its_reminders_by_at_most_3_minutes(
 ):
     if connection.vendor != "postgresql":
         needs_service("a worker in another process must see the test database: runs on PostgreSQL")
-    monkeypatch.setattr(sending, "BATCH_SIZE", 5)  # 12 reminders: batches of 5, 5 and 2
+    monkeypatch.setattr(batches, "BATCH_SIZE", 5)  # 12 reminders: batches of 5, 5 and 2
     first_run = timezone.now()
     mothers = mothers_due_at(MOTHERS, first_run)
     sink = StallingSink(answered=2, delay=1.5)

@@ -13,8 +13,7 @@ from tests.reminders_helpers import ROME_0800
 from tracker.models import DoseReminder
 from tracker.reminders import sending
 from tracker.reminders.dispatch import reminders_dispatch, requeue_abandoned
-from tracker.reminders.leases import under_lease
-from tracker.reminders.sending import _claim_for_sending, reminder_send
+from tracker.reminders.sending import claim_for_sending, reminder_send
 from tracker.tasks import send_reminder_batch
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminder_outbox")]
@@ -47,7 +46,7 @@ def test_a_claim_gives_each_reminder_a_lease_of_the_configured_length(anna, anna
     reminder = DoseReminder.objects.get(pk=reminder_id)
     assert (reminder.status, reminder.lease_until) == ("queued", ROME_0800 + timedelta(seconds=90))
 
-    assert _claim_for_sending(reminder_id, ROME_0800 + timedelta(seconds=30))
+    assert claim_for_sending(reminder_id, ROME_0800 + timedelta(seconds=30))
     reminder.refresh_from_db()
     assert (reminder.status, reminder.lease_until) == ("sending", ROME_0800 + timedelta(seconds=120))
 
@@ -91,33 +90,46 @@ def test_of_two_late_workers_claiming_an_expired_sending_row_one_sends(anna, ann
     assert [m.to for m in mail.outbox] == [["anna@example.org"]]
 
 
-def test_a_batch_renews_its_remaining_leases_when_half_the_lease_has_gone_by(
-    anna, anna_regimen, django_assert_num_queries
+def test_a_batch_renews_the_leases_it_still_holds_when_half_the_lease_has_gone_by(
+    anna, anna_regimen, monkeypatch
 ):
+    """Four queued reminders; each send takes 40 s of the clock. The batch claims all four
+    with a lease to 10:02 (a start at 10:00), renews at the send that starts 80 s in (past
+    half the lease), and the row still to send then has its lease to 80 s + 120 s."""
     start = ROME_0800
     rows = [
         in_hand(anna_regimen, "queued", start + LEASE, slot_time=at, kind=kind)
         for at in (time(8, 0), time(20, 0))
         for kind in ("slot", "follow_up")
     ]
-    ids = [row.pk for row in rows]
+    seen: list = []
 
-    def lease_of(row):
-        row.refresh_from_db()
-        return row.lease_until
+    with time_machine.travel(start, tick=False) as clock:
 
-    with time_machine.travel(start + timedelta(seconds=10), tick=False) as clock:
-        batch = under_lease(ids)
-        with django_assert_num_queries(1):  # the renewal as the batch starts, then no query per id
-            assert [next(batch), next(batch)] == ids[:2]
-        assert lease_of(rows[3]) == start + timedelta(seconds=130)
-        clock.move_to(start + timedelta(seconds=69))  # 59 s since the renewal: not yet
-        with django_assert_num_queries(0):
-            assert next(batch) == ids[2]
-        clock.move_to(start + timedelta(seconds=71))  # 61 s: the remaining row is renewed
-        assert next(batch) == ids[3]
-        assert lease_of(rows[3]) == start + timedelta(seconds=191)
-        assert lease_of(rows[0]) == start + timedelta(seconds=130)  # handed out: not renewed
+        def slow_send(self):
+            seen.append({row.pk: row.lease_until for row in DoseReminder.objects.filter(status="sending")})
+            clock.shift(timedelta(seconds=40))
+
+        monkeypatch.setattr(sending.EmailMultiAlternatives, "send", slow_send)
+        assert send_reminder_batch.apply(args=[[row.pk for row in rows]]).get() == {"sent": 4}
+
+    first, second, third, fourth = (row.pk for row in rows)
+    assert seen[0] == dict.fromkeys([first, second, third, fourth], start + LEASE)
+    assert seen[2][third] == seen[2][fourth] == start + timedelta(seconds=80) + LEASE  # renewed
+    assert seen[3][fourth] == start + timedelta(seconds=80) + LEASE  # 40 s since: not yet again
+
+
+def test_a_batch_costs_four_queries_and_one_per_email(anna, anna_regimen, django_assert_num_queries):
+    """The claim and its read-back, the logged doses, the snoozes used; then one UPDATE per
+    email, written once the mail server has answered."""
+    rows = [
+        in_hand(anna_regimen, "queued", ROME_0800 + LEASE, slot_time=at, kind=kind)
+        for at in (time(8, 0), time(20, 0))
+        for kind in ("slot", "follow_up")
+    ]
+    with time_machine.travel(ROME_0800, tick=False), django_assert_num_queries(4 + 4):
+        assert send_reminder_batch.apply(args=[[row.pk for row in rows]]).get() == {"sent": 4}
+    assert len(mail.outbox) == 4
 
 
 def test_a_retry_holds_the_lease_over_its_countdown(anna, anna_regimen, monkeypatch):

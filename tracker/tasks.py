@@ -5,14 +5,13 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.utils import timezone
 
+from tracker.reminders.batches import in_batches, reminders_send_batch
 from tracker.reminders.dispatch import reminders_dispatch
 from tracker.reminders.leases import hold_for_retry
 from tracker.reminders.sending import (
     TRANSIENT_ERRORS,
-    in_batches,
     reminder_mark_failed,
     reminder_send,
-    reminders_send_batch,
 )
 
 
@@ -25,7 +24,7 @@ def dispatch_reminders() -> int:
 
 
 def send_reminders_later(reminder_ids: list[int]) -> None:
-    """One task per batch (``BATCH_SIZE``); each reminder is still claimed for sending on its own."""
+    """One task per batch (``BATCH_SIZE``), claimed for sending by the batch that gets it."""
     for batch in in_batches(reminder_ids):
         send_reminder_batch.delay(batch)
 

@@ -1,22 +1,22 @@
 """Sending claimed reminders: at least once, and every copy with the same Message-ID.
 
-Each reminder is claimed for sending by one conditional UPDATE, so two workers never
-send it at the same time, and it is marked "sent" in the statement right after the mail
-server accepts it. Sending and marking are still two steps: a worker killed between
+A reminder is claimed for sending by a conditional UPDATE (one per batch in
+``tracker.reminders.batches``, one per reminder here for a single send), so two workers
+never send it at the same time, and it is marked "sent" in the statement right after the
+mail server accepts it. Sending and marking are still two steps: a worker killed between
 them, or a "250 OK" reply lost on the way back, leaves the row unsent, and it is sent
 again. So delivery is at least once, not exactly once. Every attempt of one reminder
 carries the same Message-ID (``message_id``), so a mail server or client that drops a
 Message-ID it has seen can drop the copy.
 """
 
-import contextlib
 import logging
 import smtplib
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -26,18 +26,15 @@ from django.utils.crypto import salted_hmac
 from tracker.emails import TRANSIENT_ERRORS, one_line
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders.dispatch import LATE_LIMIT
-from tracker.reminders.leases import lease_from, under_lease
+from tracker.reminders.leases import lease_from
 from tracker.reminders.tokens import make_link
 
 MAX_SNOOZES = 2
-#: Claimed reminders are sent in batches: one SMTP connection (and, on Celery, one task)
-#: for many emails.
-BATCH_SIZE = 50
 logger = logging.getLogger(__name__)
 SNOOZE_KINDS = [DoseReminder.Kind.SNOOZE_1, DoseReminder.Kind.SNOOZE_2]
 
 
-def _claim_for_sending(reminder_id: int, now: datetime) -> bool:
+def claim_for_sending(reminder_id: int, now: datetime) -> bool:
     """Take the row for this send, with a fresh lease: queued, or "sending" under a lease
     that ran out (its worker died, and no dispatcher took it back yet). One conditional
     UPDATE, so of two workers that try at once exactly one wins."""
@@ -81,9 +78,9 @@ def message_id(reminder_id: int) -> str:
     return f"<reminder.{reminder_id}.{digest}@{domain}>"
 
 
-def build_reminder_email(reminder: DoseReminder) -> EmailMultiAlternatives:
+def build_reminder_email(reminder: DoseReminder, *, snoozes: int | None = None) -> EmailMultiAlternatives:
     """The reminder email: plain text and HTML, three action links and an unsubscribe link,
-    and the reminder's own Message-ID."""
+    and the reminder's own Message-ID. ``snoozes`` left, if known (else one query)."""
     regimen = reminder.regimen
     mother = regimen.mother
     unsubscribe = make_link("unsubscribe", mother.pk)
@@ -95,7 +92,9 @@ def build_reminder_email(reminder: DoseReminder) -> EmailMultiAlternatives:
         "is_follow_up": reminder.kind != DoseReminder.Kind.SLOT,
         "took_url": make_link("took", reminder.pk),
         "skip_url": make_link("skip", reminder.pk),
-        "snooze_url": make_link("snooze", reminder.pk) if snoozes_left(reminder) else "",
+        "snooze_url": make_link("snooze", reminder.pk)
+        if (snoozes_left(reminder) if snoozes is None else snoozes)
+        else "",
         "unsubscribe_url": unsubscribe,
         "settings_url": settings.SITE_URL.rstrip("/") + "/settings/reminders/",
     }
@@ -116,30 +115,46 @@ def build_reminder_email(reminder: DoseReminder) -> EmailMultiAlternatives:
 
 
 def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=None) -> str:
-    """Send reminder ``reminder_id`` if it is still wanted. Returns what happened:
-    "sent", "skipped" (logged meanwhile), "dropped" (over 2 h late), "failed" (the mail
-    server refused it for good, or the email cannot be built: the reason is kept on the row)
-    or "not claimable" (already sent, failed, or in another worker's hands). ``connection``
-    is an open mail connection to reuse, if any.
+    """Send reminder ``reminder_id`` if it is still wanted (one claim, one read, then
+    ``deliver``). Returns what happened: "sent", "skipped" (logged meanwhile), "dropped"
+    (over 2 h late), "failed" (the mail server refused it for good, or the email cannot be
+    built: the reason is kept on the row) or "not claimable" (already sent, failed, or in
+    another worker's hands). ``connection`` is an open mail connection to reuse, if any.
+    Batches go through ``tracker.reminders.batches``, which claims and reads a whole batch
+    at once.
+    """
+    now = now or timezone.now()
+    if not claim_for_sending(reminder_id, now):
+        return "not claimable"
+    reminder = DoseReminder.objects.select_related("regimen__mother", "regimen__product").get(pk=reminder_id)
+    logged = DoseLog.objects.filter(
+        regimen_id=reminder.regimen_id, slot_date=reminder.slot_date, slot_time=reminder.slot_time
+    ).exists()
+    return deliver(reminder, now=now, connection=connection, logged=logged)
+
+
+def deliver(
+    reminder: DoseReminder, *, now: datetime, connection=None, logged: bool, snoozes: int | None = None
+) -> str:
+    """Send ``reminder``, claimed for sending by the caller, unless its dose is ``logged`` or
+    it is over 2 h late, and write how it ended: one UPDATE. Returns the outcome, as
+    ``reminder_send`` says.
 
     A transient mail error puts the row back to "queued" (attempts + 1) and re-raises,
     so the caller can retry, until the attempt that reaches ``max_attempts()``: that one
-    ends "failed", whichever path (Celery or cron) sends it.
+    ends "failed", whichever path (Celery or cron) sends it. ``reminder.attempts`` follows
+    what is written.
     """
-    now = now or timezone.now()
-    if not _claim_for_sending(reminder_id, now):
-        return "not claimable"
-    reminder = DoseReminder.objects.select_related("regimen__mother", "regimen__product").get(pk=reminder_id)
-    if DoseLog.objects.filter(
-        regimen_id=reminder.regimen_id, slot_date=reminder.slot_date, slot_time=reminder.slot_time
-    ).exists():
+    reminder_id = reminder.pk
+    if logged:
         _set_status(reminder_id, DoseReminder.Status.SKIPPED, "dose already logged")
         return "skipped"
     if now - reminder.due_at > LATE_LIMIT:
         _set_status(reminder_id, DoseReminder.Status.DROPPED, "more than 2 hours late")
         return "dropped"
+    reminder.attempts += 1
     try:
-        message = build_reminder_email(reminder)
+        message = build_reminder_email(reminder, snoozes=snoozes)
         message.connection = connection
         message.send()
     except DatabaseError:
@@ -147,24 +162,25 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
     except TRANSIENT_ERRORS as error:
         reason = f"{type(error).__name__}: {error}"
         if is_permanent(error):
-            _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=reminder.attempts + 1)
+            _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=reminder.attempts)
             return "failed"
-        attempts = reminder.attempts + 1
-        if attempts >= max_attempts():
-            reason = f"gave up after {attempts} attempts: {reason}"
-            _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=attempts)
+        if reminder.attempts >= max_attempts():
+            reason = f"gave up after {reminder.attempts} attempts: {reason}"
+            _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=reminder.attempts)
             return "failed"
         # Back to queued; scheduling the retry extends the lease over its countdown (hold_for_retry).
-        _set_status(reminder_id, DoseReminder.Status.QUEUED, reason, attempts=attempts, claimed_at=now)
+        _set_status(
+            reminder_id, DoseReminder.Status.QUEUED, reason, attempts=reminder.attempts, claimed_at=now
+        )
         raise
     except Exception as error:
         # Something in this reminder itself (an address or a name the mail library refuses):
         # retrying cannot fix it, and it must not hold up the other reminders of its batch.
         logger.exception("reminder %s cannot be sent", reminder_id)
         reason = f"{type(error).__name__}: {error}"
-        _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=reminder.attempts + 1)
+        _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=reminder.attempts)
         return "failed"
-    _set_status(reminder_id, DoseReminder.Status.SENT, sent_at=now, attempts=reminder.attempts + 1)
+    _set_status(reminder_id, DoseReminder.Status.SENT, sent_at=now, attempts=reminder.attempts)
     return "sent"
 
 
@@ -172,66 +188,6 @@ def max_attempts() -> int:
     """How many times one reminder is tried before it ends "failed": the first send and
     ``REMINDER_MAX_RETRIES`` retries."""
     return settings.REMINDER_MAX_RETRIES + 1
-
-
-def in_batches(reminder_ids: list[int]) -> list[list[int]]:
-    return [reminder_ids[start : start + BATCH_SIZE] for start in range(0, len(reminder_ids), BATCH_SIZE)]
-
-
-def reminders_send_batch(
-    reminder_ids: list[int], *, now: datetime | None = None, on_transient=None
-) -> dict[str, int]:
-    """Send ``reminder_ids`` over one mail connection, each claimed on its own by
-    ``reminder_send``; returns how many ended each way ("sent", "skipped", ...).
-
-    One bad connection fails one message, not the batch: when the server has dropped the
-    connection, it is reopened and the reminder tried once more at once (a reminder whose
-    "250" reply was lost is sent twice this way, with one Message-ID). Any other transient
-    error leaves that reminder queued for its own retry: ``on_transient(reminder_id)``
-    schedules it (Celery), or without it a later dispatcher run takes it back ("retry
-    later"); the batch goes on over a fresh connection.
-    """
-    outcomes: dict[str, int] = {}
-    connection = get_connection()
-    _reopen(connection)
-    try:
-        for reminder_id in under_lease(reminder_ids):
-            try:
-                outcome = _send_reconnecting(reminder_id, now=now, connection=connection)
-            except TRANSIENT_ERRORS as error:
-                _reopen(connection)
-                logger.warning("reminder %s: %s: %s", reminder_id, type(error).__name__, error)
-                if on_transient is not None:
-                    on_transient(reminder_id)
-                    outcome = "retrying"
-                else:
-                    outcome = "retry later"
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    finally:
-        _drop(connection)
-    return outcomes
-
-
-def _send_reconnecting(reminder_id: int, *, now: datetime | None, connection) -> str:
-    try:
-        return reminder_send(reminder_id=reminder_id, now=now, connection=connection)
-    except smtplib.SMTPServerDisconnected:
-        _reopen(connection)
-        return reminder_send(reminder_id=reminder_id, now=now, connection=connection)
-
-
-def _reopen(connection) -> None:
-    """Close ``connection`` whatever state the server left it in, and open a fresh one that
-    the next sends share. If the server can't be reached now, each send tries on its own
-    (and Django's backend then closes what it opened after each message)."""
-    _drop(connection)
-    with contextlib.suppress(*TRANSIENT_ERRORS):
-        connection.open()
-
-
-def _drop(connection) -> None:
-    with contextlib.suppress(Exception):
-        connection.close()
 
 
 def reminder_mark_failed(*, reminder_id: int, reason: str) -> None:

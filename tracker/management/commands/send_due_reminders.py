@@ -11,8 +11,8 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from tracker.reminders.batches import in_batches, reminders_send_batch
 from tracker.reminders.dispatch import reminders_dispatch
-from tracker.reminders.sending import in_batches, reminders_send_batch
 
 
 def parse_now(value: str) -> datetime:
