@@ -6,9 +6,11 @@ from datetime import date, time, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import reverse
 
 from tests.reminders_helpers import ROME_0800, links, run
 from tracker.models import DoseLog, DoseReminder, ReminderSettings
+from tracker.reminders.tokens import LINKS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminder_outbox")]
 
@@ -136,3 +138,13 @@ def test_one_click_unsubscribe_works_without_csrf_and_stops_emails(email_links, 
     assert ReminderSettings.objects.get(mother=anna).email_enabled is False
     run(ROME_0800 + timedelta(hours=12))  # the 20:00 slot
     assert len(mail.outbox) == 1
+
+
+def test_each_link_is_its_page_reversed_around_the_token(settings):
+    """The path around the token is reversed once and kept; the link stays what reverse gives."""
+    settings.SITE_URL = "https://tracker.example.org/"
+    for action, link in LINKS.items():
+        url = link.url(4242)
+        token = url.rstrip("/").rsplit("/", 1)[1]
+        assert url == "https://tracker.example.org" + reverse(link.url_name, args=[token]), action
+        assert link.read(token) == 4242

@@ -8,11 +8,12 @@ typed, never a secret.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 class LinkError(Exception):
@@ -26,6 +27,17 @@ class LinkError(Exception):
 def absolute_url(path: str) -> str:
     """``path`` on the public address, for an email."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+_PLACEHOLDER = "PLACEHOLDER-0"
+
+
+@lru_cache(maxsize=64)
+def _path_around_token(url_name: str, script_prefix: str, urlconf: str) -> tuple[str, str]:
+    """What comes before and after the token in the path of ``url_name`` (``reverse`` takes
+    about 0.1 ms, and a reminder email has four links)."""
+    before, _, after = reverse(url_name, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
+    return before, after
 
 
 @dataclass(frozen=True)
@@ -43,8 +55,10 @@ class SignedLink:
         return signing.dumps(value, salt=self.salt, compress=self.compress)
 
     def url(self, value: Any) -> str:
-        """An absolute URL for the email."""
-        return absolute_url(reverse(self.url_name, args=[self.token(value)]))
+        """An absolute URL for the email: the page's path, reversed once, around the token (a
+        token is URL-safe: base64url and ":", which ``reverse`` leaves as they are)."""
+        before, after = _path_around_token(self.url_name, get_script_prefix(), settings.ROOT_URLCONF)
+        return absolute_url(before + self.token(value) + after)
 
     def read(self, token: str) -> Any:
         """What a valid token carries, or ``LinkError`` saying why it can't be used."""
