@@ -11,7 +11,9 @@ queue of its own (same database, broker and SMTP port), then runs one dispatcher
 ``reminders_dispatch`` with ``on_claimed`` enqueueing ``send_reminder_batch`` tasks of 50
 ids (what beat does every minute). It reports the seconds from dispatch start to the last email
 received, emails per second, duplicates (recipients with more than one email) and
-missed (mothers with none), then deletes everything it created. It applies any missing
+missed (mothers with none), and the worker's CPU milliseconds per email (its process and
+pool, from /proc: the figure to compare, as wall time on a shared machine is noisy), then
+deletes everything it created. It applies any missing
 migrations to the database first. Not a test: figures go in the notes.
 """
 
@@ -35,7 +37,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", f"bench-only-{secrets.token_hex(16)}")
 
 ZONES = ["Europe/Rome", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "UTC"]
-TARGET_SECONDS = 60.0
+TARGET_SECONDS = 20.0  # issue 12: the last of 10,000 within 20 s of the dispatch, on a quiet machine
+TARGET_CPU_MS = 2.0  # issue 12: worker CPU per email
 
 
 def create_mothers(run: str, count: int, moment):
@@ -326,7 +329,17 @@ def main() -> int:
             rows.append(row)
     print()
     print_table(rows)
-    failed = [r for r in rows if r["duplicates"] or r["missed"] or r["last_email_s"] > TARGET_SECONDS]
+    print(
+        f"targets: last email within {TARGET_SECONDS:.0f} s (quiet machine), at most {TARGET_CPU_MS} ms of worker CPU per email"
+    )
+    failed = [
+        r
+        for r in rows
+        if r["duplicates"]
+        or r["missed"]
+        or r["last_email_s"] > TARGET_SECONDS
+        or r["worker_cpu_ms"] > TARGET_CPU_MS
+    ]
     return 1 if failed else 0
 
 
