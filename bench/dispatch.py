@@ -133,6 +133,7 @@ def timed(name: str, step, counter: QueryCounter, rows: list[dict]):
             "queries": counter.count - queries,
         }
     )
+    print(f"  {name}: {rows[-1]['wall_s']:.2f} s", flush=True)  # a slow step shows before the end
     return value
 
 

@@ -135,11 +135,17 @@ def settle_unsendable(*, now: datetime) -> tuple[int, int]:
     skipped = pending.filter(_logged_slot()).update(
         status=DoseReminder.Status.SKIPPED, status_reason="dose already logged"
     )
-    skipped += pending.filter(
-        Q(regimen__reminders_enabled=False)
-        | Q(regimen__mother__reminder_settings__email_enabled=False)
-        | Q(regimen__mother__is_active=False)
-    ).update(status=DoseReminder.Status.SKIPPED, status_reason="reminders are off")
+    # EXISTS, not a join: Django turns an UPDATE over a join into "id IN (a self-join)", which
+    # PostgreSQL runs as a nested loop over the whole table when its statistics predate the
+    # minute's inserts (at 100,000 fresh rows: more than 10 minutes instead of a fraction of a second).
+    switched_off = Regimen.objects.filter(pk=OuterRef("regimen_id")).filter(
+        Q(reminders_enabled=False)
+        | Q(mother__reminder_settings__email_enabled=False)
+        | Q(mother__is_active=False)
+    )
+    skipped += pending.filter(Exists(switched_off)).update(
+        status=DoseReminder.Status.SKIPPED, status_reason="reminders are off"
+    )
     quiet_ids = [
         reminder.pk
         for reminder in pending.filter(
