@@ -33,6 +33,12 @@ def parse_dose_time(value: str) -> time:
         raise ValidationError(f"“{value}” is not a time like 08:00.") from error
 
 
+def covers(start_date: date, end_date: date | None, day: date) -> bool:
+    """Whether the local ``day`` is inside a regimen window from ``start_date`` to ``end_date``
+    (none: open-ended), ends inclusive. ``Regimen.covers``, for callers that hold no instance."""
+    return start_date <= day and (end_date is None or day <= end_date)
+
+
 class SupplementProduct(models.Model):
     class Form(models.TextChoices):
         CAPSULE = "capsule", "Capsule"
@@ -152,7 +158,7 @@ class Regimen(models.Model):
 
     def covers(self, day: date) -> bool:
         """Whether ``day`` (a local date) is inside the window, ends inclusive."""
-        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+        return covers(self.start_date, self.end_date, day)
 
     def slot_at(self, day: date, at: time) -> datetime:
         """The UTC instant of the slot ``at`` on local ``day`` in the mother's zone now."""
