@@ -46,44 +46,11 @@ TARGET_AT = 100_000
 
 
 def create_mothers(run: str, count: int, moment) -> None:
-    """``count`` mothers with one daily dose at the wall-clock minute of ``moment`` in each
-    one's zone; bulk inserts, one password hash."""
-    from django.contrib.auth.hashers import make_password
+    """``count`` mothers over ``ZONES``, one dose each at ``moment``'s wall-clock minute in
+    her zone: ``bench/reminders.py``'s, in larger bulk inserts."""
+    from bench.reminders import create_mothers as create
 
-    from accounts.models import User
-    from tracker.models import Regimen, SupplementProduct
-
-    password = make_password(secrets.token_urlsafe(16))
-    mothers = User.objects.bulk_create(
-        (
-            User(
-                email=f"bench-{run}-{n:06d}@bench.invalid",
-                display_name=f"Bench {n}",
-                time_zone=ZONES[n % len(ZONES)],
-                role=User.Role.MOTHER,
-                password=password,
-            )
-            for n in range(count)
-        ),
-        batch_size=5000,
-    )
-    products = SupplementProduct.objects.bulk_create(
-        (SupplementProduct(mother=mother, name="Bench probiotic") for mother in mothers), batch_size=5000
-    )
-    regimens = []
-    for mother, product in zip(mothers, products, strict=True):
-        local = moment.astimezone(mother.zone)
-        regimens.append(
-            Regimen(
-                mother=mother,
-                product=product,
-                preset=Regimen.Preset.CUSTOM,
-                doses_per_day=1,
-                dose_times=[f"{local:%H:%M}"],
-                start_date=local.date() - timedelta(days=1),
-            )
-        )
-    Regimen.objects.bulk_create(regimens, batch_size=5000)
+    create(run, count, moment, zones=ZONES, batch_size=5000)
 
 
 def delete_mothers(run: str) -> None:

@@ -41,9 +41,10 @@ TARGET_SECONDS = 20.0  # issue 12: the last of 10,000 within 20 s of the dispatc
 TARGET_CPU_MS = 2.0  # issue 12: worker CPU per email
 
 
-def create_mothers(run: str, count: int, moment):
+def create_mothers(run: str, count: int, moment, *, zones: list[str] = ZONES, batch_size: int = 2000):
     """``count`` mothers with one daily dose at the wall-clock minute of ``moment`` in each
-    one's zone; bulk inserts, one password hash."""
+    one's zone (``zones`` in turn); bulk inserts, one password hash. Returns their addresses.
+    ``bench/dispatch.py`` uses it too."""
     from django.contrib.auth.hashers import make_password
 
     from accounts.models import User
@@ -55,16 +56,17 @@ def create_mothers(run: str, count: int, moment):
             User(
                 email=f"bench-{run}-{n:05d}@bench.invalid",
                 display_name=f"Bench {n}",
-                time_zone=ZONES[n % len(ZONES)],
+                time_zone=zones[n % len(zones)],
                 role=User.Role.MOTHER,
                 password=password,
             )
             for n in range(count)
         ),
-        batch_size=2000,
+        batch_size=batch_size,
     )
     products = SupplementProduct.objects.bulk_create(
-        (SupplementProduct(mother=mother, name="Bench probiotic") for mother in mothers), batch_size=2000
+        (SupplementProduct(mother=mother, name="Bench probiotic") for mother in mothers),
+        batch_size=batch_size,
     )
     regimens = []
     for mother, product in zip(mothers, products, strict=True):
@@ -79,7 +81,7 @@ def create_mothers(run: str, count: int, moment):
                 start_date=local.date() - timedelta(days=1),
             )
         )
-    Regimen.objects.bulk_create(regimens, batch_size=2000)
+    Regimen.objects.bulk_create(regimens, batch_size=batch_size)
     return [mother.email for mother in mothers]
 
 
