@@ -221,3 +221,18 @@ def csrf_token(page: str) -> str:
     found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert found, "the confirm page has no form"
     return found.group(1)
+
+
+@pytest.fixture
+def smtp_settings(settings):
+    """Point Django's SMTP backend at a local server; retry within seconds."""
+
+    def use(host: str, port: int) -> None:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = host, port
+        settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+        settings.EMAIL_TIMEOUT = 5
+
+    settings.REMINDER_RETRY_BASE_DELAY = 1  # seconds: Celery's backoff takes whole seconds
+    settings.REMINDER_RETRY_MAX_DELAY = 2
+    return use

@@ -24,17 +24,10 @@ NOW = datetime(2026, 11, 16, 7, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def smtp(settings):
-    """Point Django's SMTP backend at a local server."""
-
-    def use(host: str, port: int) -> None:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = host, port
-        settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
-        settings.EMAIL_TIMEOUT = 5
-
+def smtp(settings, smtp_settings):
+    """Point Django's SMTP backend at a local server (``smtp_settings``), links on a real host."""
     settings.SITE_URL = "https://tracker.example.org"
-    return use
+    return smtp_settings
 
 
 def send_due(now: datetime = NOW) -> str:

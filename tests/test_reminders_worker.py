@@ -176,21 +176,6 @@ def test_a_reminder_the_broker_delivers_twice_is_emailed_once(reminder_worker, t
 # --- 3. a flaky mail server -----------------------------------------------------------------
 
 
-@pytest.fixture
-def smtp_settings(settings):
-    """Point Django's SMTP backend at a local server; retry within seconds."""
-
-    def use(host: str, port: int) -> None:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = host, port
-        settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
-        settings.EMAIL_TIMEOUT = 5
-
-    settings.REMINDER_RETRY_BASE_DELAY = 1  # seconds: Celery's backoff takes whole seconds
-    settings.REMINDER_RETRY_MAX_DELAY = 2
-    return use
-
-
 def test_a_mail_server_that_refuses_twice_gets_the_email_on_the_third_attempt(
     reminder_worker, task_runs, smtp_settings
 ):
