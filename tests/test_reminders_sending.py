@@ -225,7 +225,7 @@ def test_a_permanent_mail_error_fails_at_once_without_retrying(anna, anna_regime
     def refuse(self):
         raise smtplib.SMTPRecipientsRefused({"anna@example.org": (550, b"no such user")})
 
-    monkeypatch.setattr(sending.EmailMultiAlternatives, "send", refuse)
+    monkeypatch.setattr(sending.LeanEmail, "send", refuse)
     output = run(ROME_0800)
     reminder = DoseReminder.objects.get()
     assert (reminder.status, reminder.attempts) == ("failed", 1)
