@@ -36,6 +36,7 @@ def test_a_due_slot_sends_one_email_to_her_with_three_links(anna, anna_regimen):
         time(8, 0),
         "sent",
     )
+    assert (reminder.sent_at, reminder.attempts, reminder.status_reason) == (ROME_0800, 1, "")
     # The next minute, and a rerun of the same minute, send nothing more.
     run(ROME_0800 + timedelta(minutes=1))
     run(ROME_0800)
