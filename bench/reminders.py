@@ -159,10 +159,10 @@ def _terminate(worker: subprocess.Popen) -> None:
         worker.wait(10)
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU of ``pid`` and its children (the prefork pool), from /proc."""
+def tree_cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU of ``pid`` and its children (the prefork pool), from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    user = system = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -171,8 +171,9 @@ def tree_cpu_seconds(pid: int) -> float:
         except OSError:
             continue  # gone meanwhile
         if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1] is the parent's pid
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+            user += int(fields[11]) / tick
+            system += int(fields[12]) / tick
+    return user, system
 
 
 def drop_queue(app, queue: str) -> None:
@@ -273,7 +274,11 @@ def run_once(*, mothers: int, pool: str, concurrency: int, timeout: float) -> di
                 elif time.monotonic() - last_change > 30:
                     break  # nothing arrived for 30 s: report what we have
                 time.sleep(0.05)
-            row["worker_cpu_ms"] = 1000 * (tree_cpu_seconds(worker.pid) - worker_cpu) / max(1, accepted)
+            user, system = (
+                1000 * (after - before) / max(1, accepted)
+                for after, before in zip(tree_cpu_seconds(worker.pid), worker_cpu, strict=True)
+            )
+            row["worker_cpu_ms"], row["worker_system_ms"] = user + system, system
             row["load"] = os.getloadavg()[0]
             row["bench_cpu_ms"] = 1000 * (time.process_time() - own_cpu) / max(1, accepted)
             # Duplicates could still be in flight: give the worker a moment to finish.
@@ -312,7 +317,8 @@ def print_table(rows: list[dict]) -> None:
         ("last_email_s", "{:.1f}"),
         ("per_second", "{:.0f}"),
         ("emails", "{:,}"),
-        ("worker_cpu_ms", "{:.1f}"),
+        ("worker_cpu_ms", "{:.2f}"),
+        ("worker_system_ms", "{:.2f}"),
         ("bench_cpu_ms", "{:.1f}"),
         ("load", "{:.1f}"),
         ("duplicates", "{}"),
@@ -331,7 +337,8 @@ def print_table(rows: list[dict]) -> None:
         "\nsetup_s: bulk insert of the mothers; dispatch_s: record + settle + claim (committed); "
         "enqueue_s: one send_reminder_batch.delay() per 50 reminders;\nlast_email_s: dispatch start to the last "
         f"email received by the sink (target {TARGET_SECONDS:.0f} s); per_second: emails / last_email_s;\n"
-        "worker_cpu_ms: CPU of the worker process and its pool per email; bench_cpu_ms: CPU of this "
+        "worker_cpu_ms: CPU of the worker process and its pool per email (user + system), "
+        "worker_system_ms: the system (kernel) part of it; bench_cpu_ms: CPU of this "
         "process (dispatcher, enqueueing) per email;\nload: the machine's 1-minute load "
         f"average when the last email arrived ({os.cpu_count()} CPUs here)."
     )

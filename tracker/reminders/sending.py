@@ -19,14 +19,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from tracker.emails import TRANSIENT_ERRORS, LeanEmail, one_line
+from tracker.emails import TRANSIENT_ERRORS, LeanEmail
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders.dispatch import LATE_LIMIT
 from tracker.reminders.leases import lease_from
+from tracker.reminders.texts import ReminderTexts, reminder_values
 from tracker.reminders.tokens import make_link
 
 MAX_SNOOZES = 2
@@ -101,39 +101,36 @@ def message_id(reminder_id: int) -> str:
     return f"<reminder.{reminder_id}.{digest}@{domain}>"
 
 
-def build_reminder_email(reminder: DoseReminder, *, snoozes: int | None = None) -> LeanEmail:
+def build_reminder_email(
+    reminder: DoseReminder, *, snoozes: int | None = None, texts: ReminderTexts | None = None
+) -> LeanEmail:
     """The reminder email: plain text and HTML, three action links and an unsubscribe link,
-    and the reminder's own Message-ID. ``snoozes`` left, if known (else one query)."""
-    regimen = reminder.regimen
-    mother = regimen.mother
-    unsubscribe = make_link("unsubscribe", mother.pk)
-    context = {
-        "mother": mother,
-        "reminder": reminder,
-        "product": regimen.product,
-        "slot_time": reminder.slot_time.strftime("%H:%M"),
-        "is_follow_up": reminder.kind != DoseReminder.Kind.SLOT,
-        "took_url": make_link("took", reminder.pk),
-        "skip_url": make_link("skip", reminder.pk),
-        "snooze_url": make_link("snooze", reminder.pk)
-        if (snoozes_left(reminder) if snoozes is None else snoozes)
-        else "",
-        "unsubscribe_url": unsubscribe,
-        "settings_url": settings.SITE_URL.rstrip("/") + "/settings/reminders/",
+    and the reminder's own Message-ID. ``snoozes`` left, if known (else one query);
+    ``texts``, the batch's templates (``tracker.reminders.texts``), if it has them."""
+    if snoozes is None:
+        snoozes = snoozes_left(reminder)
+    links = {
+        "took": make_link("took", reminder.pk),
+        "skip": make_link("skip", reminder.pk),
+        "snooze": make_link("snooze", reminder.pk) if snoozes else "",
+        "unsubscribe": make_link("unsubscribe", reminder.regimen.mother_id),
     }
-    subject = one_line(render_to_string("tracker/reminders/email_subject.txt", context))
+    values = reminder_values(
+        reminder, links=links, settings_url=settings.SITE_URL.rstrip("/") + "/settings/reminders/"
+    )
+    words = (texts or ReminderTexts()).words(values, is_follow_up=reminder.kind != DoseReminder.Kind.SLOT)
     message = LeanEmail(
-        subject=subject,
-        body=render_to_string("tracker/reminders/email.txt", context),
+        subject=words.subject,
+        body=words.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[mother.email],
+        to=[reminder.regimen.mother.email],
         headers={
             "Message-ID": message_id(reminder.pk),
-            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe": f"<{links['unsubscribe']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(render_to_string("tracker/reminders/email.html", context), "text/html")
+    message.attach_alternative(words.html, "text/html")
     return message
 
 
@@ -157,7 +154,13 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
 
 
 def deliver(
-    reminder: DoseReminder, *, now: datetime, connection=None, logged: bool, snoozes: int | None = None
+    reminder: DoseReminder,
+    *,
+    now: datetime,
+    connection=None,
+    logged: bool,
+    snoozes: int | None = None,
+    texts: ReminderTexts | None = None,
 ) -> str:
     """Send ``reminder``, claimed for sending by the caller, unless its dose is ``logged`` or
     it is over 2 h late, and write how it ended: one UPDATE. Returns the outcome, as
@@ -177,7 +180,7 @@ def deliver(
         return "dropped"
     reminder.attempts += 1
     try:
-        message = build_reminder_email(reminder, snoozes=snoozes)
+        message = build_reminder_email(reminder, snoozes=snoozes, texts=texts)
         message.connection = connection
         message.send()
     except DatabaseError:
