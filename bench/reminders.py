@@ -197,8 +197,9 @@ class SinkProcess:
         self._process.start()
         self.port: int = self._pipe.recv()
 
-    def counts(self) -> tuple[int, float | None]:
-        """Messages accepted so far, and when the last one was (``time.monotonic()``)."""
+    def counts(self) -> tuple[int, float | None, float]:
+        """Messages accepted so far, when the last one was (``time.monotonic()``), and the
+        sink's CPU seconds so far."""
         self._pipe.send("counts")
         return self._pipe.recv()
 
@@ -222,7 +223,8 @@ def _serve_sink(pipe) -> None:
         pipe.send(port)
         while (request := pipe.recv()) != "stop":
             if request == "counts":
-                pipe.send((sink.accepted, sink.last_accepted_at))  # CLOCK_MONOTONIC: one clock per machine
+                # time.monotonic() is CLOCK_MONOTONIC: one clock for every process of the machine.
+                pipe.send((sink.accepted, sink.last_accepted_at, time.process_time()))
             else:
                 pipe.send(Counter(sink.by_recipient))
 
@@ -253,6 +255,7 @@ def run_once(*, mothers: int, pool: str, concurrency: int, timeout: float) -> di
             wait_until_ready(app, node.replace("%h", os.uname().nodename), worker)
             worker_cpu = tree_cpu_seconds(worker.pid)
             own_cpu = time.process_time()
+            sink_cpu = sink.counts()[2]
             t0 = time.monotonic()
             marks: dict[str, float] = {}
 
@@ -281,6 +284,7 @@ def run_once(*, mothers: int, pool: str, concurrency: int, timeout: float) -> di
             row["worker_cpu_ms"], row["worker_system_ms"] = user + system, system
             row["load"] = os.getloadavg()[0]
             row["bench_cpu_ms"] = 1000 * (time.process_time() - own_cpu) / max(1, accepted)
+            row["sink_cpu_ms"] = 1000 * (sink.counts()[2] - sink_cpu) / max(1, accepted)
             # Duplicates could still be in flight: give the worker a moment to finish.
             time.sleep(2)
         finally:
@@ -320,6 +324,7 @@ def print_table(rows: list[dict]) -> None:
         ("worker_cpu_ms", "{:.2f}"),
         ("worker_system_ms", "{:.2f}"),
         ("bench_cpu_ms", "{:.1f}"),
+        ("sink_cpu_ms", "{:.1f}"),
         ("load", "{:.1f}"),
         ("duplicates", "{}"),
         ("missed", "{}"),
@@ -339,7 +344,7 @@ def print_table(rows: list[dict]) -> None:
         f"email received by the sink (target {TARGET_SECONDS:.0f} s); per_second: emails / last_email_s;\n"
         "worker_cpu_ms: CPU of the worker process and its pool per email (user + system), "
         "worker_system_ms: the system (kernel) part of it; bench_cpu_ms: CPU of this "
-        "process (dispatcher, enqueueing) per email;\nload: the machine's 1-minute load "
+        "process (dispatcher, enqueueing) per email; sink_cpu_ms: the SMTP sink's, in its own process;\nload: the machine's 1-minute load "
         f"average when the last email arrived ({os.cpu_count()} CPUs here)."
     )
 
