@@ -266,25 +266,12 @@ def daily_lines(
         colour, stroke = styles[style]
         xy = [(plot.x + x * x_scale, plot.y + (y - y_axis.valueMin) * y_scale) for x, y in points]
         if len(xy) == 1:  # a day with data between gaps (or today alone): a dot
-            drawing.add(
-                Circle(
-                    *xy[0],
-                    1.2,
-                    strokeColor=BLUE,
-                    strokeWidth=0.6,
-                    fillColor=colors.white if dashed else colour,
-                )
-            )
-            continue
-        drawing.add(
-            PolyLine(
-                [coordinate for point in xy for coordinate in point],
-                strokeColor=colour,
-                strokeWidth=stroke,
-                strokeDashArray=[1.5, 1.5] if dashed else None,
-                strokeLineJoin=1,
-            )
-        )
+            dot = colors.white if dashed else colour
+            drawing.add(Circle(*xy[0], 1.2, strokeColor=BLUE, strokeWidth=0.6, fillColor=dot))
+        else:
+            dashes = [1.5, 1.5] if dashed else None
+            flat = [coordinate for point in xy for coordinate in point]
+            drawing.add(PolyLine(flat, strokeColor=colour, strokeWidth=stroke, strokeDashArray=dashes))
     for day in marker_days:
         offset = (day - first).days
         if 0 < offset <= span:
