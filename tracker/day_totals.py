@@ -88,7 +88,7 @@ def settled_day_totals(
     stored = {}
     for month in months:
         first, last = max(min(missing), month), min(max(missing), _month_end(month), settled)
-        if first > last or versions[month] is None:
+        if first > last:
             continue
         days = {day: value for day, value in loaded.items() if first <= day <= last}
         old = chunks.get(keys[month])
@@ -127,33 +127,35 @@ def forget_mothers(*mother_ids: int) -> None:
     transaction.on_commit(renew)
 
 
-def _versions(mother_id: int, kind: str, object_id: int, months: list[date]) -> dict[date, str | None]:
-    """Each month's version, a new one where there is none (None: the cache lost it meanwhile,
-    so nothing is stored under it)."""
+def _versions(mother_id: int, kind: str, object_id: int, months: list[date]) -> dict[date, str]:
+    """Each month's version, a new one where there is none. Setting it may overwrite a version
+    a write gave it meanwhile: that write gives it another once it commits, so what is read
+    before then is never stored under a version still in use."""
     generation = _generation(mother_id)
     keys = {month: _version_key(mother_id, generation, kind, object_id, month) for month in months}
     found = cache.get_many(list(keys.values()))
-    for key in set(keys.values()) - found.keys():
-        cache.add(key, uuid.uuid4().hex, CACHE_SECONDS)  # add: a concurrent writer's version wins
-        found[key] = cache.get(key)
-    return {month: found[key] for month, key in keys.items()}
+    new = {key: uuid.uuid4().hex for key in set(keys.values()) - found.keys()}
+    if new:
+        cache.set_many(new, CACHE_SECONDS)
+    return {month: found.get(key) or new[key] for month, key in keys.items()}
 
 
 def _generation_key(mother_id: int) -> str:
     return f"daytotals:generation:{mother_id}"
 
 
-def _generation(mother_id: int) -> str | None:
-    """Her months' generation, which a bulk write of hers renews (None: the cache lost it)."""
+def _generation(mother_id: int) -> str:
+    """Her months' generation, which a bulk write of hers renews (a new one when the cache lost
+    it: her months' versions are then new too)."""
     key = _generation_key(mother_id)
     generation = cache.get(key)
     if generation is None:
-        cache.add(key, uuid.uuid4().hex, CACHE_SECONDS)
-        generation = cache.get(key)
+        generation = uuid.uuid4().hex
+        cache.set(key, generation, CACHE_SECONDS)
     return generation
 
 
-def _version_key(mother_id: int, generation: str | None, kind: str, object_id: int, month: date) -> str:
+def _version_key(mother_id: int, generation: str, kind: str, object_id: int, month: date) -> str:
     return f"daytotals:version:{mother_id}:{generation}:{kind}:{object_id}:{month:%Y-%m}"
 
 
