@@ -8,8 +8,8 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from tracker.closed_days import closed_days_cached, last_closed_day
-from tracker.day_totals import Kind, settled_day_totals
+from tracker.closed_days import STAMPED_SECONDS, closed_days_cached, last_closed_day
+from tracker.day_totals import Kind, settled_and_later_day_totals
 from tracker.localtime import days_between, local_today
 from tracker.models import DoseSchedule, Regimen
 from tracker.models.family import first_birth_date
@@ -187,7 +187,10 @@ def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adh
     The dose logs are grouped by local day in SQL. The counts of the days before today
     (closed days: each kept in ``DayTotals``) and the birth date are cached until one of her
     past records changes (``tracker.closed_days``), so a page view reads only today's logs by
-    slot (which slots count): one query whatever the window, four when the cache is cold.
+    slot (which slots count): one query whatever the window. When the cache is cold, the
+    schedule's changes and the birth are read too, and the closed days the day totals lack
+    (``tracker.day_totals``): with today's logs when they run to yesterday (the first view of
+    a day, or an empty cache), apart when they are an older month only.
     Load ``regimen.mother`` (her zone and stamp) with ``select_related("mother")``.
     """
     mother = regimen.mother
@@ -198,12 +201,20 @@ def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adh
     end = today if terms.end_date is None else min(today, terms.end_date)
     # Closed days come from the cache; the rest (normally just today) is read live.
     closed_last = min(end, today - ONE_DAY, last_closed_day(mother.zone))
-    days, birth = _closed_days(mother=mother, inputs=ClosedDoses(terms, closed_last))
+    read_along: list[tuple[dict[date, list[int]], dict[date, set[time]]]] = []
+    days, birth = _closed_days(
+        mother=mother, inputs=ClosedDoses(terms, closed_last), through=end, read_along=read_along
+    )
     live_first = max(terms.start_date, closed_last + ONE_DAY)
     live: dict[date, _Day] = {}
     logged: dict[date, set[time]] = {}
     if live_first <= end:
-        live, logged = _doses_by_slot(terms, first=live_first, last=end)
+        totals, logged = (
+            read_along[0]
+            if read_along
+            else dose_rows(terms.regimen_id, first=live_first, last=end, by_slot=True)
+        )
+        live = _capped(terms, totals)
         days = {**days, **live}
     today_slots = 0
     if terms.start_date <= today == end:
@@ -272,23 +283,37 @@ def _adherence(
     )
 
 
-def _closed_days(*, mother, inputs: ClosedDoses) -> tuple[dict[date, _Day], date | None]:
+def _closed_days(
+    *, mother, inputs: ClosedDoses, through: date, read_along: list
+) -> tuple[dict[date, _Day], date | None]:
     """The per-day counts of the closed days and the local birth date, cached until one of her
-    past records changes (``tracker.closed_days``)."""
+    past records changes (``tracker.closed_days``). When the closed days to ``inputs.last`` had
+    to be read, the doses of the days after it up to ``through`` are read by slot in the same
+    query and appended to ``read_along`` (``dose_rows``' totals and slot times)."""
     terms = inputs.terms
 
     def compute() -> tuple[dict[date, _Day], date | None]:
+        logged: dict[date, set[time]] = {}
+
+        def load(first: date, last: date) -> dict[date, list[int]]:
+            totals, day_slots = dose_rows(
+                terms.regimen_id, first=first, last=last, by_slot=last > inputs.last
+            )
+            logged.update(day_slots)
+            return dict(totals)
+
         # Kept uncapped: the cap depends on the schedule, which can change after the day.
-        raw = settled_day_totals(
+        raw, later = settled_and_later_day_totals(
             mother=mother,
             kind=Kind.DOSES,
             object_id=terms.regimen_id,
             first_day=terms.start_date,
             last_day=inputs.last,
-            load=lambda first, last: dict(
-                dose_rows(terms.regimen_id, first=first, last=last, by_slot=False)[0]
-            ),
+            through=through,
+            load=load,
         )
+        if later is not None:
+            read_along.append((later, {day: logged[day] for day in later}))
         days = _capped(terms, raw)
         birth = None
         if terms.pregnancy_id:  # cached apart: the closed days change every day, the birth does not
@@ -296,20 +321,11 @@ def _closed_days(*, mother, inputs: ClosedDoses) -> tuple[dict[date, _Day], date
                 mother=mother,
                 inputs=FirstBirth(terms.pregnancy_id),
                 compute=lambda: first_birth_date(pregnancy_id=terms.pregnancy_id, zone=mother.zone),
+                timeout=STAMPED_SECONDS,
             )
         return days, birth
 
     return closed_days_cached(mother=mother, inputs=inputs, compute=compute)
-
-
-def _doses_by_slot(
-    terms: RegimenTerms, *, first: date, last: date, by_slot: bool = True
-) -> tuple[dict[date, _Day], dict[date, set[time]]]:
-    """Taken, skipped and on-time counts per local day in ``first``..``last`` (inclusive),
-    each day capped at the doses it schedules, and (``by_slot``: grouped by slot in SQL, a
-    few rows a day) the slot times logged on each day."""
-    totals, logged = dose_rows(terms.regimen_id, first=first, last=last, by_slot=by_slot)
-    return _capped(terms, totals), logged
 
 
 def _capped(terms: RegimenTerms, totals: dict[date, list[int]]) -> dict[date, _Day]:
