@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from tests.factories import FeedingSessionFactory
@@ -131,3 +133,26 @@ def test_the_dashboard_from_cached_totals_equals_the_one_from_the_records():
         edited = boards()
         assert edited == fresh()
         assert edited != next_morning
+
+
+@pytest.mark.parametrize("range_key", ["7", "all"])
+def test_the_first_view_of_a_day_runs_the_queries_of_a_warm_one(range_key):
+    """The day the cache lacks (yesterday) is read with today's records, one read per kind."""
+    call_command("seed_demo", days=40, email="mornings@example.org", seed=3, stdout=StringIO())
+    mother_id = User.objects.get(email="mornings@example.org").pk
+
+    def queries():
+        mother = User.objects.get(pk=mother_id)
+        with CaptureQueriesContext(connection) as captured:
+            dashboard_for(mother=mother, range_key=range_key)
+        return len(captured.captured_queries)
+
+    now = datetime.now(UTC)
+    with time_machine.travel(now, tick=False):
+        queries()
+        warm = queries()
+    with time_machine.travel(now + timedelta(days=1), tick=False):
+        next_morning = queries()
+        again = queries()
+
+    assert next_morning == warm == again
