@@ -46,6 +46,8 @@ from tracker.models.scoping import bulk_written
 T = TypeVar("T")
 #: Closed days stay cached this long (the key also changes at her local midnight).
 CACHE_SECONDS = 26 * 3600
+#: The first view of a day reads these last closed days again (see ``closed_then_live``).
+EXTENDED_DAYS = 2
 #: A value whose inputs hold no day (the dose times' changes, a birth) is kept this long: only
 #: a new records stamp changes its key.
 STAMPED_SECONDS = 14 * 24 * 3600
@@ -97,6 +99,7 @@ def closed_then_live(
     load: Callable[[date, date], T],
     join: Callable[[T, T], T],
     load_closed: Callable[[date, date, date], tuple[T, T | None]] | None = None,
+    before: Callable[[T, date], T] | None = None,
 ) -> T:
     """``load(first, last)`` over ``first_day``..``last_day``: the closed days (up to
     yesterday in her zone) from the cache, the rest (normally just today) read live, combined
@@ -104,7 +107,10 @@ def closed_then_live(
 
     On a miss the closed days come from ``load_closed(first, last, through)`` (by default
     ``load``), which also gives the days after ``last`` up to ``through`` when it read them
-    in the same queries (the first view of a day reads yesterday with today), else None."""
+    in the same queries (the first view of a day reads yesterday with today), else None.
+    With ``before(value, day)`` (the days of ``value`` before ``day``), the first view of a
+    day starts from the day before's value under the same stamp: its days but the last (which
+    may have been read before it settled) and the last two read again (``EXTENDED_DAYS``)."""
     closed_last = min(last_day, last_closed_day(mother.zone))
     if closed_last < first_day:
         return load(first_day, last_day)
@@ -113,7 +119,16 @@ def closed_then_live(
     def compute() -> T:
         if load_closed is None:
             return load(first_day, closed_last)
-        closed, later = load_closed(first_day, closed_last, last_day)
+        reread = closed_last - timedelta(days=EXTENDED_DAYS - 1)
+        previous = None
+        if before is not None and reread > first_day:
+            span = ClosedSpan(kind, object_id, first_day, closed_last - timedelta(days=1))
+            previous = cache.get(cache_key(mother=mother, inputs=span))
+        if previous is not None:
+            newest, later = load_closed(reread, closed_last, last_day)
+            closed = join(before(previous, reread), newest)
+        else:
+            closed, later = load_closed(first_day, closed_last, last_day)
         if later is not None:
             read_along.append(later)
         return closed

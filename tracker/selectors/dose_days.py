@@ -2,10 +2,12 @@
 cached, and of the days read live, each capped at the doses its day schedules."""
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import NamedTuple
 
-from tracker.closed_days import STAMPED_SECONDS, closed_days_cached
+from django.core.cache import cache
+
+from tracker.closed_days import EXTENDED_DAYS, STAMPED_SECONDS, cache_key, closed_days_cached
 from tracker.day_totals import Kind, settled_and_later_day_totals
 from tracker.models import DoseSchedule, Regimen
 from tracker.models.family import first_birth_date
@@ -79,12 +81,18 @@ def closed_dose_days(
             logged.update(day_slots)
             return dict(totals)
 
+        # The first view of a day starts from the day before's counts (see ``closed_then_live``).
+        reread = inputs.last - timedelta(days=EXTENDED_DAYS - 1)
+        previous = None
+        if reread > terms.start_date:
+            day_before = ClosedDoses(terms, inputs.last - timedelta(days=1))
+            previous = cache.get(cache_key(mother=mother, inputs=day_before))
         # Kept uncapped: the cap depends on the schedule, which can change after the day.
         raw, later = settled_and_later_day_totals(
             mother=mother,
             kind=Kind.DOSES,
             object_id=terms.regimen_id,
-            first_day=terms.start_date,
+            first_day=terms.start_date if previous is None else reread,
             last_day=inputs.last,
             through=through,
             load=load,
@@ -93,6 +101,8 @@ def closed_dose_days(
             read_along.append((later, {day: logged[day] for day in later}))
         # Kept as plain tuples: two years of them are stored several times faster.
         days = tuple((day.toordinal(), *counts) for day, counts in capped_doses(terms, raw).items())
+        if previous is not None:
+            days = tuple(row for row in previous[0] if row[0] < reread.toordinal()) + days
         birth = None
         if terms.pregnancy_id:  # cached apart: the closed days change every day, the birth does not
             birth = closed_days_cached(

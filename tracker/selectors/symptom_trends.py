@@ -260,6 +260,7 @@ def _history(*, infant: Infant, first_day: date, last_day: date) -> "_DailyHisto
         last_day=last_day,
         load=lambda first, last: _DailyHistory.load(infant=infant, first_day=first, last_day=last),
         join=_DailyHistory.merged,
+        before=_DailyHistory.before,
         load_closed=lambda first, last, through: _DailyHistory.settled(
             infant=infant, first_day=first, last_day=last, through=through
         ),
@@ -286,6 +287,10 @@ class _DailyHistory:
     def after(self, day: date) -> tuple:
         """Every total of the days after ``day`` (normally just today's), comparable and hashable."""
         return tuple((d.toordinal(), *totals) for d, totals in sorted(self.days.items()) if d > day)
+
+    def before(self, day: date) -> "_DailyHistory":
+        """The days before ``day``."""
+        return _DailyHistory({d: totals for d, totals in self.days.items() if d < day})
 
     def merged(self, later: "_DailyHistory") -> "_DailyHistory":
         """These days and those of ``later`` (days that do not overlap these)."""
