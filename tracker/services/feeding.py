@@ -68,12 +68,15 @@ def feed_stop(*, feed: FeedingSession, now: datetime | None = None) -> FeedingSe
     return feed
 
 
-def feed_save(*, feed: FeedingSession) -> FeedingSession:
-    """Validate and save a feed typed in or edited by hand."""
+def feed_save(*, feed: FeedingSession, validated: bool = False) -> FeedingSession:
+    """Validate and save a feed typed in or edited by hand. ``validated``: the caller has just
+    run ``feed.full_clean()`` on these values (a ModelForm's ``is_valid()`` does), so it is not
+    run twice."""
     if not feed.is_running:
         feed.current_side = ""
         feed.side_started_at = None
-    feed.full_clean()
+    if not validated:
+        feed.full_clean()
     feed.save()
     return feed
 
