@@ -144,6 +144,8 @@ class HerInfantField(forms.ModelChoiceField):
         for her in the form's ``initial``."""
         self.queryset = Infant.objects.for_mother(mother)
         self.infants = list(self.queryset)
+        for infant in self.infants:
+            infant.mother = mother  # her zone, for the checks and messages, without a query
         if len(self.infants) == 1:
             self.empty_label = None
             initial["infant"] = initial.get("infant") or self.infants[0].pk

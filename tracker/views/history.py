@@ -273,7 +273,7 @@ def _symptom_form(request: HttpRequest, entry: SymptomEntry, title: str) -> Http
         form,
         title=title,
         back="history_symptoms",
-        save=lambda form: symptoms.symptom_save(entry=form.save(commit=False)),
+        save=lambda form: symptoms.symptom_save(entry=form.save(commit=False), validated=True),
         label=symptom_label,
         delete_url=reverse("symptom_delete", args=[entry.pk]) if entry.pk else "",
     )
