@@ -128,41 +128,45 @@ def measure(emails: list[str], repeat: int) -> dict:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     request_finished.disconnect(close_old_connections)  # one connection, as a warm server keeps
     request_started.disconnect(reset_queries)  # so CaptureQueriesContext sees the whole request
-    results = {}
+    families = []
     for email in emails:
         mother = User.objects.get(email=email)
-        infant, regimen = mother.infants.get(), mother.regimens.get()
         client = Client()
         client.force_login(mother)
         client.get("/")  # the session and the connection are warm
-        now = timezone.now()
-        for name, prepare, reset in cases(mother, infant, regimen, now):
-            times, queries, refused = [], None, []
-            reset()
-            for n in range(repeat + 3):
+        families.append(
+            (email, client, cases(mother, mother.infants.get(), mother.regimens.get(), timezone.now()))
+        )
+    results = {}
+    for index in range(len(families[0][2])):
+        for _, _, writes in families:
+            writes[index][2]()  # reset
+        for n in range(repeat + 3):  # three warm-up requests
+            for email, client, writes in families:  # the sizes take turns, so both see the same load
+                name, prepare, reset = writes[index]
                 url, data = prepare()
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
                     response = client.post(url, data)
                     elapsed = (time.perf_counter() - started) * 1000
                 errors = [str(m) for m in messages.get_messages(response.wsgi_request) if m.level >= 40]
-                if response.status_code != 302 or errors:
-                    refused.append(f"{response.status_code} {errors}")
                 client.cookies.pop("messages", None)  # as if Today showed them: none pile up
-                if n >= 3:  # three warm-up requests
-                    times.append(elapsed)
-                    queries = len(captured.captured_queries)
+                result = results.setdefault(f"{email}|{name}", {"queries": None, "times": [], "refused": []})
+                if response.status_code != 302 or errors:
+                    result["refused"].append(f"{response.status_code} {errors}")
+                if n >= 3:
+                    result["times"].append(elapsed)
+                    result["queries"] = len(captured.captured_queries)
                 reset()
-            results[f"{email}|{name}"] = {"queries": queries, "times": times, "refused": refused[:2]}
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            client.get("/")
-            elapsed = (time.perf_counter() - started) * 1000
-        results[f"{email}|today page (GET)"] = {
-            "queries": len(captured.captured_queries),
-            "times": [elapsed],
-            "refused": [],
-        }
+    for _ in range(repeat):
+        for email, client, _ in families:
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                client.get("/")
+                elapsed = (time.perf_counter() - started) * 1000
+            result = results.setdefault(f"{email}|today page (GET)", {"times": [], "refused": []})
+            result["times"].append(elapsed)
+            result["queries"] = len(captured.captured_queries)
     return results
 
 
