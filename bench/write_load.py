@@ -75,6 +75,7 @@ def session_cookie(mother) -> str:
 
 
 def _client(port: int, cookie: str, bodies: list[str], seconds: float, results) -> None:
+    """Post each of ``bodies`` in turn (GET /healthz for a body of None) until ``seconds`` are up."""
     csrf = secrets.token_hex(16)  # 32 characters: a CSRF secret, posted back unmasked
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
@@ -82,41 +83,45 @@ def _client(port: int, cookie: str, bodies: list[str], seconds: float, results) 
     }
     saved = refused = 0
     first_refusal = ""
-    deadline = time.monotonic() + seconds
+    started = time.monotonic()
     for body in bodies:
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= started + seconds:
             break
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.request("POST", "/history/feeds/add/", f"{body}&csrfmiddlewaretoken={csrf}", headers)
+        if body is None:
+            connection.request("GET", "/healthz")
+        else:
+            connection.request("POST", "/history/feeds/add/", f"{body}&csrfmiddlewaretoken={csrf}", headers)
         response = connection.getresponse()
         response.read()
         connection.close()
-        if response.status == 302 and response.getheader("Location") == "/history/feeds/":
+        expected = (200, None) if body is None else (302, "/history/feeds/")
+        if (response.status, response.getheader("Location")) == expected:
             saved += 1
         else:
             refused += 1
             first_refusal = first_refusal or f"{response.status} {response.getheader('Location')}"
-    results.put((saved, refused, first_refusal))
+    results.put((saved, refused, first_refusal, started, time.monotonic()))
 
 
-def post_feeds(*, port: int, cookie: str, forms: list[dict], clients: int, seconds: float) -> dict:
-    """``clients`` processes posting ``forms`` (split between them, each used once) for ``seconds``:
-    feeds saved per second, and how many POSTs were not saved."""
-    bodies = [urlencode(form) for form in forms]
+def hammer(*, port: int, cookie: str, forms: list[dict] | None, clients: int, seconds: float) -> dict:
+    """``clients`` processes posting ``forms`` (split between them, each used once) for ``seconds``,
+    or asking for /healthz when ``forms`` is None: answers per second (feeds saved, or health
+    checks answered), and how many were not."""
+    bodies = [urlencode(form) for form in forms] if forms is not None else [None] * 1_000_000
     results = multiprocessing.Queue()
     workers = [
         multiprocessing.Process(target=_client, args=(port, cookie, bodies[n::clients], seconds, results))
         for n in range(clients)
     ]
-    started = time.monotonic()
     for worker in workers:
         worker.start()
     totals = [results.get() for _ in workers]
-    elapsed = time.monotonic() - started
     for worker in workers:
         worker.join()
-    saved = sum(s for s, _, _ in totals)
+    saved = sum(total[0] for total in totals)
     if saved == len(bodies):
         raise SystemExit("The clients ran out of feeds to post: give them more free times.")
-    why = next((first for _, _, first in totals if first), "")
-    return {"rate": saved / elapsed, "refused": sum(r for _, r, _ in totals), "why": why}
+    elapsed = max(total[4] for total in totals) - min(total[3] for total in totals)
+    why = next((total[2] for total in totals if total[2]), "")
+    return {"rate": saved / elapsed, "refused": sum(total[1] for total in totals), "why": why}
