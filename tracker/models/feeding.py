@@ -4,8 +4,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.formats import time_format
 
@@ -179,31 +178,23 @@ class FeedingSession(models.Model):
         one of the others that runs overlaps everything after its start).
 
         The baby's other feeds never overlap each other, so only two can overlap this one: the
-        last that started before it and the first that starts with it or after. One query
-        reads just those two through the (infant, started_at) index, whatever her history."""
+        last that started before it and the first that starts with it or after. Just those two
+        are read, through the (infant, started_at) index, whatever her history."""
         end = self.ended_at or timezone.now()
-        others = FeedingSession.objects.filter(infant_id=OuterRef("pk"))
+        others = FeedingSession.objects.filter(infant_id=self.infant_id).values_list("started_at", "ended_at")
         if self.pk is not None:
             others = others.exclude(pk=self.pk)
-        before = others.filter(started_at__lt=self.started_at).order_by("-started_at", "-pk")
-        after = others.filter(started_at__gte=self.started_at).order_by("started_at", "pk")
-        neighbours = (
-            Infant.objects.filter(pk=self.infant_id)
-            .order_by("pk")
-            .values_list(
-                Subquery(before.values("started_at")[:1]),
-                Subquery(before.values("ended_at")[:1]),
-                Subquery(after.values("started_at")[:1]),
-                Subquery(after.values("ended_at")[:1]),
-            )
-            .first()
-        ) or (None,) * 4
-        pairs = [neighbours[:2], neighbours[2:]]
-        clashes = [
+        before = others.filter(started_at__lt=self.started_at).order_by("-started_at")[:1]
+        after = others.filter(started_at__gte=self.started_at).order_by("started_at")[:1]
+        if connection.features.supports_slicing_ordering_in_compound:
+            neighbours = list(before.union(after, all=True))  # one query (PostgreSQL)
+        else:
+            neighbours = [*before, *after]  # SQLite cannot order and cut each part of a UNION
+        clashes = sorted(
             started
-            for started, ended in pairs
-            if started is not None and started < end and (ended is None or ended > self.started_at)
-        ]
+            for started, ended in neighbours
+            if started < end and (ended is None or ended > self.started_at)
+        )
         if clashes:
             local = clashes[0].astimezone(self.infant.mother.zone)
             raise ValidationError(
