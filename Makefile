@@ -1,6 +1,7 @@
-# make run  - install into .venv, migrate the embedded SQLite database, seed a demo
+# make run  - install what running needs into .venv, migrate the embedded SQLite database, seed a demo
 #             account and start the web app, a Celery worker and beat (no Redis needed).
-# make test - install into .venv and run the whole suite (SQLite unless DATABASE_URL is set).
+# make test - install the test tools too and run the whole suite in parallel (SQLite unless
+#             DATABASE_URL is set).
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -15,6 +16,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Links in emails (reminders, invitations) point at the address the app really runs on.
 SITE_URL ?= http://$(HOST):$(PORT)
+TEST_WORKERS ?= auto
 VAR_DIR ?= var
 export VAR_DIR
 
@@ -72,8 +74,11 @@ run: $(RUN_STAMP)
 	  echo "Reminder emails are written as files to $(VAR_DIR)/mail/ (one .log file per message)."; \
 	  wait'
 
+# The whole suite, one pytest-xdist worker per core (TEST_WORKERS=0: in one process). Each
+# worker has its own test database on PostgreSQL (test_<name>_gw0, _gw1, ...); the tests of an
+# xdist_group (the browser tests: one Chromium) run in one worker.
 test: install chromium
-	DEBUG=1 $(VENV)/bin/pytest
+	DEBUG=1 $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(VENV)/bin/ruff check .
