@@ -6,7 +6,8 @@ to one real Celery worker process that delivers to a local SMTP sink.
 
 Each run creates its own mothers (addresses unique to the run, several time zones, one
 slot at the current minute in each zone), starts a local aiosmtpd sink that counts
-messages by recipient, starts ``celery -A config worker`` as a separate process on a
+messages by recipient (in a process of its own, so its CPU is neither the worker's nor the
+dispatcher's), starts ``celery -A config worker`` as a separate process on a
 queue of its own (same database, broker and SMTP port), then runs one dispatcher,
 ``reminders_dispatch`` with ``on_claimed`` enqueueing ``send_reminder_batch`` tasks of 50
 ids (what beat does every minute). It reports the seconds from dispatch start to the last email
@@ -19,6 +20,7 @@ migrations to the database first. Not a test: figures go in the notes.
 
 import argparse
 import logging
+import multiprocessing
 import os
 import secrets
 import signal
@@ -144,23 +146,19 @@ def wait_until_ready(app, node: str, worker: subprocess.Popen, timeout: float = 
 
 def stop_worker(worker: subprocess.Popen) -> None:
     if worker.poll() is None:
-        _terminate(worker)
+        worker.send_signal(signal.SIGTERM)  # warm shutdown: the pool's children exit with it
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)  # the group this script started
+            worker.wait(10)
     Path(worker.log_path).unlink(missing_ok=True)
 
 
-def _terminate(worker: subprocess.Popen) -> None:
-    worker.send_signal(signal.SIGTERM)  # warm shutdown: the pool's children exit with it
-    try:
-        worker.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(worker.pid, signal.SIGKILL)  # the group this script started
-        worker.wait(10)
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU of ``pid`` and its children (the prefork pool), from /proc."""
+def tree_cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU of ``pid`` and its children (the prefork pool), from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    user = system = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -169,8 +167,9 @@ def tree_cpu_seconds(pid: int) -> float:
         except OSError:
             continue  # gone meanwhile
         if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1] is the parent's pid
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+            user += int(fields[11]) / tick
+            system += int(fields[12]) / tick
+    return user, system
 
 
 def drop_queue(app, queue: str) -> None:
@@ -181,11 +180,55 @@ def drop_queue(app, queue: str) -> None:
         bound.delete()
 
 
+class SinkProcess:
+    """The SMTP sink (``tests.smtp.MailSink``) in a process of its own, so that its CPU is
+    neither the worker's nor this script's and does not slow the dispatcher's thread; this
+    process asks it for its counts over a pipe."""
+
+    def __init__(self):
+        self._pipe, child = multiprocessing.Pipe()
+        self._process = multiprocessing.get_context("spawn").Process(
+            target=_serve_sink, args=(child,), daemon=True
+        )
+        self._process.start()
+        self.port: int = self._pipe.recv()
+
+    def counts(self) -> tuple[int, float | None, float]:
+        """Messages accepted so far, when the last one was (``time.monotonic()``), and the
+        sink's CPU seconds so far."""
+        self._pipe.send("counts")
+        return self._pipe.recv()
+
+    def by_recipient(self) -> Counter:
+        self._pipe.send("by_recipient")
+        return self._pipe.recv()
+
+    def stop(self) -> None:
+        self._pipe.send("stop")
+        self._process.join(10)
+
+
+def _serve_sink(pipe) -> None:
+    sys.path.insert(0, str(ROOT))
+    # aiosmtpd logs every SMTP command at DEBUG: at 10,000 sessions, most of the sink's CPU.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    from tests.smtp import MailSink, smtp_server
+
+    sink = MailSink(keep_content=False)
+    with smtp_server(sink) as (_, port):
+        pipe.send(port)
+        while (request := pipe.recv()) != "stop":
+            if request == "counts":
+                # time.monotonic() is CLOCK_MONOTONIC: one clock for every process of the machine.
+                pipe.send((sink.accepted, sink.last_accepted_at, time.process_time()))
+            else:
+                pipe.send(Counter(sink.by_recipient))
+
+
 def run_once(*, mothers: int, pool: str, concurrency: int, timeout: float) -> dict:
     from django.utils import timezone
 
     from config.celery import app
-    from tests.smtp import MailSink, smtp_server
     from tracker.models import DoseReminder
     from tracker.reminders.dispatch import reminders_dispatch
     from tracker.tasks import send_reminders_later
@@ -194,52 +237,56 @@ def run_once(*, mothers: int, pool: str, concurrency: int, timeout: float) -> di
     queue = f"bench-reminders-{run}"
     node = f"bench-{run}@%h"
     app.conf.update(task_routes={"tracker.tasks.send_reminder*": {"queue": queue}})
-    sink = MailSink(keep_content=False)
     row: dict = {"pool": pool, "concurrency": concurrency, "mothers": mothers}
+    sink = SinkProcess()
     try:
-        with smtp_server(sink) as (_, port):
-            started = time.monotonic()
-            now = timezone.now()
-            addresses = create_mothers(run, mothers, now.replace(second=0, microsecond=0))
-            row["setup_s"] = time.monotonic() - started
+        port = sink.port
+        started = time.monotonic()
+        now = timezone.now()
+        addresses = create_mothers(run, mothers, now.replace(second=0, microsecond=0))
+        row["setup_s"] = time.monotonic() - started
 
-            worker = start_worker(pool=pool, concurrency=concurrency, queue=queue, node=node, smtp_port=port)
-            try:
-                wait_until_ready(app, node.replace("%h", os.uname().nodename), worker)
-                worker_cpu = tree_cpu_seconds(worker.pid)
-                own_cpu = time.process_time()
-                t0 = time.monotonic()
-                marks: dict[str, float] = {}
+        worker = start_worker(pool=pool, concurrency=concurrency, queue=queue, node=node, smtp_port=port)
+        try:
+            wait_until_ready(app, node.replace("%h", os.uname().nodename), worker)
+            worker_cpu = tree_cpu_seconds(worker.pid)
+            own_cpu = time.process_time()
+            sink_cpu = sink.counts()[2]
+            t0 = time.monotonic()
+            marks: dict[str, float] = {}
 
-                def enqueue(ids: list[int]) -> None:
-                    marks["claimed"] = time.monotonic()
-                    send_reminders_later(ids)  # what the beat-run task does: one batch task per 50 ids
-                    marks["enqueued"] = time.monotonic()
+            def enqueue(ids: list[int]) -> None:
+                marks["claimed"] = time.monotonic()
+                send_reminders_later(ids)  # what the beat-run task does: one batch task per 50 ids
+                marks["enqueued"] = time.monotonic()
 
-                result = reminders_dispatch(now=timezone.now(), on_claimed=enqueue)
-                row["claimed"] = len(result.claimed)
-                row["dispatch_s"] = marks.get("claimed", t0) - t0
-                row["enqueue_s"] = marks.get("enqueued", t0) - marks.get("claimed", t0)
+            result = reminders_dispatch(now=timezone.now(), on_claimed=enqueue)
+            row["claimed"] = len(result.claimed)
+            row["dispatch_s"] = marks.get("claimed", t0) - t0
+            row["enqueue_s"] = marks.get("enqueued", t0) - marks.get("claimed", t0)
 
-                wanted = set(addresses)
-                last_count, last_change = -1, time.monotonic()
-                while sink.accepted < len(wanted) and time.monotonic() < t0 + timeout:
-                    if sink.accepted != last_count:
-                        last_count, last_change = sink.accepted, time.monotonic()
-                    elif time.monotonic() - last_change > 30:
-                        break  # nothing arrived for 30 s: report what we have
-                    time.sleep(0.05)
-                row["worker_cpu_ms"] = (
-                    1000 * (tree_cpu_seconds(worker.pid) - worker_cpu) / max(1, sink.accepted)
-                )
-                row["load"] = os.getloadavg()[0]
-                row["bench_cpu_ms"] = 1000 * (time.process_time() - own_cpu) / max(1, sink.accepted)
-                # Duplicates could still be in flight: give the worker a moment to finish.
-                time.sleep(2)
-            finally:
-                stop_worker(worker)
-        received = Counter({a: n for a, n in sink.by_recipient.items() if a in wanted})
-        last = sink.last_accepted_at or t0
+            wanted = set(addresses)
+            last_count, last_change = -1, time.monotonic()
+            while (accepted := sink.counts()[0]) < len(wanted) and time.monotonic() < t0 + timeout:
+                if accepted != last_count:
+                    last_count, last_change = accepted, time.monotonic()
+                elif time.monotonic() - last_change > 30:
+                    break  # nothing arrived for 30 s: report what we have
+                time.sleep(0.05)
+            user, system = (
+                1000 * (after - before) / max(1, accepted)
+                for after, before in zip(tree_cpu_seconds(worker.pid), worker_cpu, strict=True)
+            )
+            row["worker_cpu_ms"], row["worker_system_ms"] = user + system, system
+            row["load"] = os.getloadavg()[0]
+            row["bench_cpu_ms"] = 1000 * (time.process_time() - own_cpu) / max(1, accepted)
+            row["sink_cpu_ms"] = 1000 * (sink.counts()[2] - sink_cpu) / max(1, accepted)
+            # Duplicates could still be in flight: give the worker a moment to finish.
+            time.sleep(2)
+        finally:
+            stop_worker(worker)
+        received = Counter({a: n for a, n in sink.by_recipient().items() if a in wanted})
+        last = sink.counts()[1] or t0
         row["last_email_s"] = last - t0
         row["emails"] = sum(received.values())
         row["per_second"] = row["emails"] / row["last_email_s"] if row["last_email_s"] > 0 else 0.0
@@ -253,6 +300,7 @@ def run_once(*, mothers: int, pool: str, concurrency: int, timeout: float) -> di
             )
         )
     finally:
+        sink.stop()
         delete_mothers(run)
         drop_queue(app, queue)
     return row
@@ -269,8 +317,10 @@ def print_table(rows: list[dict]) -> None:
         ("last_email_s", "{:.1f}"),
         ("per_second", "{:.0f}"),
         ("emails", "{:,}"),
-        ("worker_cpu_ms", "{:.1f}"),
+        ("worker_cpu_ms", "{:.2f}"),
+        ("worker_system_ms", "{:.2f}"),
         ("bench_cpu_ms", "{:.1f}"),
+        ("sink_cpu_ms", "{:.1f}"),
         ("load", "{:.1f}"),
         ("duplicates", "{}"),
         ("missed", "{}"),
@@ -285,12 +335,11 @@ def print_table(rows: list[dict]) -> None:
         if index == 0:
             print("  ".join("-" * width for width in widths))
     print(
-        "\nsetup_s: bulk insert of the mothers; dispatch_s: record + settle + claim (committed); "
-        "enqueue_s: one send_reminder_batch.delay() per 50 reminders;\nlast_email_s: dispatch start to the last "
-        f"email received by the sink (target {TARGET_SECONDS:.0f} s); per_second: emails / last_email_s;\n"
-        "worker_cpu_ms: CPU of the worker process and its pool per email; bench_cpu_ms: CPU of this "
-        "process (dispatcher, enqueueing, SMTP sink) per email;\nload: the machine's 1-minute load "
-        f"average when the last email arrived ({os.cpu_count()} CPUs here)."
+        "\nsetup_s: bulk insert of the mothers; dispatch_s: record + settle + claim; enqueue_s: the batch tasks;"
+        f"\nlast_email_s: dispatch start to the last email at the sink (target {TARGET_SECONDS:.0f} s);"
+        "\nworker_cpu_ms: the worker and its pool per email (user + system; worker_system_ms the system part);"
+        "\nbench_cpu_ms: this process (dispatcher, enqueueing); sink_cpu_ms: the SMTP sink's own process;"
+        f"\nload: the 1-minute load average when the last email arrived ({os.cpu_count()} CPUs here)."
     )
 
 

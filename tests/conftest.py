@@ -47,6 +47,15 @@ def cheap_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: its rows are rolled back, and the next test's
+    mother may have the same id (the month totals of ``tracker.day_totals`` are keyed by it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def mother(db):
     return UserFactory(email="anna@example.org", display_name="Anna", time_zone="Europe/Rome")

@@ -83,14 +83,18 @@ class MailSink:
             self.by_recipient.update(address.lower() for address in envelope.rcpt_tos)
             self.accepted += 1
             self.last_accepted_at = time.monotonic()
-            message_id = BytesHeaderParser().parsebytes(envelope.original_content).get("Message-ID", "")
-            first_copy = message_id not in self._message_ids
-            self._message_ids.add(message_id)
-            if self.lose_first_reply and first_copy:
+            if self.lose_first_reply and self._first_copy(envelope.original_content):
                 self.replies_lost += 1
                 server.transport.close()  # received, but the "250" never reaches the sender
             self._changed.notify_all()
         return "250 2.0.0 OK: queued"
+
+    def _first_copy(self, content: bytes) -> bool:
+        """Whether no message with this one's Message-ID came before it."""
+        message_id = BytesHeaderParser().parsebytes(content).get("Message-ID", "")
+        first = message_id not in self._message_ids
+        self._message_ids.add(message_id)
+        return first
 
     def wait_for(self, condition: Callable[["MailSink"], bool], timeout: float) -> bool:
         """Block until ``condition(self)`` holds or ``timeout`` seconds pass; whether it holds."""

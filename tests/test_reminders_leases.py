@@ -110,7 +110,7 @@ def test_a_batch_renews_the_leases_it_still_holds_when_half_the_lease_has_gone_b
             seen.append({row.pk: row.lease_until for row in DoseReminder.objects.filter(status="sending")})
             clock.shift(timedelta(seconds=40))
 
-        monkeypatch.setattr(sending.EmailMultiAlternatives, "send", slow_send)
+        monkeypatch.setattr(sending.LeanEmail, "send", slow_send)
         assert send_reminder_batch.apply(args=[[row.pk for row in rows]]).get() == {"sent": 4}
 
     first, second, third, fourth = (row.pk for row in rows)
@@ -143,7 +143,7 @@ def test_a_retry_holds_the_lease_over_its_countdown(anna, anna_regimen, monkeypa
     def busy(self):  # not a dropped connection, which the batch would reopen and retry at once
         raise smtplib.SMTPResponseException(451, "4.3.0 Mail server busy, try again later")
 
-    monkeypatch.setattr(sending.EmailMultiAlternatives, "send", busy)
+    monkeypatch.setattr(sending.LeanEmail, "send", busy)
     with time_machine.travel(ROME_0800, tick=False):
         [reminder_id] = reminders_dispatch(now=ROME_0800).claimed
         assert send_reminder_batch.apply(args=[[reminder_id]]).get() == {"retrying": 1}

@@ -36,6 +36,7 @@ def test_a_due_slot_sends_one_email_to_her_with_three_links(anna, anna_regimen):
         time(8, 0),
         "sent",
     )
+    assert (reminder.sent_at, reminder.attempts, reminder.status_reason) == (ROME_0800, 1, "")
     # The next minute, and a rerun of the same minute, send nothing more.
     run(ROME_0800 + timedelta(minutes=1))
     run(ROME_0800)
@@ -225,7 +226,7 @@ def test_a_permanent_mail_error_fails_at_once_without_retrying(anna, anna_regime
     def refuse(self):
         raise smtplib.SMTPRecipientsRefused({"anna@example.org": (550, b"no such user")})
 
-    monkeypatch.setattr(sending.EmailMultiAlternatives, "send", refuse)
+    monkeypatch.setattr(sending.LeanEmail, "send", refuse)
     output = run(ROME_0800)
     reminder = DoseReminder.objects.get()
     assert (reminder.status, reminder.attempts) == ("failed", 1)

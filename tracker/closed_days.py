@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from accounts.models import User, new_records_stamp
+from tracker.day_totals import Kind, forget_months, forget_mothers
 from tracker.localtime import local_date, local_today
 from tracker.models import (
     DailyCheck,
@@ -91,17 +92,19 @@ def closed_then_live(
     last_day: date,
     load: Callable[[date, date], T],
     join: Callable[[T, T], T],
+    load_closed: Callable[[date, date], T] | None = None,
 ) -> T:
     """``load(first, last)`` over ``first_day``..``last_day``: the closed days (up to
-    yesterday in her zone) from the cache, the rest (normally just today) read live,
-    combined with ``join(closed, live)``. ``kind`` and ``object_id`` say what is loaded."""
+    yesterday in her zone) from the cache (on a miss, ``load_closed``, by default ``load``),
+    the rest (normally just today) read live, combined with ``join(closed, live)``. ``kind``
+    and ``object_id`` say what is loaded."""
     closed_last = min(last_day, last_closed_day(mother.zone))
     if closed_last < first_day:
         return load(first_day, last_day)
     closed = closed_days_cached(
         mother=mother,
         inputs=ClosedSpan(kind, object_id, first_day, closed_last),
-        compute=lambda: load(first_day, closed_last),
+        compute=lambda: (load_closed or load)(first_day, closed_last),
     )
     if closed_last == last_day:
         return closed
@@ -116,6 +119,7 @@ def records_changed(*mother_ids: int) -> None:
 
 def _bulk_written(sender, mother_ids, **kwargs) -> None:
     records_changed(*mother_ids)
+    forget_mothers(*mother_ids)
 
 
 @dataclass(frozen=True)
@@ -125,13 +129,15 @@ class _Logged:
     owner: type[models.Model]  # the model its ``owner_field`` points at, which has ``mother``
     owner_field: str
     day_field: str  # a DateField (her local day) or a DateTimeField (an instant)
+    kinds: tuple[str, ...]  # the per-day totals it counts in (``tracker.day_totals``)
 
 
 LOGGED = {
-    DoseLog: _Logged(Regimen, "regimen_id", "slot_date"),
-    FeedingSession: _Logged(Infant, "infant_id", "started_at"),
-    SymptomEntry: _Logged(Infant, "infant_id", "occurred_at"),
-    DailyCheck: _Logged(Infant, "infant_id", "day"),
+    DoseLog: _Logged(Regimen, "regimen_id", "slot_date", (Kind.DOSES,)),
+    FeedingSession: _Logged(Infant, "infant_id", "started_at", (Kind.FEEDING,)),
+    SymptomEntry: _Logged(Infant, "infant_id", "occurred_at", (Kind.SYMPTOMS,)),
+    # The check says whether she gave anything but breast milk (feeding) and makes a logging day.
+    DailyCheck: _Logged(Infant, "infant_id", "day", (Kind.FEEDING, Kind.SYMPTOMS)),
 }
 
 
@@ -175,8 +181,12 @@ def _logged_written(sender, instance, origin=None, **kwargs) -> None:
     mother_id, zone = owner
     days = [getattr(instance, logged.day_field), getattr(instance, "_closed_days_old", None)]
     closed = last_closed_day(zone)
-    if any(day is not None and _local_day(day, zone) <= closed for day in days):
+    closed_days = sorted({_local_day(day, zone) for day in days if day is not None})
+    closed_days = [day for day in closed_days if day <= closed]
+    if closed_days:
         records_changed(mother_id)
+        owner_id = getattr(instance, logged.owner_field)
+        forget_months(mother_id=mother_id, kinds=logged.kinds, object_id=owner_id, days=closed_days)
 
 
 def _family_changed(sender, instance, **kwargs) -> None:

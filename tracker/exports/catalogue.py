@@ -11,6 +11,7 @@ from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 
 from tracker.exports.csv_safe import csv_lines, csv_response, local_iso, yes_no
@@ -30,9 +31,22 @@ INTEGER, DECIMAL, TEXT, CHOICE, DATETIME, DATE, TIME, YES_NO = (
 DATETIME_NOTE = "ISO 8601 with the offset of the mother's time zone at that instant"
 
 
-def field(name: str) -> Callable[[Any], object]:
-    """Reads the field ``name`` of a record (a row of ``values_list(..., named=True)``)."""
-    return attrgetter(name)
+class FieldValue:
+    """Reads the field ``field_name`` of a record (a row of ``values_list(..., named=True)``);
+    ``field_name`` also tells the PostgreSQL path (``pg_copy``) which column to write."""
+
+    __slots__ = ("field_name", "read")
+
+    def __init__(self, field_name: str):
+        self.field_name = field_name
+        self.read = attrgetter(field_name)
+
+    def __call__(self, record) -> object:
+        return self.read(record)
+
+
+def field(name: str) -> FieldValue:
+    return FieldValue(name)
 
 
 @dataclass(frozen=True)
@@ -60,7 +74,7 @@ class Column:
 
     def cell_reader(self, zone: ZoneInfo | None) -> Callable[[Any], object]:
         """A function from a record to this column's cell, times written in ``zone``."""
-        value = self.value
+        value = self.value.read if isinstance(self.value, FieldValue) else self.value
         if self.type == DATETIME:
             if zone is None:
                 raise ValueError(f"The datetime column {self.name!r} needs a time zone.")
@@ -97,6 +111,9 @@ class CsvExport:
     summary: str
     columns: tuple[Column, ...]
     records: Callable[..., Iterable]
+    #: The records as a queryset (scoped to her, in the export's order), when every column
+    #: reads one field: on PostgreSQL the CSV then comes straight from ``COPY`` (``pg_copy``).
+    queryset: Callable[..., QuerySet] | None = None
 
     @property
     def header(self) -> list[str]:
@@ -107,7 +124,12 @@ class CsvExport:
         return table_rows(self.columns, self.records(mother=mother), zone=mother.zone)
 
     def lines(self, *, mother) -> Iterator[str]:
-        """The CSV lines for ``mother``'s record; free text is neutralised against formulas."""
+        """The CSV lines for ``mother``'s record (on PostgreSQL, for an export with a
+        ``queryset``, in chunks of many lines); free text is neutralised against formulas."""
+        from tracker.exports.pg_copy import can_copy, copy_lines  # it builds on this module
+
+        if self.queryset is not None and can_copy(self.columns):
+            return copy_lines(self.columns, self.queryset(mother=mother), zone=mother.zone)
         return table_lines(self.columns, self.records(mother=mother), zone=mother.zone)
 
     def response(self, *, mother) -> StreamingHttpResponse:

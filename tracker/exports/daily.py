@@ -21,7 +21,7 @@ Python only walks the per-day (doses: per-slot) totals.
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
@@ -31,7 +31,7 @@ from django.utils import timezone
 from tracker.exports.catalogue import CHOICE, DATE, DECIMAL, INTEGER, YES_NO, Column, CsvExport, field
 from tracker.exports.csv_safe import yes_no
 from tracker.exports.records import INFANT_ID
-from tracker.localtime import days_between, local_date, local_today
+from tracker.localtime import days_between, local_date, local_day_bounds, local_today
 from tracker.models import (
     DailyCheck,
     DoseLog,
@@ -74,39 +74,51 @@ class BabyDay(NamedTuple):
     doses_to_come: int = 0
 
 
-def daily_records(*, mother, today: date | None = None) -> Iterator[BabyDay]:
+def daily_records(*, mother, today: date | None = None, since: date | None = None) -> Iterator[BabyDay]:
     """The pregnancy rows day by day, then a ``BabyDay`` per infant per day, infant by infant
     in birth order, day by day.
 
     Days are the mother's local days; each infant's run goes from the earlier of her birth
     day and her first record's day to ``today`` (default: the mother's today), both
     inclusive. The pregnancy rows are the days of her regimens, up to ``today``, before the
-    first day of any infant's run. Doses are the mother's, so twins share them.
+    first day of any infant's run. Doses are the mother's, so twins share them. With
+    ``since``, the rows before that day are left out, and so are their records from the
+    queries (the PDF's last four weeks): a row is the same with or without it.
     """
     zone = mother.zone
     today = today or local_today(zone)
-    feeds = _feeds_by_day(mother, zone)
+    start = local_day_bounds(since, zone)[0] if since else None
+    feeds = _feeds_by_day(mother, zone, start)
     checks = {
         (infant_id, day): other
         for infant_id, day, other in DailyCheck.objects.for_mother(mother)
+        .filter(**({"day__gte": since} if since else {}))
         .order_by()
         .values_list("infant_id", "day", "other_than_breast_milk")
     }
-    symptoms = symptom_days(entries=SymptomEntry.objects.for_mother(mother), checked=checks, zone=zone)
-    doses = _doses_by_day(mother, today)
+    entries = SymptomEntry.objects.for_mother(mother)
+    symptoms = symptom_days(
+        entries=entries.filter(occurred_at__gte=start) if start else entries, checked=checks, zone=zone
+    )
+    doses = _doses_by_day(mother, today, since)
 
     first_record: dict[int, date] = {}
     for infant_id, day in [*feeds, *symptoms, *checks]:
         first_record[infant_id] = min(day, first_record.get(infant_id, day))
     runs = [
-        (infant_id, min(local_date(birth_at, zone), first_record.get(infant_id, today)))
+        (
+            infant_id,
+            max(min(local_date(birth_at, zone), first_record.get(infant_id, today)), since or date.min),
+        )
         for infant_id, birth_at in Infant.objects.for_mother(mother)
         .order_by("birth_at", "pk")
         .values_list("pk", "birth_at")
     ]
 
     before_babies = min((first for _, first in runs), default=today + timedelta(days=1))
-    for day in doses.regimen_days(last=min(today, before_babies - timedelta(days=1))):
+    for day in doses.regimen_days(
+        first=since or date.min, last=min(today, before_babies - timedelta(days=1))
+    ):
         yield BabyDay(
             infant_id=None,
             day=day,
@@ -152,10 +164,11 @@ def _exclusive(other_than_breast_milk: bool | None, gave_formula: bool) -> str:
     return yes_no(True) if other_than_breast_milk is False else ""
 
 
-def _feeds_by_day(mother, zone) -> dict[tuple[int, date], dict]:
+def _feeds_by_day(mother, zone, start: datetime | None = None) -> dict[tuple[int, date], dict]:
     ended = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+    feeds = FeedingSession.objects.for_mother(mother)
     rows = (
-        FeedingSession.objects.for_mother(mother)
+        (feeds.filter(started_at__gte=start) if start else feeds)
         .annotate(day=TruncDate("started_at", tzinfo=zone))
         .order_by()
         .values("infant_id", "day")
@@ -201,15 +214,16 @@ class _MotherDoses:
             schedule.doses_on(day) for schedule, start, end in self.windows.values() if start <= day <= end
         )
 
-    def regimen_days(self, *, last: date) -> list[date]:
-        """The days any of her regimens covers, up to ``last`` inclusive, in order."""
+    def regimen_days(self, *, first: date = date.min, last: date) -> list[date]:
+        """The days any of her regimens covers, ``first`` to ``last`` inclusive, in order."""
         days: set[date] = set()
         for _, start, end in self.windows.values():
+            start = max(start, first)
             days.update(days_between(start, min(end, last)) if start <= min(end, last) else ())
         return sorted(days)
 
 
-def _doses_by_day(mother, today: date) -> _MotherDoses:
+def _doses_by_day(mother, today: date, since: date | None = None) -> _MotherDoses:
     """Taken doses per local day (summed over regimens, each day capped at the doses it
     schedules), and the doses scheduled on a day: the regimens covering it, up to today, each
     on the dose times that day had (``DoseSchedule``). Today holds only the slots that count
@@ -232,6 +246,7 @@ def _doses_by_day(mother, today: date) -> _MotherDoses:
     }
     rows = (
         DoseLog.objects.for_mother(mother)
+        .filter(**({"slot_date__gte": since} if since else {}))
         .order_by()
         .values_list("regimen_id", "slot_date", "slot_time")
         .annotate(taken=Count("pk", filter=Q(status=DoseLog.Status.TAKEN)))

@@ -48,7 +48,7 @@ def summary_pdf(*, mother: User, today: date | None = None, compress: bool = Tru
     due = None
     if not babies:
         due = Pregnancy.objects.for_mother(mother).values_list("due_date", flat=True).first()
-    weeks = pdf_weeks.recent_weeks(mother=mother, today=today)
+    weeks = pdf_weeks.recent_weeks(mother=mother, today=today, infants=board.infants)
     for detail in Detail:
         story = _story(mother=mother, today=today, board=board, babies=babies, due=due, detail=detail)
         story.extend(pdf_weeks.weeks_section(weeks, infants=board.infants))  # fresh flowables per build

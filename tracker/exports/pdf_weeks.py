@@ -7,7 +7,7 @@ User text (a baby's name) is escaped before it enters reportlab's Paragraph mark
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
 from django.template.defaultfilters import floatformat
@@ -17,6 +17,7 @@ from accounts.models import User
 from tracker.exports import pdf_layout
 from tracker.exports.pdf_layout import STYLES, WIDTH, number_text
 from tracker.exports.weekly import DiaryWeek, weekly_records
+from tracker.localtime import local_date
 from tracker.models import Infant
 
 RECENT_WEEKS = 4
@@ -38,13 +39,34 @@ NOTE = (
 )
 
 
-def recent_weeks(*, mother: User, today: date) -> dict[int, list[DiaryWeek]]:
-    """Each baby's last four weeks of life to ``today``, oldest first, by infant id."""
+def recent_weeks(
+    *, mother: User, today: date, infants: list[Infant] | None = None
+) -> dict[int, list[DiaryWeek]]:
+    """Each baby's last four weeks of life to ``today``, oldest first, by infant id (``infants``:
+    all of hers, read when not given). Only those weeks' days are read: two years of history
+    cost what a month does."""
+    if infants is None:
+        infants = list(Infant.objects.for_mother(mother))
     weeks: dict[int, list[DiaryWeek]] = defaultdict(list)
-    for week in weekly_records(mother=mother, today=today):
+    for week in weekly_records(
+        mother=mother, today=today, since=_first_recent_day(infants, mother.zone, today)
+    ):
         if week.infant_id is not None:
             weeks[week.infant_id].append(week)
     return {infant_id: rows[-RECENT_WEEKS:] for infant_id, rows in weeks.items()}
+
+
+def _first_recent_day(infants: list[Infant], zone, today: date) -> date | None:
+    """The first day of the earliest of the babies' last four weeks of life; None (read every day)
+    while a baby is younger than that, whose records before the birth make weeks of their own."""
+    firsts = []
+    for infant in infants:
+        birth = local_date(infant.birth_at, zone)
+        first_week = (today - birth).days // 7 - (RECENT_WEEKS - 1)
+        if first_week <= 0:
+            return None
+        firsts.append(birth + timedelta(days=7 * first_week))
+    return min(firsts, default=None)
 
 
 def weeks_section(weeks: dict[int, list[DiaryWeek]], *, infants: list[Infant]) -> list:

@@ -8,6 +8,8 @@ CET winter time ends ``+01:00``, a CEST summer time ``+02:00``).
 
 from collections.abc import Iterator
 
+from django.db.models import QuerySet
+
 from tracker.exports.catalogue import (
     CHOICE,
     DATE,
@@ -46,10 +48,13 @@ def _minutes(seconds: int | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 1)
 
 
+def dose_logs(*, mother) -> QuerySet:
+    return DoseLog.objects.for_mother(mother).order_by("slot_date", "slot_time", "pk")
+
+
 def dose_records(*, mother) -> Iterator:
     return (
-        DoseLog.objects.for_mother(mother)
-        .order_by("slot_date", "slot_time", "pk")
+        dose_logs(mother=mother)
         .values_list(
             "pk",
             "regimen_id",
@@ -125,6 +130,7 @@ DOSES = CsvExport(
         Column("logged_at", DATETIME, f"When the log was saved; {DATETIME_NOTE}.", field("logged_at")),
     ),
     records=dose_records,
+    queryset=dose_logs,
 )
 
 
@@ -218,10 +224,13 @@ FEEDS = CsvExport(
 )
 
 
+def symptom_entries(*, mother) -> QuerySet:
+    return SymptomEntry.objects.for_mother(mother).order_by("occurred_at", "pk")
+
+
 def symptom_records(*, mother) -> Iterator:
     return (
-        SymptomEntry.objects.for_mother(mother)
-        .order_by("occurred_at", "pk")
+        symptom_entries(mother=mother)
         .values_list("pk", "infant_id", "infant__name", "kind", *SymptomEntry.RECORDED_FIELDS, named=True)
         .iterator(chunk_size=CHUNK)
     )
@@ -317,13 +326,17 @@ SYMPTOMS = CsvExport(
         NOTES,
     ),
     records=symptom_records,
+    queryset=symptom_entries,
 )
+
+
+def daily_checks(*, mother) -> QuerySet:
+    return DailyCheck.objects.for_mother(mother).order_by("day", "infant_id")
 
 
 def check_records(*, mother) -> Iterator:
     return (
-        DailyCheck.objects.for_mother(mother)
-        .order_by("day", "infant_id")
+        daily_checks(mother=mother)
         .values_list(
             "pk",
             "infant_id",
@@ -365,4 +378,5 @@ CHECKS = CsvExport(
         NOTES,
     ),
     records=check_records,
+    queryset=daily_checks,
 )

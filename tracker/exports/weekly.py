@@ -110,9 +110,11 @@ def week_of_regimen(window: Window | None, days: Iterable[BabyDay]) -> int | Non
     return None
 
 
-def weekly_records(*, mother, today: date | None = None) -> Iterator[DiaryWeek]:
+def weekly_records(*, mother, today: date | None = None, since: date | None = None) -> Iterator[DiaryWeek]:
     """The pregnancy weeks, then each infant's weeks of life in birth order, week by week,
-    built from ``daily_records(mother=mother, today=today)``. Two queries besides those."""
+    built from ``daily_records(mother=mother, today=today, since=since)``. Two queries besides
+    those. A week that starts before ``since`` is left out or cut short: pass the first day
+    of a week of life."""
     infants = {
         pk: (local_date(birth_at, mother.zone), pregnancy_id)
         for pk, birth_at, pregnancy_id in Infant.objects.for_mother(mother).values_list(
@@ -127,7 +129,9 @@ def weekly_records(*, mother, today: date | None = None) -> Iterator[DiaryWeek]:
             return None, (row.day - earliest[0]).days // DAYS_IN_WEEK if earliest else 0
         return row.infant_id, (row.day - infants[row.infant_id][0]).days // DAYS_IN_WEEK
 
-    for (infant_id, week), rows in groupby(daily_records(mother=mother, today=today), key=week_of):
+    for (infant_id, week), rows in groupby(
+        daily_records(mother=mother, today=today, since=since), key=week_of
+    ):
         days = list(rows)
         if infant_id is None:
             yield diary_week(days, week_of_life=None, regimen_week=week + 1)

@@ -29,6 +29,7 @@ from tracker.emails import TRANSIENT_ERRORS
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders.leases import lease_from, lease_length
 from tracker.reminders.sending import MAX_SNOOZES, SNOOZE_KINDS, claim_for_sending, deliver
+from tracker.reminders.texts import ReminderTexts
 
 #: Claimed reminders are sent in batches: one SMTP connection (and, on Celery, one task)
 #: for many emails.
@@ -64,6 +65,7 @@ def reminders_send_batch(
     slots = {(r.regimen_id, r.slot_date, r.slot_time) for r in reminders}
     logged = _logged(slots)
     snoozes_used = _snoozes_used(slots)
+    texts = ReminderTexts()
     connection = get_connection()
     _reopen(connection)
     renewed_at = started
@@ -77,7 +79,12 @@ def reminders_send_batch(
             snoozes = max(0, MAX_SNOOZES - snoozes_used[slot])
             try:
                 outcome = _deliver_reconnecting(
-                    reminder, now=moment, connection=connection, logged=slot in logged, snoozes=snoozes
+                    reminder,
+                    now=moment,
+                    connection=connection,
+                    logged=slot in logged,
+                    snoozes=snoozes,
+                    texts=texts,
                 )
             except TRANSIENT_ERRORS as error:
                 _reopen(connection)

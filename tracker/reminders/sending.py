@@ -10,23 +10,23 @@ carries the same Message-ID (``message_id``), so a mail server or client that dr
 Message-ID it has seen can drop the copy.
 """
 
+import functools
 import logging
 import smtplib
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from tracker.emails import TRANSIENT_ERRORS, one_line
+from tracker.emails import TRANSIENT_ERRORS, LeanEmail
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders.dispatch import LATE_LIMIT
 from tracker.reminders.leases import lease_from
+from tracker.reminders.texts import ReminderTexts, reminder_values
 from tracker.reminders.tokens import make_link
 
 MAX_SNOOZES = 2
@@ -60,6 +60,29 @@ def _set_status(reminder_id: int, status: str, reason: str = "", **extra) -> Non
     DoseReminder.objects.filter(pk=reminder_id).update(status=status, status_reason=reason[:200], **extra)
 
 
+def _mark_sent(reminder_id: int, *, now: datetime, attempts: int) -> None:
+    """``_set_status(reminder_id, SENT, sent_at=now, attempts=attempts)`` as one prepared
+    statement: it runs once per email sent, and the ORM takes 0.4 ms of CPU to build and run
+    it, against 0.17 ms for the statement itself."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _mark_sent_sql(connection.vendor),
+            [DoseReminder.Status.SENT, connection.ops.adapt_datetimefield_value(now), attempts, reminder_id],
+        )
+
+
+@functools.cache
+def _mark_sent_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    field = DoseReminder._meta.get_field
+    columns = ("status", "sent_at", "attempts")
+    sets = ", ".join(f"{quote(field(name).column)} = %s" for name in columns)
+    reason = quote(field("status_reason").column)
+    table = quote(DoseReminder._meta.db_table)
+    # Only names from the model's metadata, quoted, go into the text; the values are parameters.
+    return f"UPDATE {table} SET {sets}, {reason} = '' WHERE {quote(field('id').column)} = %s"  # noqa: S608
+
+
 def snoozes_left(reminder: DoseReminder) -> int:
     used = DoseReminder.objects.filter(
         regimen_id=reminder.regimen_id,
@@ -78,39 +101,36 @@ def message_id(reminder_id: int) -> str:
     return f"<reminder.{reminder_id}.{digest}@{domain}>"
 
 
-def build_reminder_email(reminder: DoseReminder, *, snoozes: int | None = None) -> EmailMultiAlternatives:
+def build_reminder_email(
+    reminder: DoseReminder, *, snoozes: int | None = None, texts: ReminderTexts | None = None
+) -> LeanEmail:
     """The reminder email: plain text and HTML, three action links and an unsubscribe link,
-    and the reminder's own Message-ID. ``snoozes`` left, if known (else one query)."""
-    regimen = reminder.regimen
-    mother = regimen.mother
-    unsubscribe = make_link("unsubscribe", mother.pk)
-    context = {
-        "mother": mother,
-        "reminder": reminder,
-        "product": regimen.product,
-        "slot_time": reminder.slot_time.strftime("%H:%M"),
-        "is_follow_up": reminder.kind != DoseReminder.Kind.SLOT,
-        "took_url": make_link("took", reminder.pk),
-        "skip_url": make_link("skip", reminder.pk),
-        "snooze_url": make_link("snooze", reminder.pk)
-        if (snoozes_left(reminder) if snoozes is None else snoozes)
-        else "",
-        "unsubscribe_url": unsubscribe,
-        "settings_url": settings.SITE_URL.rstrip("/") + "/settings/reminders/",
+    and the reminder's own Message-ID. ``snoozes`` left, if known (else one query);
+    ``texts``, the batch's templates (``tracker.reminders.texts``), if it has them."""
+    if snoozes is None:
+        snoozes = snoozes_left(reminder)
+    links = {
+        "took": make_link("took", reminder.pk),
+        "skip": make_link("skip", reminder.pk),
+        "snooze": make_link("snooze", reminder.pk) if snoozes else "",
+        "unsubscribe": make_link("unsubscribe", reminder.regimen.mother_id),
     }
-    subject = one_line(render_to_string("tracker/reminders/email_subject.txt", context))
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("tracker/reminders/email.txt", context),
+    values = reminder_values(
+        reminder, links=links, settings_url=settings.SITE_URL.rstrip("/") + "/settings/reminders/"
+    )
+    words = (texts or ReminderTexts()).words(values, is_follow_up=reminder.kind != DoseReminder.Kind.SLOT)
+    message = LeanEmail(
+        subject=words.subject,
+        body=words.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[mother.email],
+        to=[reminder.regimen.mother.email],
         headers={
             "Message-ID": message_id(reminder.pk),
-            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe": f"<{links['unsubscribe']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(render_to_string("tracker/reminders/email.html", context), "text/html")
+    message.attach_alternative(words.html, "text/html")
     return message
 
 
@@ -134,7 +154,13 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
 
 
 def deliver(
-    reminder: DoseReminder, *, now: datetime, connection=None, logged: bool, snoozes: int | None = None
+    reminder: DoseReminder,
+    *,
+    now: datetime,
+    connection=None,
+    logged: bool,
+    snoozes: int | None = None,
+    texts: ReminderTexts | None = None,
 ) -> str:
     """Send ``reminder``, claimed for sending by the caller, unless its dose is ``logged`` or
     it is over 2 h late, and write how it ended: one UPDATE. Returns the outcome, as
@@ -154,7 +180,7 @@ def deliver(
         return "dropped"
     reminder.attempts += 1
     try:
-        message = build_reminder_email(reminder, snoozes=snoozes)
+        message = build_reminder_email(reminder, snoozes=snoozes, texts=texts)
         message.connection = connection
         message.send()
     except DatabaseError:
@@ -180,7 +206,7 @@ def deliver(
         reason = f"{type(error).__name__}: {error}"
         _set_status(reminder_id, DoseReminder.Status.FAILED, reason, attempts=reminder.attempts)
         return "failed"
-    _set_status(reminder_id, DoseReminder.Status.SENT, sent_at=now, attempts=reminder.attempts)
+    _mark_sent(reminder_id, now=now, attempts=reminder.attempts)
     return "sent"
 
 

@@ -1,20 +1,19 @@
 """How well a mother keeps to a regimen: days covered, dose adherence, on time, streaks, calendar."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import StrEnum
 from itertools import groupby
 from typing import NamedTuple
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from tracker.closed_days import closed_days_cached, last_closed_day
+from tracker.day_totals import Kind, settled_day_totals
 from tracker.localtime import days_between, local_today
-from tracker.models import DoseLog, DoseSchedule, Regimen
+from tracker.models import DoseSchedule, Regimen
 from tracker.models.family import first_birth_date
-from tracker.selectors.slots import ON_TIME_WINDOW, regimen_schedule, slots_counted
+from tracker.selectors.slots import dose_rows, regimen_schedule, slots_counted
 
 #: The line adherence research draws between "adherent" and not: 80% of days (or doses).
 ADHERENT = 0.8
@@ -162,6 +161,13 @@ class ClosedDoses:
 
 
 @dataclass(frozen=True)
+class FirstBirth:
+    """The cache inputs of the local date of a pregnancy's first birth."""
+
+    pregnancy_id: int
+
+
+@dataclass(frozen=True)
 class AdherenceInputs:
     """The cache inputs of a whole ``Adherence``: the closed days' (``ClosedDoses``), the
     counts of the days read live, and how many of today's slots count by the clock now."""
@@ -178,13 +184,11 @@ def adherence_for_regimen(*, regimen: Regimen, today: date | None = None) -> Adh
     it stands now: today's slots count by the clock (``slots_counted``), so an earlier
     ``today`` is judged whole and a later one only on its logs.
 
-    The dose logs are grouped by local day in SQL. The days before today (closed
-    days), the birth date and the schedule changes are cached until one of her past
-    records changes (``tracker.closed_days``), so a page view reads only today's logs,
-    grouped by slot (to know which slots count): one query whatever the length of the
-    window, four when the cache is cold.
-    ``regimen.mother`` is used for her time zone and stamp: load it with
-    ``select_related("mother")`` to avoid another.
+    The dose logs are grouped by local day in SQL. The counts of the days before today
+    (closed days: each kept in ``DayTotals``) and the birth date are cached until one of her
+    past records changes (``tracker.closed_days``), so a page view reads only today's logs by
+    slot (which slots count): one query whatever the window, four when the cache is cold.
+    Load ``regimen.mother`` (her zone and stamp) with ``select_related("mother")``.
     """
     mother = regimen.mother
     now = timezone.now()
@@ -274,16 +278,25 @@ def _closed_days(*, mother, inputs: ClosedDoses) -> tuple[dict[date, _Day], date
     terms = inputs.terms
 
     def compute() -> tuple[dict[date, _Day], date | None]:
-        days = (
-            _doses_by_slot(terms, first=terms.start_date, last=inputs.last, by_slot=False)[0]
-            if terms.start_date <= inputs.last
-            else {}
+        # Kept uncapped: the cap depends on the schedule, which can change after the day.
+        raw = settled_day_totals(
+            mother=mother,
+            kind=Kind.DOSES,
+            object_id=terms.regimen_id,
+            first_day=terms.start_date,
+            last_day=inputs.last,
+            load=lambda first, last: dict(
+                dose_rows(terms.regimen_id, first=first, last=last, by_slot=False)[0]
+            ),
         )
-        birth = (
-            first_birth_date(pregnancy_id=terms.pregnancy_id, zone=mother.zone)
-            if terms.pregnancy_id
-            else None
-        )
+        days = _capped(terms, raw)
+        birth = None
+        if terms.pregnancy_id:  # cached apart: the closed days change every day, the birth does not
+            birth = closed_days_cached(
+                mother=mother,
+                inputs=FirstBirth(terms.pregnancy_id),
+                compute=lambda: first_birth_date(pregnancy_id=terms.pregnancy_id, zone=mother.zone),
+            )
         return days, birth
 
     return closed_days_cached(mother=mother, inputs=inputs, compute=compute)
@@ -295,29 +308,12 @@ def _doses_by_slot(
     """Taken, skipped and on-time counts per local day in ``first``..``last`` (inclusive),
     each day capped at the doses it schedules, and (``by_slot``: grouped by slot in SQL, a
     few rows a day) the slot times logged on each day."""
-    taken = Q(status=DoseLog.Status.TAKEN)
-    rows = (
-        DoseLog.objects.filter(regimen_id=terms.regimen_id, slot_date__range=(first, last))
-        .alias(lateness=ExpressionWrapper(F("taken_at") - F("scheduled_at"), output_field=DurationField()))
-        .values(*(["slot_date", "slot_time"] if by_slot else ["slot_date"]))
-        .annotate(
-            taken=Count("pk", filter=taken),
-            skipped=Count("pk", filter=Q(status=DoseLog.Status.SKIPPED)),
-            on_time=Count(
-                "pk", filter=taken & Q(lateness__gte=-ON_TIME_WINDOW, lateness__lte=ON_TIME_WINDOW)
-            ),
-        )
-        .order_by()
-    )
-    totals: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
-    logged: dict[date, set[time]] = defaultdict(set)
-    for row in rows:
-        total = totals[row["slot_date"]]
-        total[0] += row["taken"]
-        total[1] += row["skipped"]
-        total[2] += row["on_time"]
-        if by_slot:
-            logged[row["slot_date"]].add(row["slot_time"])
+    totals, logged = dose_rows(terms.regimen_id, first=first, last=last, by_slot=by_slot)
+    return _capped(terms, totals), logged
+
+
+def _capped(terms: RegimenTerms, totals: dict[date, list[int]]) -> dict[date, _Day]:
+    """Each day's counts capped at the doses its schedule holds."""
     days = {}
     for day, (day_taken, skipped, on_time) in totals.items():
         per_day = terms.schedule.doses_on(day)
@@ -325,7 +321,7 @@ def _doses_by_slot(
         days[day] = _Day(
             taken=day_taken, skipped=min(skipped, per_day - day_taken), on_time=min(on_time, day_taken)
         )
-    return days, logged
+    return days
 
 
 class _Judge(NamedTuple):

@@ -5,8 +5,10 @@ local day on which it started, even when it ends after midnight. Aggregation
 runs in the database; Python only walks the per-day rows.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import NamedTuple
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum, Window
@@ -14,6 +16,7 @@ from django.db.models.functions import Lag, TruncDate
 from django.utils import timezone
 
 from tracker.closed_days import closed_then_live
+from tracker.day_totals import Kind, settled_day_totals
 from tracker.localtime import days_between, local_day_bounds, local_today
 from tracker.models import DailyCheck, FeedingSession, Infant
 
@@ -174,6 +177,36 @@ class _FeedingDays:
         )
 
     @classmethod
+    def settled(cls, *, infant: Infant, first_day: date, last_day: date) -> "_FeedingDays":
+        """The days ``first_day``..``last_day`` (before today) from their stored totals
+        (``tracker.day_totals``), regrouped from the records where a day has none. The gaps
+        are those between the feeds' starts, which each day keeps, so they equal ``load``'s."""
+        days = settled_day_totals(
+            mother=infant.mother,
+            kind=Kind.FEEDING,
+            object_id=infant.pk,
+            first_day=first_day,
+            last_day=last_day,
+            load=lambda first, last: _day_totals(infant=infant, first_day=first, last_day=last),
+        )
+        rows, checks, starts = {}, {}, []
+        for day in sorted(days):
+            feeds, duration, left, right, not_breast_milk, day_starts, checked, other = days[day]
+            if feeds:
+                seconds = duration / MICROSECONDS if duration else 0.0
+                rows[day] = _DayRow(feeds, seconds, left, right, not_breast_milk)
+            if checked:
+                checks[day] = other
+            starts.extend(day_starts)
+        return cls(
+            rows=rows,
+            checks=checks,
+            gaps=sorted((later - earlier) / MICROSECONDS for earlier, later in pairwise(starts)),
+            first_start=EPOCH + timedelta(microseconds=starts[0]) if starts else None,
+            last_start=EPOCH + timedelta(microseconds=starts[-1]) if starts else None,
+        )
+
+    @classmethod
     def load(cls, *, infant: Infant, first_day: date, last_day: date) -> "_FeedingDays":
         """Three queries: the per-day totals, the checks, and the gaps (a ``LAG`` window)."""
         zone = infant.mother.zone
@@ -223,6 +256,55 @@ class _FeedingDays:
         )
 
 
+MICROSECONDS = 10**6
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_MICROSECOND = timedelta(microseconds=1)
+
+
+def _day_totals(*, infant: Infant, first_day: date, last_day: date) -> dict[date, list]:
+    """Each local day's feeds (with the start of each, in microseconds since 1970, in order)
+    and daily check, as ``DayTotals`` keeps them: ``[feeds, microseconds of the ended feeds,
+    left seconds, right seconds, feeds not breast milk only, starts, checked, other]``, where
+    ``other`` is the check's answer to "anything but breast milk?" (None: unanswered). Three
+    queries."""
+    zone = infant.mother.zone
+    start, _ = local_day_bounds(first_day, zone)
+    _, end = local_day_bounds(last_day, zone)
+    feeds = FeedingSession.objects.filter(infant=infant, started_at__gte=start, started_at__lt=end).annotate(
+        day=TruncDate("started_at", tzinfo=zone)
+    )
+    ended_duration = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+    days: dict[date, list] = defaultdict(lambda: [0, 0, 0, 0, 0, [], False, None])
+    for row in (
+        feeds.order_by()
+        .values("day")
+        .annotate(
+            feeds=Count("pk"),
+            duration=Sum(ended_duration, filter=Q(ended_at__isnull=False)),
+            left=Sum("left_seconds"),
+            right=Sum("right_seconds"),
+            not_breast_milk=Count("pk", filter=Q(method__in=NOT_BREAST_MILK_ONLY)),
+        )
+    ):
+        duration = row["duration"] // ONE_MICROSECOND if row["duration"] else 0
+        days[row["day"]][:5] = [
+            row["feeds"],
+            duration,
+            row["left"] or 0,
+            row["right"] or 0,
+            row["not_breast_milk"],
+        ]
+    for day, started_at in feeds.order_by("started_at").values_list("day", "started_at"):
+        days[day][5].append((started_at - EPOCH) // ONE_MICROSECOND)
+    for day, other in (
+        DailyCheck.objects.filter(infant=infant, day__gte=first_day, day__lte=last_day)
+        .order_by()
+        .values_list("day", "other_than_breast_milk")
+    ):
+        days[day][6:] = [True, other]
+    return dict(days)
+
+
 def _feeding_days(*, infant: Infant, first_day: date, last_day: date) -> _FeedingDays:
     """The days ``first_day``..``last_day``: the closed ones (before today) cached until one
     of her past records changes (``tracker.closed_days``), the rest read live."""
@@ -234,6 +316,7 @@ def _feeding_days(*, infant: Infant, first_day: date, last_day: date) -> _Feedin
         last_day=last_day,
         load=lambda first, last: _FeedingDays.load(infant=infant, first_day=first, last_day=last),
         join=_FeedingDays.followed_by,
+        load_closed=lambda first, last: _FeedingDays.settled(infant=infant, first_day=first, last_day=last),
     )
 
 

@@ -1,10 +1,13 @@
 """A regimen's dose slots on a local day, the times each day was scheduled on, which of a
 day's slots count by now, and the one "Took my probiotic" answers now."""
 
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 
 from tracker.closed_days import closed_days_cached
 from tracker.localtime import wall_clock_to_utc
@@ -103,3 +106,35 @@ def slots_counted(
 
 def _minutes(at: time) -> int:
     return at.hour * 60 + at.minute
+
+
+def dose_rows(
+    regimen_id: int, *, first: date, last: date, by_slot: bool
+) -> tuple[dict[date, list[int]], dict[date, set[time]]]:
+    """A regimen's ``[taken, skipped, on time]`` doses per slot date in ``first``..``last``
+    (inclusive), not capped at the day's schedule, and (``by_slot``: grouped by slot in SQL,
+    a few rows a day) the slot times logged each day. One query."""
+    taken = Q(status=DoseLog.Status.TAKEN)
+    rows = (
+        DoseLog.objects.filter(regimen_id=regimen_id, slot_date__range=(first, last))
+        .alias(lateness=ExpressionWrapper(F("taken_at") - F("scheduled_at"), output_field=DurationField()))
+        .values(*(["slot_date", "slot_time"] if by_slot else ["slot_date"]))
+        .annotate(
+            taken=Count("pk", filter=taken),
+            skipped=Count("pk", filter=Q(status=DoseLog.Status.SKIPPED)),
+            on_time=Count(
+                "pk", filter=taken & Q(lateness__gte=-ON_TIME_WINDOW, lateness__lte=ON_TIME_WINDOW)
+            ),
+        )
+        .order_by()
+    )
+    totals: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    logged: dict[date, set[time]] = defaultdict(set)
+    for row in rows:
+        total = totals[row["slot_date"]]
+        total[0] += row["taken"]
+        total[1] += row["skipped"]
+        total[2] += row["on_time"]
+        if by_slot:
+            logged[row["slot_date"]].add(row["slot_time"])
+    return totals, logged

@@ -23,6 +23,7 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from tracker.closed_days import closed_days_cached, closed_then_live, last_closed_day
+from tracker.day_totals import Kind, settled_day_totals
 from tracker.localtime import days_between, local_date, local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
 from tracker.selectors.screening import ScreeningFlag, recent_vomiting, screening_flags
@@ -258,6 +259,7 @@ def _history(*, infant: Infant, first_day: date, last_day: date) -> "_DailyHisto
         last_day=last_day,
         load=lambda first, last: _DailyHistory.load(infant=infant, first_day=first, last_day=last),
         join=_DailyHistory.merged,
+        load_closed=lambda first, last: _DailyHistory.settled(infant=infant, first_day=first, last_day=last),
     )
 
 
@@ -274,6 +276,23 @@ class _DailyHistory:
     def merged(self, later: "_DailyHistory") -> "_DailyHistory":
         """These days and those of ``later`` (days that do not overlap these)."""
         return _DailyHistory({**self.days, **later.days})
+
+    @classmethod
+    def settled(cls, *, infant: Infant, first_day: date, last_day: date) -> "_DailyHistory":
+        """The days ``first_day``..``last_day`` (before today) from their stored totals
+        (``tracker.day_totals``), regrouped from the records where a day has none."""
+        totals = settled_day_totals(
+            mother=infant.mother,
+            kind=Kind.SYMPTOMS,
+            object_id=infant.pk,
+            first_day=first_day,
+            last_day=last_day,
+            load=lambda first, last: {
+                day: list(totals)
+                for day, totals in cls.load(infant=infant, first_day=first, last_day=last).days.items()
+            },
+        )
+        return cls({day: SymptomDayTotals(*values) for day, values in totals.items()})
 
     @classmethod
     def load(cls, *, infant: Infant, first_day: date, last_day: date) -> "_DailyHistory":

@@ -97,15 +97,19 @@ CALENDAR_LABELS = {
 
 
 @register.inclusion_tag("tracker/_dose_calendar.html")
-def dose_calendar(adherence, today) -> dict:
-    """The regimen calendar, one cell per local day: the day as Django's ``date:"D j M"`` writes
-    it, its state, and what the state means. The names are Django's own (translated with the
-    page); they are looked up once per page, not per cell, because the ``date`` filter on each
-    of a two-year regimen's 730 cells costs about ten times the rest of the calendar."""
+def dose_calendar(adherence, today, first_day=None, last_day=None) -> dict:
+    """The regimen calendar, one cell per local day from ``first_day`` to ``last_day`` (both
+    inclusive; None: the regimen's first or last day): the day as Django's ``date:"D j M"``
+    writes it, its state, and what the state means. The dashboard passes its range, so the
+    page does not grow with her history (a two-year regimen is 730 cells on "All" only). The
+    names are Django's own (translated with the page); they are looked up once per page, not
+    per cell, because the ``date`` filter on each cell costs about ten times the rest."""
     weekdays = [str(WEEKDAYS_ABBR[number]) for number in range(7)]
     months = {number: str(MONTHS_3[number]).title() for number in MONTHS_3}
     cells = []
     for day, state in adherence.calendar:
+        if (first_day is not None and day < first_day) or (last_day is not None and day > last_day):
+            continue
         state = "open" if day == today and adherence.today_is_open else str(state)
         when = f"{weekdays[day.weekday()]} {day.day} {months[day.month]}"
         cells.append((when, state, CALENDAR_LABELS[state], day == today))

@@ -20,7 +20,7 @@ from tracker.models import AuditEvent
 from tracker.roles import clinician_required
 from tracker.selectors.dashboard import dashboard_for
 from tracker.sharing import selectors, services
-from tracker.views.dashboard import board_context
+from tracker.views.dashboard import board_context, compressed
 
 #: Her CSV downloads as a clinician's page lists them, each with the name of its URL in tracker/urls.py.
 PATIENT_DOWNLOADS = (
@@ -53,6 +53,7 @@ def clinician_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@compressed
 @clinician_required
 def clinician_patient(request: HttpRequest, mother_id: int) -> HttpResponse:
     mother = get_patient_or_404(request.user, mother_id)

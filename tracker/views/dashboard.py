@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.gzip import gzip_page
 
 from tracker.roles import mother_required
 from tracker.selectors.dashboard import RANGES, Dashboard, dashboard_for
@@ -90,6 +91,16 @@ def trend_sentence_for(board: Dashboard) -> str:
     )
 
 
+#: Her dashboard and a clinician's summary are the largest pages (a two-year chart is tens of
+#: kilobytes of JSON) and are sent gzipped. BREACH needs a secret and text an attacker chooses
+#: in the same compressed response: the only secret here is the CSRF token of the log-out form,
+#: which Django masks afresh in every response, the page echoes nothing from the request but a
+#: range and a baby validated to one of hers, and Django's gzip adds random bytes to each
+#: response's length. Pages that echo what is typed (forms) are left uncompressed.
+compressed = gzip_page
+
+
+@compressed
 @mother_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = dashboard_for(
