@@ -30,13 +30,15 @@ $(PY):
 
 # $(call pip_install,FILE): install a requirements file into .venv. With uv, pinned, when it can
 # be had (it downloads and unpacks in parallel: seconds where pip takes minutes on a cold
-# cache), put there by the system's pip or else by the venv's own; with pip otherwise.
+# cache), put there by the system's pip or else by the venv's own; with pip otherwise. uv compiles
+# the bytecode at install, as pip does: without it the first commands compile as they import, and
+# the first page came 5-10 s later.
 define pip_install
 	test -x $(UV) || $(PYTHON) -m pip --python $(PY) install --quiet --disable-pip-version-check \
 	    uv==$(UV_VERSION) 2>/dev/null \
 	  || { $(PY) -m ensurepip --default-pip >/dev/null && $(PY) -m pip install --quiet uv==$(UV_VERSION); } \
 	  || echo "uv could not be installed: installing with pip"
-	if [ -x $(UV) ]; then $(UV) pip install --quiet --python $(PY) -r $(1); \
+	if [ -x $(UV) ]; then $(UV) pip install --quiet --compile-bytecode --python $(PY) -r $(1); \
 	else $(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --default-pip >/dev/null; \
 	  $(PY) -m pip install --quiet -r $(1); fi
 endef
