@@ -53,6 +53,29 @@ def answers_200(url: str) -> bool:
         return False
 
 
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop_group(process: subprocess.Popen, grace: float = 30) -> None:
+    """End make and everything it started (the web app, the worker): SIGTERM to the group, then
+    SIGKILL to whatever is left after ``grace`` seconds (a worker caught mid-start may linger)."""
+    os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        process.poll()
+        if not group_alive(process.pid):
+            break
+        time.sleep(0.2)
+    else:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
 def one_run(ref: str, timeout: float, log_to: Path | None) -> dict[str, float | str]:
     with tempfile.TemporaryDirectory(prefix="first-run-") as scratch:
         scratch_dir = Path(scratch)
@@ -101,12 +124,7 @@ def one_run(ref: str, timeout: float, log_to: Path | None) -> dict[str, float | 
                 time.sleep(0.2)
             total = time.monotonic() - start
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            stop_group(process)
             reader.join(timeout=5)
             if log_to:
                 log_to.write_text("".join(lines))
