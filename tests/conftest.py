@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 import time_machine
-from django.test import Client
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.test import Client, override_settings
 
 from tests.factories import (
     CareGrantFactory,
@@ -28,6 +29,22 @@ from tracker.models import ReminderSettings
 
 #: The reminder worker's fixtures: a real Celery worker on a queue of its own.
 pytest_plugins = ["tests.reminder_worker"]
+
+
+class CheapArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2, as in production (hashes start "argon2"), at its lowest cost: the tests check who
+    may log in, not the cost, and the production cost (about 0.1 s a hash, 0.5 s on a loaded
+    two-core machine) on every user a factory makes and every login was minutes of the suite."""
+
+    time_cost = 1
+    memory_cost = 8  # KiB, the least argon2 takes with one lane
+    parallelism = 1
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing():
+    with override_settings(PASSWORD_HASHERS=["tests.conftest.CheapArgon2PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,12 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# One xdist worker runs every browser test (--dist loadgroup): one Chromium at a time.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+]
 
 # Playwright's sync API runs an event loop in this thread; the live server's
 # database calls are still synchronous, so Django's async guard must step aside.
@@ -30,25 +35,33 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def page(live_server):
+@pytest.fixture(scope="module")
+def chromium():
+    """One Chromium for a module's tests (launching it is the slow part); each test gets a
+    fresh context, so no cookie, storage or cache passes from one test to the next."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(
-            viewport={"width": 375, "height": 812}, timezone_id="Europe/Rome", locale="en-GB"
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.base_url = live_server.url
-        page.console_errors = errors  # a test that expects one takes it out
-        yield page
+        yield browser
         browser.close()
-        assert errors == [], errors
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(
+        viewport={"width": 375, "height": 812}, timezone_id="Europe/Rome", locale="en-GB"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.base_url = live_server.url
+    page.console_errors = errors  # a test that expects one takes it out
+    yield page
+    context.close()
+    assert errors == [], errors
 
 
 def log_in(page, email: str, password: str | None = None) -> None:

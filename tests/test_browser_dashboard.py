@@ -8,10 +8,14 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from tests.factories import FeedingSessionFactory, InfantFactory, SymptomEntryFactory, UserFactory
-from tests.test_browser import ROME, log_in, page  # noqa: F401
+from tests.test_browser import ROME, chromium, log_in, page  # noqa: F401
 from tests.test_browser_ui import look
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+]
 
 CHART = """id => {
   const chart = Chart.getChart(document.getElementById(id));

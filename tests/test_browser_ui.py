@@ -20,9 +20,13 @@ from tests.factories import (
 )
 
 # The 375 px page that fails on console errors; pytest hands the fixture in by its name.
-from tests.test_browser import ROME, log_in, page  # noqa: F401
+from tests.test_browser import ROME, chromium, log_in, page  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+]
 
 
 def look(page, name: str) -> None:

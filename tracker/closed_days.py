@@ -178,7 +178,14 @@ FAMILY = (Infant, Pregnancy, Regimen, ScheduleChange)
 
 
 def _owner(logged: _Logged, instance) -> tuple[int, ZoneInfo] | None:
-    """The id and time zone of the mother who owns ``instance``."""
+    """The id and time zone of the mother who owns ``instance``: read from the record it belongs
+    to when that is in hand with its mother (``get_owned_or_404`` hands them so), else queried."""
+    through = instance._meta.get_field(logged.owner_field).name  # "infant" of "infant_id"
+    owner = getattr(instance, through) if instance._meta.get_field(through).is_cached(instance) else None
+    if owner is not None and owner.pk == getattr(instance, logged.owner_field):
+        mother_field = owner._meta.get_field("mother")
+        if mother_field.is_cached(owner):
+            return owner.mother_id, owner.mother.zone
     row = (
         logged.owner.objects.filter(pk=getattr(instance, logged.owner_field))
         .values_list("mother_id", "mother__time_zone")

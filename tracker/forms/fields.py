@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import from_current_timezone
 from django.utils.dateparse import parse_datetime
 
-from tracker.models import DailyCheck
+from tracker.models import DailyCheck, Infant
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MSG_YEAR = f"Check the year: dates from {MIN_YEAR} to {MAX_YEAR} only."
@@ -131,3 +131,50 @@ class OtherThanBreastMilkField(forms.TypedChoiceField):
             widget=AnswerSelect,
             **kwargs,
         )
+
+
+class HerInfantField(forms.ModelChoiceField):
+    """One of her babies, from a list read once (``limit_to``): the baby chosen on a POST is
+    found in it, not fetched again. Use it with ``HerInfantChecked``."""
+
+    infants: list[Infant] = []
+
+    def limit_to(self, mother, initial: dict) -> list[Infant]:
+        """Offer only ``mother``'s babies and return them (one query); with one baby, choose it
+        for her in the form's ``initial``."""
+        self.queryset = Infant.objects.for_mother(mother)
+        self.infants = list(self.queryset)
+        for infant in self.infants:
+            infant.mother = mother  # her zone, for the checks and messages, without a query
+        if len(self.infants) == 1:
+            self.empty_label = None
+            initial["infant"] = initial.get("infant") or self.infants[0].pk
+        return self.infants
+
+    def to_python(self, value) -> Infant | None:
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        try:
+            pk = Infant._meta.pk.to_python(value)
+        except ValidationError:
+            pk = None
+        chosen = next((infant for infant in self.infants if infant.pk == pk), None)
+        if chosen is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return chosen
+
+
+class HerInfantChecked:
+    """For a ModelForm with a ``HerInfantField``: the baby was chosen from her own, so the
+    model's validation does not query again whether it exists. Only forms that add a record
+    show the field, and a record added there is never a running timer, so the constraints
+    about a baby's running feed or crying spell (left to the database here) cannot apply."""
+
+    def _get_validation_exclusions(self) -> set[str]:
+        exclude = super()._get_validation_exclusions()
+        if isinstance(self.fields.get("infant"), HerInfantField):
+            exclude.add("infant")
+        return exclude

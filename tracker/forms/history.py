@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.formats import time_format
 
 from tracker.forms.fields import (
+    HerInfantChecked,
+    HerInfantField,
     LocalDateField,
     LocalDateTimeField,
     OtherThanBreastMilkField,
@@ -110,16 +112,6 @@ class ModelMessagesMixin:
                 return
             error = ValidationError(grouped)
         super().add_error(field, error)
-
-
-def _limit_to_her_infants(form: forms.BaseForm, mother) -> None:
-    """Offer only her babies; with one baby, choose it for her."""
-    field = form.fields["infant"]
-    field.queryset = Infant.objects.for_mother(mother)
-    infants = list(field.queryset[:2])
-    if len(infants) == 1:
-        field.empty_label = None
-        form.initial["infant"] = form.initial.get("infant") or infants[0].pk
 
 
 def _range_messages(message: str) -> dict[str, str]:
@@ -244,7 +236,7 @@ class DoseAddForm(ModelMessagesMixin, CrispyForm, forms.Form):
         return data
 
 
-class FeedForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.ModelForm):
+class FeedForm(HerInfantChecked, StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.ModelForm):
     """A feed typed in afterwards (with the baby) or corrected (the baby stays).
 
     For a feed whose timer still runs, the breast she is on has no minutes yet:
@@ -268,7 +260,11 @@ class FeedForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Model
             "bottle_ml",
             "notes",
         ]
-        field_classes = {"started_at": LocalDateTimeField, "ended_at": LocalDateTimeField}
+        field_classes = {
+            "infant": HerInfantField,
+            "started_at": LocalDateTimeField,
+            "ended_at": LocalDateTimeField,
+        }
         widgets = {"notes": NOTES_INPUT}
         labels = {
             "infant": "Baby",
@@ -290,7 +286,7 @@ class FeedForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Model
         self.intro = ""
         self._running_side = ""
         if feed.pk is None:
-            _limit_to_her_infants(self, mother)
+            self.fields["infant"].limit_to(mother, self.initial)
             self.fields["ended_at"].required = True
         else:
             del self.fields["infant"]
@@ -326,13 +322,17 @@ class FeedForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Model
         self.instance.bank_current_side(until=end)
 
 
-class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.ModelForm):
+class SymptomForm(HerInfantChecked, StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.ModelForm):
     """One symptom entry; the instance's ``kind`` decides which details are asked."""
 
     class Meta:
         model = SymptomEntry
         fields = ["infant", *SymptomEntry.RECORDED_FIELDS]
-        field_classes = {"occurred_at": LocalDateTimeField, "ended_at": LocalDateTimeField}
+        field_classes = {
+            "infant": HerInfantField,
+            "occurred_at": LocalDateTimeField,
+            "ended_at": LocalDateTimeField,
+        }
         widgets = {
             "severity": forms.Select(choices=PAIN_LEVELS),
             "size": forms.RadioSelect,
@@ -359,7 +359,7 @@ class SymptomForm(StoredPrecisionMixin, ModelMessagesMixin, CrispyForm, forms.Mo
         for name in [name for name in self.fields if name not in wanted]:
             del self.fields[name]
         if "infant" in self.fields:
-            _limit_to_her_infants(self, mother)
+            self.fields["infant"].limit_to(mother, self.initial)
         if entry.kind == SymptomEntry.Kind.CRYING:
             self.fields["occurred_at"].label = "Started at"
             self.fields["duration_minutes"].help_text = "Or leave empty and give the time it stopped."

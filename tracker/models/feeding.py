@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.formats import time_format
 
@@ -174,16 +174,29 @@ class FeedingSession(models.Model):
             )
 
     def _check_no_overlap(self) -> None:
+        """No other feed of this baby overlaps this one (a running feed lasts until now, and
+        one of the others that runs overlaps everything after its start).
+
+        The baby's other feeds never overlap each other, so only two can overlap this one: the
+        last that started before it and the first that starts with it or after. Just those two
+        are read, through the (infant, started_at) index, whatever her history."""
         end = self.ended_at or timezone.now()
-        clash = (
-            FeedingSession.objects.filter(infant_id=self.infant_id, started_at__lt=end)
-            .filter(models.Q(ended_at__isnull=True) | models.Q(ended_at__gt=self.started_at))
-            .exclude(pk=self.pk)
-            .order_by("started_at")
-            .first()
+        others = FeedingSession.objects.filter(infant_id=self.infant_id).values_list("started_at", "ended_at")
+        if self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        before = others.filter(started_at__lt=self.started_at).order_by("-started_at")[:1]
+        after = others.filter(started_at__gte=self.started_at).order_by("started_at")[:1]
+        if connection.features.supports_slicing_ordering_in_compound:
+            neighbours = list(before.union(after, all=True))  # one query (PostgreSQL)
+        else:
+            neighbours = [*before, *after]  # SQLite cannot order and cut each part of a UNION
+        clashes = sorted(
+            started
+            for started, ended in neighbours
+            if started < end and (ended is None or ended > self.started_at)
         )
-        if clash is not None:
-            local = clash.started_at.astimezone(self.infant.mother.zone)
+        if clashes:
+            local = clashes[0].astimezone(self.infant.mother.zone)
             raise ValidationError(
                 f"This overlaps another feed for {self.infant.name} that started at "
                 f"{time_format(local, 'H:i')} on {local:%d %b}. Feeds for one baby can't overlap."

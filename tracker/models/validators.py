@@ -52,3 +52,10 @@ def check_not_before_birth(value: datetime | None, field: str, infant) -> None:
                 field: f"That is before {infant.name} was born ({born:%d %b %Y %H:%M}). Check the date and year."
             }
         )
+
+
+def in_hand(instance, *names: str) -> list[str]:
+    """Those of the foreign keys ``names`` of ``instance`` whose row is in hand (fetched or
+    assigned, as a service's caller hands the baby or regimen it fetched for her): ``full_clean``
+    can leave them out (``exclude``) instead of querying again that the row exists."""
+    return [name for name in names if instance._meta.get_field(name).is_cached(instance)]

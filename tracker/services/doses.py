@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from tracker.localtime import local_date
 from tracker.models import DoseLog, Regimen
+from tracker.models.validators import in_hand
 from tracker.selectors.slots import pick_current_slot, regimen_slots_on
 
 
-@transaction.atomic
 def dose_log(
     *,
     regimen: Regimen,
@@ -41,7 +41,9 @@ def dose_log(
         source=source,
         skip_reason=skip_reason,
     )
-    log.full_clean(exclude=["scheduled_at"])
+    # The slot's log was looked for above and a race is caught below (the unique constraint);
+    # clean() refuses a taken dose without a time as the check constraint would.
+    log.full_clean(exclude=["scheduled_at", *in_hand(log, "regimen")], validate_constraints=False)
     try:
         with transaction.atomic():
             log.save()

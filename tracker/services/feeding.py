@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tracker.models import FeedingSession, Infant, Side
+from tracker.models.validators import in_hand
 
 MSG_ALREADY_RUNNING = "A feed is already running for {name}. Stop it before starting another."
 
 
-@transaction.atomic
 def feed_start(*, infant: Infant, side: str, now: datetime | None = None) -> FeedingSession:
     """Start a breastfeed on ``side`` (left or right) with the timer running."""
     now = now or timezone.now()
@@ -27,7 +27,9 @@ def feed_start(*, infant: Infant, side: str, now: datetime | None = None) -> Fee
         current_side=side,
         side_started_at=now,
     )
-    feed.full_clean()
+    # The running feed was looked for above, and a race with another start is caught below:
+    # the constraint need not be checked in a query of its own.
+    feed.full_clean(exclude=in_hand(feed, "infant"), validate_constraints=False)
     try:
         with transaction.atomic():
             feed.save()
@@ -36,11 +38,19 @@ def feed_start(*, infant: Infant, side: str, now: datetime | None = None) -> Fee
     return feed
 
 
+def _locked(feed: FeedingSession) -> FeedingSession:
+    """``feed`` read again and locked until the transaction ends, with the baby it had in hand."""
+    locked = FeedingSession.objects.select_for_update().get(pk=feed.pk)
+    if in_hand(feed, "infant") and locked.infant_id == feed.infant_id:
+        locked.infant = feed.infant
+    return locked
+
+
 @transaction.atomic
 def feed_switch_side(*, feed: FeedingSession, now: datetime | None = None) -> FeedingSession:
     """Move a running breastfeed to the other breast."""
     now = now or timezone.now()
-    feed = FeedingSession.objects.select_for_update().get(pk=feed.pk)
+    feed = _locked(feed)
     if not feed.is_running:
         raise ValidationError("That feed has already ended.")
     feed.bank_current_side(until=now)
@@ -55,7 +65,7 @@ def feed_switch_side(*, feed: FeedingSession, now: datetime | None = None) -> Fe
 def feed_stop(*, feed: FeedingSession, now: datetime | None = None) -> FeedingSession:
     """Stop a running feed now, banking the time on the current breast."""
     now = now or timezone.now()
-    feed = FeedingSession.objects.select_for_update().get(pk=feed.pk)
+    feed = _locked(feed)
     if not feed.is_running:
         return feed
     feed.bank_current_side(until=now)
@@ -63,17 +73,21 @@ def feed_stop(*, feed: FeedingSession, now: datetime | None = None) -> FeedingSe
     feed.side_started_at = None
     # A stop in the same second as the start still leaves a valid, positive span.
     feed.ended_at = max(now, feed.started_at + timedelta(seconds=1))
-    feed.full_clean()
+    # Ended, it cannot break the one-running-feed constraint: no query to check it.
+    feed.full_clean(exclude=in_hand(feed, "infant"), validate_constraints=False)
     feed.save()
     return feed
 
 
-def feed_save(*, feed: FeedingSession) -> FeedingSession:
-    """Validate and save a feed typed in or edited by hand."""
+def feed_save(*, feed: FeedingSession, validated: bool = False) -> FeedingSession:
+    """Validate and save a feed typed in or edited by hand. ``validated``: the caller has just
+    run ``feed.full_clean()`` on these values (a ModelForm's ``is_valid()`` does), so it is not
+    run twice."""
     if not feed.is_running:
         feed.current_side = ""
         feed.side_started_at = None
-    feed.full_clean()
+    if not validated:
+        feed.full_clean()
     feed.save()
     return feed
 

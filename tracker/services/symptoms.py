@@ -8,13 +8,19 @@ from django.utils import timezone
 
 from tracker.localtime import local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
+from tracker.models.validators import in_hand
 
 MSG_CRYING_RUNNING = "Crying is already being timed for {name}."
 
 
-def symptom_save(*, entry: SymptomEntry) -> SymptomEntry:
-    """Validate and save a symptom entry (new or edited)."""
-    entry.full_clean()
+def symptom_save(*, entry: SymptomEntry, validated: bool = False) -> SymptomEntry:
+    """Validate and save a symptom entry (new or edited). ``validated``: the caller has just run
+    ``entry.full_clean()`` on these values (a ModelForm's ``is_valid()`` does), so it is not run
+    twice."""
+    if not validated:
+        # The fields' validators and clean() refuse whatever the check constraints would, so
+        # only a running crying spell (one per baby) needs the constraints checked.
+        entry.full_clean(exclude=in_hand(entry, "infant"), validate_constraints=entry.is_running)
     entry.save()
     return entry
 
@@ -54,13 +60,13 @@ def symptom_log(
     return symptom_save(entry=entry), True
 
 
-@transaction.atomic
 def crying_start(*, infant: Infant, now: datetime | None = None) -> SymptomEntry:
     """Start timing a crying spell."""
     if SymptomEntry.objects.filter(infant=infant).running_crying().exists():
         raise ValidationError(MSG_CRYING_RUNNING.format(name=infant.name))
     entry = SymptomEntry(infant=infant, kind=SymptomEntry.Kind.CRYING, occurred_at=now or timezone.now())
-    entry.full_clean()
+    # The running spell was looked for above, and a race with another start is caught below.
+    entry.full_clean(exclude=in_hand(entry, "infant"), validate_constraints=False)
     try:
         with transaction.atomic():
             entry.save()

@@ -222,15 +222,16 @@ def dose_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # Feeds
 
 
-def _feed_form(request: HttpRequest, feed: FeedingSession, title: str) -> HttpResponse:
-    form = FeedForm(request.POST or None, instance=feed, mother=request.user)
+def _feed_form(request: HttpRequest, form: FeedForm, title: str) -> HttpResponse:
+    feed = form.instance
     return _form_page(
         request,
         form,
         title=title,
         # A running feed is edited when Today sends her to set its real end: back there.
         back="today" if feed.pk and feed.is_running else "history_feeds",
-        save=lambda form: feeding.feed_save(feed=form.save(commit=False)),
+        # is_valid() has run the feed's full_clean(): the service does not run it again.
+        save=lambda form: feeding.feed_save(feed=form.save(commit=False), validated=True),
         label=feed_label,
         delete_url=reverse("feed_delete", args=[feed.pk]) if feed.pk else "",
     )
@@ -238,17 +239,19 @@ def _feed_form(request: HttpRequest, feed: FeedingSession, title: str) -> HttpRe
 
 @mother_required
 def feed_add(request: HttpRequest) -> HttpResponse:
-    if not Infant.objects.for_mother(request.user).exists():
+    feed = FeedingSession(started_at=timezone.now().replace(second=0, microsecond=0))
+    form = FeedForm(request.POST or None, instance=feed, mother=request.user)
+    if not form.fields["infant"].infants:
         messages.info(request, "Add your baby first, then you can log feeds.")
         return redirect("infant_add")
-    feed = FeedingSession(started_at=timezone.now().replace(second=0, microsecond=0))
-    return _feed_form(request, feed, "Add a feed")
+    return _feed_form(request, form, "Add a feed")
 
 
 @mother_required
 def feed_edit(request: HttpRequest, pk: int) -> HttpResponse:
     feed = get_owned_or_404(FeedingSession, request.user, pk)
-    return _feed_form(request, feed, f"Edit {feed_label(feed)}")
+    form = FeedForm(request.POST or None, instance=feed, mother=request.user)
+    return _feed_form(request, form, f"Edit {feed_label(feed)}")
 
 
 @mother_required
@@ -270,7 +273,7 @@ def _symptom_form(request: HttpRequest, entry: SymptomEntry, title: str) -> Http
         form,
         title=title,
         back="history_symptoms",
-        save=lambda form: symptoms.symptom_save(entry=form.save(commit=False)),
+        save=lambda form: symptoms.symptom_save(entry=form.save(commit=False), validated=True),
         label=symptom_label,
         delete_url=reverse("symptom_delete", args=[entry.pk]) if entry.pk else "",
     )
