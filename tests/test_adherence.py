@@ -328,11 +328,11 @@ def test_the_query_count_does_not_grow_with_two_years_of_doses(mother, days, dja
     history(regimen, days, today)
     regimen = fresh(regimen)
 
-    with django_assert_max_num_queries(4), CaptureQueriesContext(connection) as queries:
+    with django_assert_max_num_queries(3), CaptureQueriesContext(connection) as queries:
         adherence = adherence_for_regimen(regimen=regimen, today=today)
-    # Cold: the schedule changes, the closed days by day, the birth, and today's doses by slot;
-    # the same for a week and two years.
-    assert len(queries) == 4
+    # Cold: the schedule changes, the closed days and today's doses by slot (one query), the
+    # birth; the same for a week and two years.
+    assert len(queries) == 3
     with django_assert_max_num_queries(1):  # warm: only today's doses are read
         assert adherence_for_regimen(regimen=regimen, today=today) == adherence
 

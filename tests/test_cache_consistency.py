@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 import tracker.closed_days
+import tracker.day_totals
 from accounts.models import User
 from tests.factories import (
     DailyCheckFactory,
@@ -189,6 +190,10 @@ class CachedDashboardEqualsUncached(TestCase):
             for number, step in enumerate(steps, start=1):
                 family.apply(step)
                 warm = dashboard_numbers(family.mother.pk)
-                with mock.patch.object(tracker.closed_days, "cache", DummyCache("uncached", {})):
+                uncached = DummyCache("uncached", {})
+                with (
+                    mock.patch.object(tracker.closed_days, "cache", uncached),
+                    mock.patch.object(tracker.day_totals, "cache", uncached),
+                ):
                     cold = dashboard_numbers(family.mother.pk)
                 assert warm == cold, f"after step {number} of {steps}"

@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from tests.factories import FeedingSessionFactory
@@ -74,7 +76,7 @@ def test_an_edit_of_the_past_regroups_its_month_and_the_numbers_follow(mother, i
         asked.append((first_day, last_day))
         return regroup(infant=infant, first_day=first_day, last_day=last_day)
 
-    monkeypatch.setattr(feeding_stats, "_day_totals", spying)
+    monkeypatch.setattr(feeding_stats, "_day_totals", spying)  # today's feeds are read by it too
     with time_machine.travel(NOW, tick=False):
         for day in range(60):
             started = datetime(2026, 9, 10, 6, 0, tzinfo=UTC) + timedelta(days=day)
@@ -94,7 +96,7 @@ def test_an_edit_of_the_past_regroups_its_month_and_the_numbers_follow(mother, i
         cache.clear()
         fresh = summary()
 
-    assert regrouped == [(date(2026, 10, 1), date(2026, 10, 31))]
+    assert regrouped == [(date(2026, 10, 1), date(2026, 10, 31)), (date(2026, 11, 16), date(2026, 11, 16))]
     assert edited == fresh
     assert edited.minutes_per_day == pytest.approx((59 * 20 + 50) / 60)
 
@@ -131,3 +133,26 @@ def test_the_dashboard_from_cached_totals_equals_the_one_from_the_records():
         edited = boards()
         assert edited == fresh()
         assert edited != next_morning
+
+
+@pytest.mark.parametrize("range_key", ["7", "all"])
+def test_the_first_view_of_a_day_runs_the_queries_of_a_warm_one(range_key):
+    """The day the cache lacks (yesterday) is read with today's records, one read per kind."""
+    call_command("seed_demo", days=40, email="mornings@example.org", seed=3, stdout=StringIO())
+    mother_id = User.objects.get(email="mornings@example.org").pk
+
+    def queries():
+        mother = User.objects.get(pk=mother_id)
+        with CaptureQueriesContext(connection) as captured:
+            dashboard_for(mother=mother, range_key=range_key)
+        return len(captured.captured_queries)
+
+    now = datetime.now(UTC)
+    with time_machine.travel(now, tick=False):
+        queries()
+        warm = queries()
+    with time_machine.travel(now + timedelta(days=1), tick=False):
+        next_morning = queries()
+        again = queries()
+
+    assert next_morning == warm == again

@@ -46,6 +46,11 @@ from tracker.models.scoping import bulk_written
 T = TypeVar("T")
 #: Closed days stay cached this long (the key also changes at her local midnight).
 CACHE_SECONDS = 26 * 3600
+#: The first view of a day reads these last closed days again (see ``closed_then_live``).
+EXTENDED_DAYS = 2
+#: A value whose inputs hold no day (the dose times' changes, a birth) is kept this long: only
+#: a new records stamp changes its key.
+STAMPED_SECONDS = 14 * 24 * 3600
 
 
 def last_closed_day(zone) -> date:
@@ -63,13 +68,14 @@ def cache_key(*, mother: User, inputs) -> str:
     return f"closed:{type(inputs).__name__}:{mother.pk}:{digest}"
 
 
-def closed_days_cached(*, mother: User, inputs, compute: Callable[[], T]) -> T:
+def closed_days_cached(*, mother: User, inputs, compute: Callable[[], T], timeout: int = CACHE_SECONDS) -> T:
     """``compute()``, cached for ``mother`` until her records stamp or time zone changes.
 
     ``inputs`` is a frozen dataclass naming everything else the value depends on (the
     object, its first and last day, the settings it was computed with, the totals of the
-    open days it used); ``compute`` should read them from it."""
-    return cache.get_or_set(cache_key(mother=mother, inputs=inputs), compute, CACHE_SECONDS)
+    open days it used); ``compute`` should read them from it. A value whose inputs hold no
+    day can be kept longer (``timeout``, in seconds)."""
+    return cache.get_or_set(cache_key(mother=mother, inputs=inputs), compute, timeout)
 
 
 @dataclass(frozen=True)
@@ -92,23 +98,48 @@ def closed_then_live(
     last_day: date,
     load: Callable[[date, date], T],
     join: Callable[[T, T], T],
-    load_closed: Callable[[date, date], T] | None = None,
+    load_closed: Callable[[date, date, date], tuple[T, T | None]] | None = None,
+    before: Callable[[T, date], T] | None = None,
 ) -> T:
     """``load(first, last)`` over ``first_day``..``last_day``: the closed days (up to
-    yesterday in her zone) from the cache (on a miss, ``load_closed``, by default ``load``),
-    the rest (normally just today) read live, combined with ``join(closed, live)``. ``kind``
-    and ``object_id`` say what is loaded."""
+    yesterday in her zone) from the cache, the rest (normally just today) read live, combined
+    with ``join(closed, live)``. ``kind`` and ``object_id`` say what is loaded.
+
+    On a miss the closed days come from ``load_closed(first, last, through)`` (by default
+    ``load``), which also gives the days after ``last`` up to ``through`` when it read them
+    in the same queries (the first view of a day reads yesterday with today), else None.
+    With ``before(value, day)`` (the days of ``value`` before ``day``), the first view of a
+    day starts from the day before's value under the same stamp: its days but the last (which
+    may have been read before it settled) and the last two read again (``EXTENDED_DAYS``)."""
     closed_last = min(last_day, last_closed_day(mother.zone))
     if closed_last < first_day:
         return load(first_day, last_day)
+    read_along: list[T] = []
+
+    def compute() -> T:
+        if load_closed is None:
+            return load(first_day, closed_last)
+        reread = closed_last - timedelta(days=EXTENDED_DAYS - 1)
+        previous = None
+        if before is not None and reread > first_day:
+            span = ClosedSpan(kind, object_id, first_day, closed_last - timedelta(days=1))
+            previous = cache.get(cache_key(mother=mother, inputs=span))
+        if previous is not None:
+            newest, later = load_closed(reread, closed_last, last_day)
+            closed = join(before(previous, reread), newest)
+        else:
+            closed, later = load_closed(first_day, closed_last, last_day)
+        if later is not None:
+            read_along.append(later)
+        return closed
+
     closed = closed_days_cached(
-        mother=mother,
-        inputs=ClosedSpan(kind, object_id, first_day, closed_last),
-        compute=lambda: (load_closed or load)(first_day, closed_last),
+        mother=mother, inputs=ClosedSpan(kind, object_id, first_day, closed_last), compute=compute
     )
     if closed_last == last_day:
         return closed
-    return join(closed, load(closed_last + timedelta(days=1), last_day))
+    live = read_along[0] if read_along else load(closed_last + timedelta(days=1), last_day)
+    return join(closed, live)
 
 
 def records_changed(*mother_ids: int) -> None:

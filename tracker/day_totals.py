@@ -63,8 +63,35 @@ def settled_day_totals(
     before her today, both inclusive) that has any, by day: from the cache, and the days it
     lacks regrouped by one ``load(first, last)`` (totals by day, days with nothing left out),
     then cached when settled. No query when the cache holds every day."""
+    totals, _ = settled_and_later_day_totals(
+        mother=mother,
+        kind=kind,
+        object_id=object_id,
+        first_day=first_day,
+        last_day=last_day,
+        through=last_day,
+        load=load,
+    )
+    return totals
+
+
+def settled_and_later_day_totals(
+    *,
+    mother: User,
+    kind: str,
+    object_id: int,
+    first_day: date,
+    last_day: date,
+    through: date,
+    load: Callable[[date, date], dict[date, Any]],
+) -> tuple[dict[date, Any], dict[date, Any] | None]:
+    """``settled_day_totals``, and the totals of the days after ``last_day`` up to ``through``
+    (normally today) when they were read along: the records of a run of days the cache lacks
+    that ends at ``last_day`` (the first view of a day, or an empty cache) are read through
+    ``through`` by the same ``load``, so the caller need not read those days apart. None when
+    they were not read; they are never stored."""
     if last_day < first_day:
-        return {}
+        return {}, None
     zone = "" if kind == Kind.DOSES else mother.time_zone
     months = sorted({day.replace(day=1) for day in (first_day, last_day)} | _months(first_day, last_day))
     versions = _versions(mother.pk, kind, object_id, months)
@@ -81,9 +108,11 @@ def settled_day_totals(
         if first <= last:
             missing += [first, last]
     if not missing:
-        return totals
-    loaded = load(min(missing), max(missing))
+        return totals, None
+    read_along = max(missing) == last_day < through
+    loaded = load(min(missing), through if read_along else max(missing))
     totals.update((day, value) for day, value in loaded.items() if first_day <= day <= last_day)
+    later = {day: value for day, value in loaded.items() if day > last_day} if read_along else None
     settled = _last_settled_day(mother)
     stored = {}
     for month in months:
@@ -97,7 +126,7 @@ def settled_day_totals(
             first, last = min(first, old[0]), max(last, old[1])
         stored[keys[month]] = (first, last, days)
     cache.set_many(stored, CACHE_SECONDS)
-    return totals
+    return totals, later
 
 
 def forget_months(*, mother_id: int, kinds: Iterable[str], object_id: int, days: Iterable[date]) -> None:

@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import NamedTuple
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, Sum, Window
-from django.db.models.functions import Lag, TruncDate
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from tracker.closed_days import closed_then_live
-from tracker.day_totals import Kind, settled_day_totals
+from tracker.day_totals import Kind, settled_and_later_day_totals
 from tracker.localtime import days_between, local_day_bounds, local_today
 from tracker.models import DailyCheck, FeedingSession, Infant
 
@@ -88,16 +88,18 @@ def feeding_summary(
     beside it.
 
     The median interval is in minutes between the starts of consecutive feeds
-    that both started in the range: the intervals come from a ``LAG`` window
-    over ``started_at`` (portable to SQLite and PostgreSQL), kept sorted.
+    that both started in the range: each day keeps its feeds' starts in order
+    (``_day_totals``), and the intervals between them are kept sorted.
 
     A day counts as exclusive breastfeeding when its daily check says nothing
     other than breast milk was given and no formula or mixed feed started that
     day; ``checked_days`` counts days with any daily check.
 
     The totals of the days before today are cached until one of her past records
-    changes (``tracker.closed_days``): 4 queries whatever the amount of data, 7 when
-    the cache is cold (pass an infant with ``mother`` loaded).
+    changes (``tracker.closed_days``): 4 queries whatever the amount of data, also
+    when the cache is cold and lacks the days to yesterday (the first view of a day
+    reads them with today's), 7 when it lacks an older month only (pass an infant
+    with ``mother`` loaded).
     """
     if last_day < first_day:
         raise ValueError("last_day is before first_day")
@@ -177,18 +179,32 @@ class _FeedingDays:
         )
 
     @classmethod
-    def settled(cls, *, infant: Infant, first_day: date, last_day: date) -> "_FeedingDays":
+    def settled(
+        cls, *, infant: Infant, first_day: date, last_day: date, through: date
+    ) -> tuple["_FeedingDays", "_FeedingDays | None"]:
         """The days ``first_day``..``last_day`` (before today) from their stored totals
-        (``tracker.day_totals``), regrouped from the records where a day has none. The gaps
-        are those between the feeds' starts, which each day keeps, so they equal ``load``'s."""
-        days = settled_day_totals(
+        (``tracker.day_totals``), regrouped from the records where a day has none; and the days
+        after them up to ``through`` when they were read along (else None)."""
+        days, later = settled_and_later_day_totals(
             mother=infant.mother,
             kind=Kind.FEEDING,
             object_id=infant.pk,
             first_day=first_day,
             last_day=last_day,
+            through=through,
             load=lambda first, last: _day_totals(infant=infant, first_day=first, last_day=last),
         )
+        return cls.of(days), None if later is None else cls.of(later)
+
+    @classmethod
+    def load(cls, *, infant: Infant, first_day: date, last_day: date) -> "_FeedingDays":
+        """Three queries (see ``_day_totals``)."""
+        return cls.of(_day_totals(infant=infant, first_day=first_day, last_day=last_day))
+
+    @classmethod
+    def of(cls, days: dict[date, list]) -> "_FeedingDays":
+        """The days of ``_day_totals``, whether stored or just read. The gaps are those between
+        the feeds' starts, which each day keeps in order."""
         rows, checks, starts = {}, {}, []
         for day in sorted(days):
             feeds, duration, left, right, not_breast_milk, day_starts, checked, other = days[day]
@@ -204,55 +220,6 @@ class _FeedingDays:
             gaps=sorted((later - earlier) / MICROSECONDS for earlier, later in pairwise(starts)),
             first_start=EPOCH + timedelta(microseconds=starts[0]) if starts else None,
             last_start=EPOCH + timedelta(microseconds=starts[-1]) if starts else None,
-        )
-
-    @classmethod
-    def load(cls, *, infant: Infant, first_day: date, last_day: date) -> "_FeedingDays":
-        """Three queries: the per-day totals, the checks, and the gaps (a ``LAG`` window)."""
-        zone = infant.mother.zone
-        start, _ = local_day_bounds(first_day, zone)
-        _, end = local_day_bounds(last_day, zone)
-        feeds = FeedingSession.objects.filter(infant=infant, started_at__gte=start, started_at__lt=end)
-        ended_duration = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
-        per_day = list(
-            feeds.annotate(day=TruncDate("started_at", tzinfo=zone))
-            .order_by()
-            .values("day")
-            .annotate(
-                feeds=Count("pk"),
-                duration=Sum(ended_duration, filter=Q(ended_at__isnull=False)),
-                left=Sum("left_seconds"),
-                right=Sum("right_seconds"),
-                not_breast_milk=Count("pk", filter=Q(method__in=NOT_BREAST_MILK_ONLY)),
-                first=Min("started_at"),
-                last=Max("started_at"),
-            )
-        )
-        rows = {
-            row["day"]: _DayRow(
-                feeds=row["feeds"],
-                seconds=row["duration"].total_seconds() if row["duration"] else 0.0,
-                left=row["left"] or 0,
-                right=row["right"] or 0,
-                not_breast_milk=row["not_breast_milk"],
-            )
-            for row in per_day
-        }
-        checks = dict(
-            DailyCheck.objects.filter(infant=infant, day__gte=first_day, day__lte=last_day)
-            .order_by()
-            .values_list("day", "other_than_breast_milk")
-        )
-        # Only the gaps are fetched, sorted by the database (the first feed's is NULL: last).
-        previous = Window(Lag("started_at"), order_by=F("started_at").asc())
-        gap = ExpressionWrapper(F("started_at") - previous, output_field=DurationField())
-        gaps = feeds.annotate(gap=gap).order_by(F("gap").asc(nulls_last=True)).values_list("gap", flat=True)
-        return cls(
-            rows=rows,
-            checks=checks,
-            gaps=[g.total_seconds() for g in gaps if g is not None],
-            first_start=min((row["first"] for row in per_day), default=None),
-            last_start=max((row["last"] for row in per_day), default=None),
         )
 
 
@@ -316,7 +283,9 @@ def _feeding_days(*, infant: Infant, first_day: date, last_day: date) -> _Feedin
         last_day=last_day,
         load=lambda first, last: _FeedingDays.load(infant=infant, first_day=first, last_day=last),
         join=_FeedingDays.followed_by,
-        load_closed=lambda first, last: _FeedingDays.settled(infant=infant, first_day=first, last_day=last),
+        load_closed=lambda first, last, through: _FeedingDays.settled(
+            infant=infant, first_day=first, last_day=last, through=through
+        ),
     )
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 
-from tracker.closed_days import closed_days_cached
+from tracker.closed_days import STAMPED_SECONDS, closed_days_cached
 from tracker.localtime import wall_clock_to_utc
 from tracker.models import DoseLog, DoseSchedule, Regimen, ScheduleChange
 from tracker.models.regimens import parse_dose_time
@@ -81,6 +81,7 @@ def regimen_schedule(*, regimen: Regimen) -> DoseSchedule:
                 "effective_from", "previous_times"
             )
         ),
+        timeout=STAMPED_SECONDS,
     )
     return DoseSchedule.of(regimen, changes)
 

@@ -23,7 +23,7 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from tracker.closed_days import closed_days_cached, closed_then_live, last_closed_day
-from tracker.day_totals import Kind, settled_day_totals
+from tracker.day_totals import Kind, settled_and_later_day_totals
 from tracker.localtime import days_between, local_date, local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
 from tracker.selectors.screening import ScreeningFlag, recent_vomiting, screening_flags
@@ -136,8 +136,9 @@ def symptom_trends(*, infant: Infant, first_day: date, last_day: date) -> Sympto
     Days are in the mother's time zone. Counts are entries per day; crying is in minutes
     per day. The 7-day means reach back 7 days before ``first_day`` and the screening flags
     back to the birth day; both come from the same per-day totals, those of the days
-    before today cached (see ``_history``). Two queries whatever the amount of data, four
-    when the cache is cold (pass an infant with ``mother`` loaded).
+    before today cached (see ``_history``). Two queries whatever the amount of data, also
+    when the cache lacks the days to yesterday (the first view of a day reads them with
+    today's), four when it lacks an older month only (pass an infant with ``mother`` loaded).
     """
     if last_day < first_day:
         raise ValueError("last_day is before first_day")
@@ -259,7 +260,10 @@ def _history(*, infant: Infant, first_day: date, last_day: date) -> "_DailyHisto
         last_day=last_day,
         load=lambda first, last: _DailyHistory.load(infant=infant, first_day=first, last_day=last),
         join=_DailyHistory.merged,
-        load_closed=lambda first, last: _DailyHistory.settled(infant=infant, first_day=first, last_day=last),
+        before=_DailyHistory.before,
+        load_closed=lambda first, last, through: _DailyHistory.settled(
+            infant=infant, first_day=first, last_day=last, through=through
+        ),
     )
 
 
@@ -269,29 +273,52 @@ class _DailyHistory:
 
     days: dict[date, SymptomDayTotals]
 
+    def __reduce__(self):
+        # Pickled as plain tuples: two years of totals are stored in the cache several times faster.
+        return (
+            _DailyHistory.of_rows,
+            (tuple((day.toordinal(), *totals) for day, totals in self.days.items()),),
+        )
+
+    @classmethod
+    def of_rows(cls, rows: tuple[tuple, ...]) -> "_DailyHistory":
+        return cls({date.fromordinal(day): SymptomDayTotals(*totals) for day, *totals in rows})
+
     def after(self, day: date) -> tuple:
         """Every total of the days after ``day`` (normally just today's), comparable and hashable."""
         return tuple((d.toordinal(), *totals) for d, totals in sorted(self.days.items()) if d > day)
+
+    def before(self, day: date) -> "_DailyHistory":
+        """The days before ``day``."""
+        return _DailyHistory({d: totals for d, totals in self.days.items() if d < day})
 
     def merged(self, later: "_DailyHistory") -> "_DailyHistory":
         """These days and those of ``later`` (days that do not overlap these)."""
         return _DailyHistory({**self.days, **later.days})
 
     @classmethod
-    def settled(cls, *, infant: Infant, first_day: date, last_day: date) -> "_DailyHistory":
+    def settled(
+        cls, *, infant: Infant, first_day: date, last_day: date, through: date
+    ) -> tuple["_DailyHistory", "_DailyHistory | None"]:
         """The days ``first_day``..``last_day`` (before today) from their stored totals
-        (``tracker.day_totals``), regrouped from the records where a day has none."""
-        totals = settled_day_totals(
+        (``tracker.day_totals``), regrouped from the records where a day has none; and the days
+        after them up to ``through`` when they were read along (else None)."""
+        totals, later = settled_and_later_day_totals(
             mother=infant.mother,
             kind=Kind.SYMPTOMS,
             object_id=infant.pk,
             first_day=first_day,
             last_day=last_day,
+            through=through,
             load=lambda first, last: {
                 day: list(totals)
                 for day, totals in cls.load(infant=infant, first_day=first, last_day=last).days.items()
             },
         )
+        return cls.of(totals), None if later is None else cls.of(later)
+
+    @classmethod
+    def of(cls, totals: dict[date, list]) -> "_DailyHistory":
         return cls({day: SymptomDayTotals(*values) for day, values in totals.items()})
 
     @classmethod
