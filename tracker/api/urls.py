@@ -1,0 +1,36 @@
+"""Every API route: a mother's own resources under ``/api/v1/``, and a clinician's read-only
+view of a patient's under ``/api/v1/patients/<mother_id>/``; the schema and its docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from tracker.api.doses import DoseViewSet
+from tracker.api.feeds import FeedViewSet
+from tracker.api.infants import InfantViewSet, PregnancyViewSet
+from tracker.api.scoping import patient_variant
+from tracker.api.summary import SummaryViewSet
+
+#: (prefix, viewset): each is also read, read-only, by a clinician under patients/<mother_id>/.
+RESOURCES = [
+    ("infants", InfantViewSet),
+    ("pregnancies", PregnancyViewSet),
+    ("doses", DoseViewSet),
+    ("feeds", FeedViewSet),
+]
+PATIENT_PREFIX = r"patients/(?P<mother_id>[0-9]+)/"
+
+router = SimpleRouter()
+for prefix, viewset in RESOURCES:
+    router.register(prefix, viewset, basename=prefix)
+    router.register(PATIENT_PREFIX + prefix, patient_variant(viewset), basename=f"patient-{prefix}")
+router.register("summary", SummaryViewSet, basename="summary")
+router.register(PATIENT_PREFIX + "summary", SummaryViewSet, basename="patient-summary")
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
