@@ -12,7 +12,7 @@ from tracker.models.scoping import MotherScopedQuerySet
 from tracker.models.validators import validate_single_line
 
 #: A token reads ``pt_<prefix>_<secret>``: the prefix finds the row, the secret is only hashed.
-TOKEN_PREFIX = "pt_"
+TOKEN_PREFIX = "pt_"  # noqa: S105 (a visible marker, not a secret)
 PREFIX_LENGTH = len(TOKEN_PREFIX) + 8  # "pt_" and 8 hex digits
 
 
