@@ -47,7 +47,15 @@ EXPECTED_ROLES = {
         "signup_sent",
     },
     Role.EMAIL_LINK: {"reminder_took", "reminder_skip", "reminder_snooze", "reminder_unsubscribe"},
-    Role.SIGNED_IN: {"today", "profile", "account_delete", "password_change", "password_change_done"},
+    Role.SIGNED_IN: {
+        "today",
+        "profile",
+        "account_delete",
+        "password_change",
+        "password_change_done",
+        "api_token_create",
+        "api_token_revoke",
+    },
     Role.CLINICIAN: {
         "clinician_home",
         "clinician_patient",

@@ -68,3 +68,19 @@ def time_range_filter(model, time_field: str, *, by_infant: bool = True, extra: 
     }
     base = InfantRecordFilter if by_infant else django_filters.FilterSet
     return type(f"{model.__name__}Filter", (base,), attrs)
+
+
+def checks_filter():
+    """Daily checks by baby and by local day (``since``/``until``, both inclusive)."""
+    from tracker.models import DailyCheck
+
+    attrs = {
+        "since": django_filters.DateFilter(
+            field_name="day", lookup_expr="gte", help_text="From this local day."
+        ),
+        "until": django_filters.DateFilter(
+            field_name="day", lookup_expr="lte", help_text="To this local day."
+        ),
+        "Meta": type("Meta", (), {"model": DailyCheck, "fields": []}),
+    }
+    return type("DailyCheckFilter", (InfantRecordFilter,), attrs)

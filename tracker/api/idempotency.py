@@ -96,20 +96,22 @@ class IdempotentMixin:
 
     def _claim(self, user, key: str, print_: str) -> IdempotencyKey:
         now = timezone.now()
-        # A key older than the window is free again.
-        IdempotencyKey.objects.filter(user=user, key=key, created_at__lte=now - IDEMPOTENCY_WINDOW).delete()
         claim = IdempotencyKey(user=user, key=key, fingerprint=print_, status_code=0, created_at=now)
-        try:
-            with transaction.atomic():
-                claim.save(force_insert=True)
-        except IntegrityError:
-            first = IdempotencyKey.objects.get(user=user, key=key)
-            if first.fingerprint != print_:
-                raise KeyReused() from None
-            replay = HttpResponse(first.body, status=first.status_code, content_type=first.content_type)
-            replay["Idempotent-Replayed"] = "true"
-            raise Replay(replay) from None
-        return claim
+        for _ in range(2):
+            try:
+                with transaction.atomic():
+                    claim.save(force_insert=True)
+                return claim
+            except IntegrityError:
+                first = IdempotencyKey.objects.get(user=user, key=key)
+            if first.created_at > now - IDEMPOTENCY_WINDOW:
+                break
+            first.delete()  # older than the window: the key is free again
+        if first.fingerprint != print_:
+            raise KeyReused()
+        replay = HttpResponse(first.body, status=first.status_code, content_type=first.content_type)
+        replay["Idempotent-Replayed"] = "true"
+        raise Replay(replay)
 
     def handle_exception(self, exc):
         if isinstance(exc, Replay):

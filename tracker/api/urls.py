@@ -3,27 +3,52 @@ view of a patient's under ``/api/v1/patients/<mother_id>/``; the schema and its 
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import SimpleRouter
+from rest_framework.routers import Route, SimpleRouter
 
 from tracker.api.doses import DoseViewSet
 from tracker.api.feeds import FeedViewSet
 from tracker.api.infants import InfantViewSet, PregnancyViewSet
+from tracker.api.regimens import RegimenViewSet, ReminderSettingsViewSet
 from tracker.api.scoping import patient_variant
 from tracker.api.summary import SummaryViewSet
+from tracker.api.symptoms import DailyCheckViewSet, SymptomViewSet
 
 #: (prefix, viewset): each is also read, read-only, by a clinician under patients/<mother_id>/.
 RESOURCES = [
     ("infants", InfantViewSet),
     ("pregnancies", PregnancyViewSet),
+    ("regimens", RegimenViewSet),
     ("doses", DoseViewSet),
     ("feeds", FeedViewSet),
+    ("symptoms", SymptomViewSet),
+    ("daily-checks", DailyCheckViewSet),
 ]
 PATIENT_PREFIX = r"patients/(?P<mother_id>[0-9]+)/"
 
-router = SimpleRouter()
+
+class ApiRouter(SimpleRouter):
+    """DRF's router, and a PATCH on the list URL for a resource she has one of (``partial_update_list``:
+    her reminder settings)."""
+
+    routes = [
+        Route(
+            url=route.url,
+            mapping={**route.mapping, "patch": "partial_update_list"},
+            name=route.name,
+            detail=route.detail,
+            initkwargs=route.initkwargs,
+        )
+        if isinstance(route, Route) and route.mapping.get("get") == "list"
+        else route
+        for route in SimpleRouter.routes
+    ]
+
+
+router = ApiRouter()
 for prefix, viewset in RESOURCES:
     router.register(prefix, viewset, basename=prefix)
     router.register(PATIENT_PREFIX + prefix, patient_variant(viewset), basename=f"patient-{prefix}")
+router.register("reminder-settings", ReminderSettingsViewSet, basename="reminder-settings")
 router.register("summary", SummaryViewSet, basename="summary")
 router.register(PATIENT_PREFIX + "summary", SummaryViewSet, basename="patient-summary")
 

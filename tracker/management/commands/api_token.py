@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from tracker.models import ApiToken
+from tracker.services.api_tokens import api_token_issue
 
 
 class Command(BaseCommand):
@@ -17,5 +17,5 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             raise CommandError(f"No account with the email {email}.")
-        _, token = ApiToken.issue(owner=user, name=name)
+        _, token = api_token_issue(owner=user, name=name)
         self.stdout.write(token)
