@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from typing import NamedTuple
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models import BigIntegerField, Count, DurationField, ExpressionWrapper, F, Func, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -228,6 +228,25 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
 
 
+class EpochMicroseconds(Func):
+    """An instant as whole microseconds since 1970 (UTC), computed by the database: two years of
+    feed starts read as integers cost a tenth of the CPU of reading them as aware datetimes."""
+
+    output_field = BigIntegerField()
+    # PostgreSQL 14+: EXTRACT gives an exact numeric, so no microsecond is lost to rounding.
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django stores an instant as its UTC "YYYY-MM-DD HH:MM:SS[.ffffff]" (six digits, or
+        # none when the microseconds are 0): the whole seconds of the first 19 characters
+        # (strftime would round a fraction up), then the six digits after the point.
+        template = (
+            "(CAST(strftime('%%%%s', substr(%(expressions)s, 1, 19)) AS INTEGER) * 1000000"
+            " + CAST(substr(%(expressions)s || '.000000', 21, 6) AS INTEGER))"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
 def _day_totals(*, infant: Infant, first_day: date, last_day: date) -> dict[date, list]:
     """Each local day's feeds (with the start of each, in microseconds since 1970, in order)
     and daily check, as ``DayTotals`` keeps them: ``[feeds, microseconds of the ended feeds,
@@ -261,8 +280,10 @@ def _day_totals(*, infant: Infant, first_day: date, last_day: date) -> dict[date
             row["right"] or 0,
             row["not_breast_milk"],
         ]
-    for day, started_at in feeds.order_by("started_at").values_list("day", "started_at"):
-        days[day][5].append((started_at - EPOCH) // ONE_MICROSECOND)
+    for day, started_at in (
+        feeds.annotate(start=EpochMicroseconds("started_at")).order_by("started_at").values_list("day", "start")
+    ):
+        days[day][5].append(started_at)
     for day, other in (
         DailyCheck.objects.filter(infant=infant, day__gte=first_day, day__lte=last_day)
         .order_by()
