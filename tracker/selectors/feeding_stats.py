@@ -281,7 +281,9 @@ def _day_totals(*, infant: Infant, first_day: date, last_day: date) -> dict[date
             row["not_breast_milk"],
         ]
     for day, started_at in (
-        feeds.annotate(start=EpochMicroseconds("started_at")).order_by("started_at").values_list("day", "start")
+        feeds.annotate(start=EpochMicroseconds("started_at"))
+        .order_by("started_at")
+        .values_list("day", "start")
     ):
         days[day][5].append(started_at)
     for day, other in (
