@@ -1,4 +1,4 @@
-"""The charts of the PDF summary: adherence bars, the dose calendar strip, daily charts.
+"""The daily charts of the PDF summary (the adherence charts are in ``pdf_adherence_charts``).
 
 They are ``reportlab.graphics.shapes.Drawing`` objects, which platypus lays out like any
 other flowable. Sizes are in PDF points (1/72 inch). Days are the mother's local
@@ -15,29 +15,24 @@ from xml.sax.saxutils import escape
 from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from tracker.exports.pdf_layout import (
-    AMBER,
     BLUE,
     FONT,
-    GREEN,
     GREY,
     INK,
-    LIGHT_GREEN,
     LIGHT_GREY,
     PALE_BLUE,
-    RED,
     SMALL,
     STYLES,
     WIDTH,
     long_date,
     side_by_side,
 )
-from tracker.selectors.adherence import ADHERENT, Adherence, DayState
 from tracker.selectors.dashboard import Marker
 from tracker.selectors.feeding_stats import FeedingSummary
 from tracker.selectors.symptom_trends import SymptomTrends
@@ -46,21 +41,6 @@ from tracker.selectors.symptom_trends import SymptomTrends
 #: the time of building a two-year summary (the charts' axes and widgets set tens of thousands).
 rl_config.shapeChecking = 0
 
-DAY_COLOURS = {
-    DayState.TAKEN: GREEN,
-    DayState.PARTIAL: LIGHT_GREEN,
-    DayState.SKIPPED: AMBER,
-    DayState.MISSED: RED,
-    DayState.FUTURE: LIGHT_GREY,
-}
-LEGEND = [
-    (GREEN, "all taken"),
-    (LIGHT_GREEN, "partly"),
-    (AMBER, "skipped"),
-    (RED, "missed"),
-    (colors.white, "today, not counted yet"),
-    (LIGHT_GREY, "to come"),
-]
 #: Room left of and under a chart's plot area for its axis labels, in points (16 more above it
 #: for the title).
 PLOT_LEFT, PLOT_BOTTOM = 24, 14
@@ -68,78 +48,6 @@ PLOT_LEFT, PLOT_BOTTOM = 24, 14
 BARS_UP_TO = 92
 #: Past this many days, chart ticks show month and year rather than day and month.
 LONG_SPAN = 120
-
-
-def adherence_bars(adherence: Adherence, *, width: float) -> Drawing:
-    """Days covered and doses taken as 0-100% bars with the 80% line, like the dashboard's."""
-    rows = [
-        ("Days covered", adherence.pdc, adherence.pdc_meets_target),
-        ("Doses taken", adherence.dose_adherence, adherence.dose_adherence_meets_target),
-    ]
-    bar_height, gap, label_width = 7, 5, 58
-    height = len(rows) * (bar_height + gap) + 10
-    drawing = Drawing(width, height)
-    track = width - label_width - 4
-    for index, (label, ratio, meets) in enumerate(rows):
-        y = height - (index + 1) * (bar_height + gap)
-        drawing.add(String(0, y + 1.5, label, fontName=FONT, fontSize=7, fillColor=INK))
-        drawing.add(Rect(label_width, y, track, bar_height, fillColor=LIGHT_GREY, strokeColor=None))
-        share = max(0.0, min(1.0, ratio or 0.0))
-        if share:
-            colour = GREEN if meets else AMBER
-            drawing.add(Rect(label_width, y, track * share, bar_height, fillColor=colour, strokeColor=None))
-    target_x = label_width + track * ADHERENT
-    drawing.add(Line(target_x, 8, target_x, height, strokeColor=INK, strokeWidth=1.2))
-    drawing.add(
-        String(target_x, 0, "80% line", fontName=FONT, fontSize=SMALL, fillColor=INK, textAnchor="middle")
-    )
-    return drawing
-
-
-def calendar_strip(adherence: Adherence, *, width: float) -> Drawing:
-    """One coloured cell per day of the regimen, start to end, with a legend below.
-
-    A two-year regimen is 730 cells of a quarter of a millimetre: read as a band
-    of colour, which is what a printed page can show.
-    """
-    days = adherence.calendar
-    cell_height, legend_height = 9, 10
-    drawing = Drawing(width, cell_height + legend_height + 9)
-    if not days:
-        return drawing
-    top = legend_height + 9
-    cell = width / len(days)
-    # One rectangle per run of days in the same state: a few dozen shapes, not 730.
-    runs: list[tuple[int, int, colors.Color, bool]] = []  # first index, length, colour, open
-    for index, (day, state) in enumerate(days):
-        is_open = day == adherence.today and adherence.today_is_open
-        fill = colors.white if is_open else DAY_COLOURS[state]
-        if runs and runs[-1][2] == fill and not is_open and not runs[-1][3]:
-            first, length, _, _ = runs[-1]
-            runs[-1] = (first, length + 1, fill, False)
-        else:
-            runs.append((index, 1, fill, is_open))
-    for first, length, fill, is_open in runs:
-        drawing.add(
-            Rect(
-                first * cell,
-                top,
-                length * cell,
-                cell_height,
-                fillColor=fill,
-                strokeColor=GREY if is_open else None,
-                strokeWidth=0.4,
-            )
-        )
-    first, last = days[0].day, days[-1].day
-    drawing.add(String(0, top - 7, long_date(first), fontName=FONT, fontSize=SMALL))
-    drawing.add(String(width, top - 7, long_date(last), fontName=FONT, fontSize=SMALL, textAnchor="end"))
-    x = 0.0
-    for colour, label in LEGEND:
-        drawing.add(Rect(x, 1, 6, 6, fillColor=colour, strokeColor=GREY, strokeWidth=0.3))
-        drawing.add(String(x + 8, 1.5, label, fontName=FONT, fontSize=SMALL, fillColor=INK))
-        x += 14 + len(label) * 3.2
-    return drawing
 
 
 def daily_counts(
