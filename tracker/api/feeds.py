@@ -1,0 +1,112 @@
+"""Feeding sessions: the list, past feeds typed in, and the timer (start, switch side, stop)."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from tracker.api.fields import ApiModelSerializer, AwareDateTimeField
+from tracker.api.filters import cursor_on, time_range_filter
+from tracker.api.relations import HerRecordField
+from tracker.api.scoping import RecordViewSet
+from tracker.models import FeedingSession, Infant, Side
+from tracker.services import feeding
+
+
+class FeedSerializer(ApiModelSerializer):
+    infant = HerRecordField(Infant, help_text="Her baby's id.")
+    ended_at = AwareDateTimeField(
+        help_text="When it ended: a feed typed in has ended (the timer makes running ones)."
+    )
+    is_running = serializers.BooleanField(read_only=True, help_text="The timer runs (no end yet).")
+
+    class Meta:
+        model = FeedingSession
+        fields = [
+            "id",
+            "infant",
+            "started_at",
+            "ended_at",
+            "is_running",
+            "method",
+            "start_side",
+            "current_side",
+            "left_seconds",
+            "right_seconds",
+            "switches",
+            "bottle_ml",
+            "notes",
+            "created_at",
+        ]
+        read_only_fields = ["current_side", "created_at"]
+
+    def validate(self, attrs):
+        if self.instance is not None and "infant" in attrs and attrs["infant"].pk != self.instance.infant_id:
+            raise serializers.ValidationError(
+                {"infant": ["A feed stays with its baby: delete it and log it again."]}
+            )
+        return attrs
+
+
+class FeedStartSerializer(serializers.Serializer):
+    infant = HerRecordField(Infant, help_text="Her baby's id.")
+    side = serializers.ChoiceField(choices=Side.choices, help_text="The breast she starts on.")
+
+
+class FeedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    RecordViewSet,
+):
+    """Her babies' feeds, newest first. ``POST`` logs a feed that has ended (a past feed, typed in);
+    ``start``, ``switch`` and ``stop`` run the timer as the Today page does."""
+
+    model = FeedingSession
+    serializer_class = FeedSerializer
+    filterset_class = time_range_filter(FeedingSession, "started_at", extra=("method",))
+    pagination_class = cursor_on("started_at")
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def perform_create(self, serializer):
+        feed = FeedingSession(**serializer.validated_data)
+        serializer.instance = feeding.feed_save(feed=feed)
+
+    def perform_update(self, serializer):
+        feed = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(feed, name, value)
+        if feed.is_running:
+            raise ValidationError({"ended_at": "Stop a running feed with its stop action, or give its end."})
+        feeding.feed_save(feed=feed)
+
+    def perform_destroy(self, instance):
+        feeding.feed_delete(feed=instance)
+
+    @extend_schema(request=FeedStartSerializer, responses={201: FeedSerializer})
+    @action(detail=False, methods=["post"])
+    def start(self, request, **kwargs):
+        """Start a breastfeed now on a side, with the timer running (one running feed per baby)."""
+        form = FeedStartSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        feed = feeding.feed_start(**form.validated_data)
+        return Response(
+            FeedSerializer(feed, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=None, responses={200: FeedSerializer})
+    @action(detail=True, methods=["post"])
+    def switch(self, request, **kwargs):
+        """Move the running feed to the other breast now."""
+        feed = feeding.feed_switch_side(feed=self.get_object())
+        return Response(FeedSerializer(feed, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={200: FeedSerializer})
+    @action(detail=True, methods=["post"])
+    def stop(self, request, **kwargs):
+        """Stop the running feed now (a feed already ended is returned as it is)."""
+        feed = feeding.feed_stop(feed=self.get_object())
+        return Response(FeedSerializer(feed, context=self.get_serializer_context()).data)

@@ -1,0 +1,43 @@
+"""The OpenAPI schema: every operation lists the error answers it can give, in the one shape."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+
+from tracker.api.errors import ErrorSerializer
+
+ERRORS = {
+    "400": "Field errors: `errors` maps each field (or non_field_errors) to its messages.",
+    "401": "No valid token or session.",
+    "404": "Not hers, not shared with you (or no longer), or no such record.",
+    "429": "Too many requests: wait the Retry-After seconds.",
+}
+WRITE_ERRORS = {"422": "The Idempotency-Key was used for another request."}
+
+
+class ApiAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        params = super().get_override_parameters()
+        if self.method in {"POST", "PATCH", "PUT", "DELETE"}:
+            params = [
+                *params,
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description="Any unique string (a UUID): the same key within 24 h returns the first "
+                    "answer and writes nothing.",
+                ),
+            ]
+        return params
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        extra = dict(ERRORS)
+        if self.method in {"POST", "PATCH", "PUT", "DELETE"}:
+            extra.update(WRITE_ERRORS)
+        for code, description in extra.items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description), code, direction=direction
+                )
+        return responses
