@@ -188,7 +188,7 @@ def test_took_my_probiotic_logs_the_slot_due_now_once(api, mother):
     first = api.post("/api/v1/doses/take/", {})
     assert first.status_code == 201
     assert (first.json()["slot_time"], first.json()["source"], first.json()["regimen"]) == (
-        "10:00:00",
+        "10:00",
         "api",
         regimen.pk,
     )
@@ -216,3 +216,37 @@ def test_log_this_slot_answers_a_slot_once(api, mother):
     wrong = api.post("/api/v1/doses/", {**body, "slot_time": "09:00"})
     assert wrong.status_code == 400
     assert wrong.json()["errors"] == {"slot_time": ["09:00 is not one of your dose times (08:00, 20:00)."]}
+
+
+def test_past_its_rate_a_token_gets_429_with_retry_after(mother, infant, monkeypatch):
+    from tracker.api import throttles
+
+    rates = {"user": "100/minute", "token": "2/minute"}  # the settings' rates, read when DRF loads
+    monkeypatch.setattr(throttles.UserThrottle, "THROTTLE_RATES", rates)
+    monkeypatch.setattr(throttles.TokenThrottle, "THROTTLE_RATES", rates)
+    script, other = api_for(mother, "script"), api_for(mother, "widget")
+    assert [script.get("/api/v1/infants/").status_code for _ in range(2)] == [200, 200]
+    refused = script.get("/api/v1/infants/")
+    assert (refused.status_code, refused.json()["code"]) == (429, "throttled")
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert other.get("/api/v1/infants/").status_code == 200  # per token: her other token still works
+
+
+def test_a_feed_typed_in_needs_its_end_and_odd_ids_or_urls_are_json_404s(api, infant):
+    running = api.post(
+        "/api/v1/feeds/", {"infant": infant.pk, "started_at": "2026-11-16T08:00:00Z", "ended_at": None}
+    )
+    assert running.json()["errors"] == {
+        "ended_at": ["Give the end of a feed typed in, or start the timer instead."]
+    }
+    huge = api.post("/api/v1/feeds/start/", {"infant": 2**70, "side": "left"})
+    assert list(huge.json()["errors"]) == ["infant"]
+    for url in ("/api/v1/feeds/-1/", "/api/v1/nothing/", f"/api/v1/feeds/{2**70}/"):
+        response = api.get(url)
+        assert (response.status_code, response["Content-Type"], response.json()["code"]) == (
+            404,
+            "application/json",
+            "not_found",
+        ), url
+    assert api.post("/api/v1/nothing/", {}, key="k").status_code == 404  # not a CSRF page
+    assert not FeedingSession.objects.exists()

@@ -120,7 +120,7 @@ def test_reminder_settings_are_read_and_changed(api, mother):
         "/api/v1/reminder-settings/", {"quiet_start": "22:00", "quiet_end": "07:00", "regimens": [kept.pk]}
     )
     assert changed.status_code == 200, changed.json()
-    assert (changed.json()["quiet_start"], changed.json()["regimens"]) == ("22:00:00", [kept.pk])
+    assert (changed.json()["quiet_start"], changed.json()["regimens"]) == ("22:00", [kept.pk])
     assert list(Regimen.objects.filter(reminders_enabled=True)) == [kept]
     half = api.patch("/api/v1/reminder-settings/", {"quiet_end": None})
     assert half.json()["errors"] == {"non_field_errors": ["Give both ends of your quiet hours, or neither."]}
@@ -181,3 +181,11 @@ def test_logging_a_feed_costs_the_same_queries_whatever_her_history(api, infant)
     long = feed_queries(api, infant, 10)
     assert short == long
     assert long <= 10
+
+
+def test_the_summary_refuses_an_unknown_range_or_a_baby_not_hers(api, infant, stranger_infant):
+    assert list(api.get("/api/v1/summary/", range="AAA").json()["errors"]) == ["range"]
+    assert api.get("/api/v1/summary/", infant=stranger_infant.pk).json()["errors"] == {
+        "infant": ["Not one of her babies."]
+    }
+    assert api.get("/api/v1/summary/", infant=infant.pk).json()["infant"] == infant.pk

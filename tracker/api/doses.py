@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from tracker.api.errors import ErrorSerializer
-from tracker.api.fields import ApiModelSerializer, AwareDateTimeField
+from tracker.api.fields import ApiModelSerializer, AwareDateTimeField, LocalTimeField
 from tracker.api.filters import cursor_on, time_range_filter
 from tracker.api.relations import HerRecordField
 from tracker.api.scoping import RecordViewSet
@@ -44,9 +44,7 @@ class DoseLogSerializer(serializers.Serializer):
     slot_date = serializers.DateField(
         required=False, help_text="Her local day of the slot; default: her today."
     )
-    slot_time = serializers.TimeField(
-        format="%H:%M", help_text="The slot's local time, one of the dose times."
-    )
+    slot_time = LocalTimeField(help_text="The slot's local time, one of the dose times.")
     status = serializers.ChoiceField(choices=DoseLog.Status.choices, default=DoseLog.Status.TAKEN)
     taken_at = AwareDateTimeField(required=False, allow_null=True, help_text="When taken; default: now.")
     skip_reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
@@ -57,9 +55,11 @@ class DoseTakeSerializer(serializers.Serializer):
 
 
 class DoseUpdateSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=DoseLog.Status.choices)
+    """What a correction may change; what it leaves out stays as logged."""
+
+    status = serializers.ChoiceField(choices=DoseLog.Status.choices, required=False)
     taken_at = AwareDateTimeField(required=False, allow_null=True)
-    skip_reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    skip_reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 def regimen_of(data: dict, mother) -> Regimen:
@@ -138,7 +138,10 @@ class DoseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         form.is_valid(raise_exception=True)
         data = form.validated_data
         log = doses.dose_update(
-            log=log, status=data["status"], taken_at=data.get("taken_at"), skip_reason=data["skip_reason"]
+            log=log,
+            status=data.get("status", log.status),
+            taken_at=data.get("taken_at", log.taken_at),
+            skip_reason=data.get("skip_reason", log.skip_reason),
         )
         return Response(DoseSerializer(log).data)
 

@@ -17,9 +17,16 @@ from tracker.services import feeding
 class FeedSerializer(ApiModelSerializer):
     infant = HerRecordField(Infant, help_text="Her baby's id.")
     ended_at = AwareDateTimeField(
-        help_text="When it ended: a feed typed in has ended (the timer makes running ones)."
+        allow_null=True,
+        help_text="When it ended; null while the timer runs. A feed typed in has ended: give it.",
     )
     is_running = serializers.BooleanField(read_only=True, help_text="The timer runs (no end yet).")
+    start_side = serializers.ChoiceField(
+        choices=Side.choices, allow_blank=True, required=False, help_text="Blank for a bottle-only feed."
+    )
+    current_side = serializers.ChoiceField(
+        choices=Side.choices, allow_blank=True, read_only=True, help_text="While running: the breast in use."
+    )
 
     class Meta:
         model = FeedingSession
@@ -39,9 +46,13 @@ class FeedSerializer(ApiModelSerializer):
             "notes",
             "created_at",
         ]
-        read_only_fields = ["current_side", "created_at"]
+        read_only_fields = ["created_at"]
 
     def validate(self, attrs):
+        if self.instance is None and attrs.get("ended_at") is None:
+            raise serializers.ValidationError(
+                {"ended_at": ["Give the end of a feed typed in, or start the timer instead."]}
+            )
         if self.instance is not None and "infant" in attrs and attrs["infant"].pk != self.instance.infant_id:
             raise serializers.ValidationError(
                 {"infant": ["A feed stays with its baby: delete it and log it again."]}

@@ -4,6 +4,7 @@ from datetime import UTC
 
 from django.db import models
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 MSG_NAIVE = (
@@ -37,12 +38,25 @@ class AwareDateTimeField(serializers.DateTimeField):
         return value.astimezone(UTC) if value.tzinfo is not None else super().enforce_timezone(value)
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "08:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time of her day, "HH:MM" (no offset: it is local wherever she is)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])
+        super().__init__(*args, **kwargs)
+
+
 class ApiModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer whose date-times are ``AwareDateTimeField``."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: AwareDateTimeField,
+        models.TimeField: LocalTimeField,
     }
 
     def get_validators(self):

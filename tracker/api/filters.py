@@ -5,6 +5,7 @@ import re
 import django_filters
 from django import forms
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.pagination import CursorPagination
 
 from tracker.api.fields import MSG_NAIVE
@@ -29,6 +30,19 @@ class AwareDateTimeFormField(forms.Field):
         return parsed
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+class IdFilter(django_filters.Filter):
+    """One of her records by id. Any id is accepted (another mother's finds nothing), so the
+    filter tells nobody which ids exist."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class AwareDateTimeFilter(django_filters.Filter):
     """An instant with an offset; one without is refused (400), as in request bodies."""
 
@@ -43,16 +57,27 @@ def cursor_on(field: str, page_size: int = 50) -> type[CursorPagination]:
         {
             "ordering": (f"-{field}", "-pk"),
             "page_size": page_size,
-            "max_page_size": 200,
-            "page_size_query_param": "page_size",
         },
     )
 
 
-class InfantRecordFilter(django_filters.FilterSet):
+class StrictFilterSet(django_filters.FilterSet):
+    """A parameter given empty (``?until=``) is refused, not read as "no filter": the request
+    said something, and it was not a value."""
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid()
+        for name in self.filters:
+            if name in self.data and self.data.get(name) == "":
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
+
+
+class InfantRecordFilter(StrictFilterSet):
     """By baby, and by the time the record started (``since`` inclusive, ``until`` exclusive)."""
 
-    infant = django_filters.NumberFilter(field_name="infant_id", help_text="One baby's records (her id).")
+    infant = IdFilter(field_name="infant_id", help_text="One baby's records (her id).")
 
 
 def time_range_filter(model, time_field: str, *, by_infant: bool = True, extra: tuple[str, ...] = ()):
@@ -64,9 +89,11 @@ def time_range_filter(model, time_field: str, *, by_infant: bool = True, extra: 
         "until": AwareDateTimeFilter(
             field_name=time_field, lookup_expr="lt", help_text=f"{time_field} before this instant."
         ),
-        "Meta": type("Meta", (), {"model": model, "fields": list(extra)}),
+        "Meta": type("Meta", (), {"model": model, "fields": [name for name in extra if name != "regimen"]}),
     }
-    base = InfantRecordFilter if by_infant else django_filters.FilterSet
+    if "regimen" in extra:
+        attrs["regimen"] = IdFilter(field_name="regimen_id", help_text="One regimen's doses (its id).")
+    base = InfantRecordFilter if by_infant else StrictFilterSet
     return type(f"{model.__name__}Filter", (base,), attrs)
 
 

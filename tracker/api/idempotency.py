@@ -63,7 +63,9 @@ class IdempotentMixin:
 
     def dispatch(self, request, *args, **kwargs):
         key = request.headers.get(HEADER)
-        if request.method not in UNSAFE_METHODS or key is None:
+        method = request.method.lower()
+        handled = method in self.http_method_names and hasattr(self, method)  # else a 405
+        if request.method not in UNSAFE_METHODS or key is None or not handled:
             return super().dispatch(request, *args, **kwargs)
         self._idempotency = {
             "key": key,

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.response import Response
 
-from tracker.api.fields import ApiModelSerializer, AwareDateTimeField
+from tracker.api.fields import ApiModelSerializer, AwareDateTimeField, LocalTimeField
 from tracker.api.filters import cursor_on
 from tracker.api.scoping import RecordViewSet
 from tracker.localtime import local_today
@@ -23,7 +23,7 @@ class ProductSerializer(ApiModelSerializer):
 class SlotSerializer(serializers.Serializer):
     """One of today's dose slots and how it was answered (``status`` null: not logged yet)."""
 
-    time = serializers.TimeField(source="slot.at", format="%H:%M")
+    time = LocalTimeField(source="slot.at")
     scheduled_at = AwareDateTimeField(source="slot.scheduled_at")
     status = serializers.CharField(source="log.status", allow_null=True, default=None)
     dose = serializers.IntegerField(source="log.pk", allow_null=True, default=None)
@@ -32,7 +32,10 @@ class SlotSerializer(serializers.Serializer):
 class RegimenSerializer(ApiModelSerializer):
     product = ProductSerializer()
     dose_times = serializers.ListField(
-        child=serializers.CharField(max_length=5), help_text='Her local dose times, like ["08:00", "20:00"].'
+        child=serializers.CharField(max_length=5),
+        min_length=1,
+        max_length=6,
+        help_text='Her local dose times, like ["08:00", "20:00"].',
     )
     today_slots = serializers.SerializerMethodField()
 
@@ -123,6 +126,7 @@ class ReminderSettingsViewSet(mixins.ListModelMixin, RecordViewSet):
     model = ReminderSettings
     serializer_class = ReminderSettingsSerializer
     pagination_class = None
+    single_object = True
     http_method_names = ["get", "patch", "head", "options"]
 
     def _current(self) -> ReminderSettings:

@@ -12,6 +12,12 @@ class HerRecordField(serializers.PrimaryKeyRelatedField):
         kwargs.setdefault("queryset", model.objects.none())
         super().__init__(**kwargs)
 
+    def to_internal_value(self, data):
+        # An id no row can have (past a 64-bit integer) is unknown, not a database error.
+        if isinstance(data, int) and not isinstance(data, bool) and not 0 < data < 2**63:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
     def get_queryset(self):
         mother = self.context.get("mother")
         if mother is None:

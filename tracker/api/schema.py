@@ -14,7 +14,15 @@ ERRORS = {
 WRITE_ERRORS = {"422": "The Idempotency-Key was used for another request."}
 
 
+#: Printable ASCII, not starting or ending with a space (HTTP would strip it).
+KEY_PATTERN = "^[!-~]([ -~]*[!-~])?$"
+
+
 class ApiAutoSchema(AutoSchema):
+    def _is_list_view(self, serializer=None) -> bool:
+        # Her reminder settings and the summary answer one object on their list URL.
+        return False if getattr(self.view, "single_object", False) else super()._is_list_view(serializer)
+
     def get_override_parameters(self):
         params = super().get_override_parameters()
         if self.method in {"POST", "PATCH", "PUT", "DELETE"}:
@@ -22,7 +30,7 @@ class ApiAutoSchema(AutoSchema):
                 *params,
                 OpenApiParameter(
                     "Idempotency-Key",
-                    str,
+                    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
                     OpenApiParameter.HEADER,
                     description="Any unique string (a UUID): the same key within 24 h returns the first "
                     "answer and writes nothing.",

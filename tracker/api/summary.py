@@ -127,26 +127,37 @@ class SummarySerializer(serializers.Serializer):
     symptoms = SymptomsSerializer(allow_null=True)
 
 
+class SummaryQuery(serializers.Serializer):
+    range = serializers.ChoiceField(choices=list(RANGES), default=DEFAULT_RANGE)
+    infant = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
 class SummaryViewSet(RecordViewSet):
     """The dashboard's numbers for one baby and range. A clinician with any active grant
     (the summary scope is enough) reads it under ``patients/<mother_id>/summary/``."""
 
     model = Infant
     needs_exports_scope = False
+    single_object = True
     serializer_class = SummarySerializer
     pagination_class = None
 
     @extend_schema(
         parameters=[
             OpenApiParameter("range", enum=list(RANGES), default=DEFAULT_RANGE, description="Days shown."),
-            OpenApiParameter("infant", int, description="Her baby's id (default: her first baby)."),
+            OpenApiParameter(
+                "infant",
+                {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                description="Her baby's id (default: her first baby).",
+            ),
         ],
         responses={200: SummarySerializer},
     )
     def list(self, request, **kwargs):
-        board = dashboard_for(
-            mother=self.mother,
-            range_key=request.query_params.get("range", DEFAULT_RANGE),
-            infant_id=request.query_params.get("infant"),
-        )
+        query = SummaryQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        infant = query.validated_data.get("infant")
+        if infant is not None and not Infant.objects.for_mother(self.mother).filter(pk=infant).exists():
+            raise serializers.ValidationError({"infant": ["Not one of her babies."]})
+        board = dashboard_for(mother=self.mother, range_key=query.validated_data["range"], infant_id=infant)
         return Response(SummarySerializer(board).data)

@@ -1,7 +1,9 @@
 """Every API route: a mother's own resources under ``/api/v1/``, and a clinician's read-only
 view of a patient's under ``/api/v1/patients/<mother_id>/``; the schema and its docs."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import Route, SimpleRouter
 
@@ -52,6 +54,15 @@ router.register("reminder-settings", ReminderSettingsViewSet, basename="reminder
 router.register("summary", SummaryViewSet, basename="summary")
 router.register(PATIENT_PREFIX + "summary", SummaryViewSet, basename="patient-summary")
 
+
+@csrf_exempt  # a write to no route is a 404, not a CSRF failure page
+def not_found(request, path: str = ""):
+    """Any other URL under /api/: a 404 in the API's error shape, not an HTML page."""
+    return JsonResponse(
+        {"detail": "No API route at this address.", "code": "not_found", "errors": {}}, status=404
+    )
+
+
 app_name = "api"
 urlpatterns = [
     path("v1/", include(router.urls)),
@@ -63,4 +74,5 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
         name="docs",
     ),
+    re_path(r"^(?P<path>[\s\S]*)$", not_found, name="not_found"),
 ]
