@@ -1,13 +1,14 @@
 """``Idempotency-Key`` on every POST, PUT, PATCH and DELETE.
 
-The first request with a key claims it by inserting its row, in the same transaction as the
-write it makes, and stores its answer there before committing. So:
+The first request with a key stores its answer under it, inserted at the end of the same
+transaction as the write it makes. So:
 
 - the same key from the same user within ``IDEMPOTENCY_WINDOW`` gets that answer again
   (``Idempotent-Replayed: true``) and writes nothing;
 - the same key with another method, path or body is a 422;
-- two requests with the same key at once: on PostgreSQL the second one's insert waits on the
-  unique index until the first commits, then finds its row and replays it (SQLite takes one
+- two requests with the same key at once: on PostgreSQL the second one's insert of the key
+  waits on the unique index until the first commits, then fails; the second's transaction,
+  its write included, is rolled back and it answers the first's response (SQLite takes one
   writer at a time anyway). One row, one write.
 
 An answer of 500 or more rolls the whole request back, key included, so it can be sent again.
@@ -67,23 +68,50 @@ class IdempotentMixin:
         handled = method in self.http_method_names and hasattr(self, method)  # else a 405
         if request.method not in UNSAFE_METHODS or key is None or not handled:
             return super().dispatch(request, *args, **kwargs)
-        self._idempotency = {
+        state = self._idempotency = {
             "key": key,
             "print": fingerprint(request.method, request.get_full_path(), request.body),
+            "user": None,  # set once the key is free for this user (``initial``)
         }
-        with transaction.atomic():
-            response = super().dispatch(request, *args, **kwargs)
-            claim = self._idempotency.get("claim")
-            if claim is not None:
-                if response.status_code >= 500:
-                    transaction.set_rollback(True)
-                else:
-                    response.render()
-                    claim.status_code = response.status_code
-                    claim.content_type = response.get("Content-Type", "application/json")
-                    claim.body = response.content.decode()
-                    claim.save(update_fields=["status_code", "content_type", "body"])
+        try:
+            with transaction.atomic():
+                response = super().dispatch(request, *args, **kwargs)
+                if state["user"] is not None:
+                    if response.status_code >= 500:
+                        transaction.set_rollback(True)
+                    else:
+                        self._store(state, response)
+        except IntegrityError:
+            # Another request with this key committed first: its write stands, this one's is
+            # rolled back, and it gets the first answer (or a 422 for another request).
+            first = state["user"] and IdempotencyKey.objects.filter(user=state["user"], key=key).first()
+            if not first:
+                raise
+            return self._answer_from(first, state["print"], request)
         return response
+
+    @staticmethod
+    def _store(state: dict, response) -> None:
+        """Keep ``response`` under the key. Inserted last, in the request's transaction: a
+        concurrent request with the same key waits here on the unique index (PostgreSQL)."""
+        response.render()
+        IdempotencyKey.objects.create(
+            user=state["user"],
+            key=state["key"],
+            fingerprint=state["print"],
+            status_code=response.status_code,
+            content_type=response.get("Content-Type", "application/json"),
+            body=response.content.decode(),
+        )
+
+    def _answer_from(self, first: IdempotencyKey, print_: str, request):
+        """The stored answer again, or the 422 when the key came with another request."""
+        if first.fingerprint != print_:
+            response = self.handle_exception(KeyReused())
+            return self.finalize_response(request, response)
+        replay = HttpResponse(first.body, status=first.status_code, content_type=first.content_type)
+        replay["Idempotent-Replayed"] = "true"
+        return replay
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
@@ -94,26 +122,14 @@ class IdempotentMixin:
             raise exceptions.ValidationError(
                 {HEADER: [f"An {HEADER} is 1 to {MAX_KEY_LENGTH} printable ASCII characters."]}
             )
-        state["claim"] = self._claim(request.user, state["key"], state["print"])
-
-    def _claim(self, user, key: str, print_: str) -> IdempotencyKey:
-        now = timezone.now()
-        claim = IdempotencyKey(user=user, key=key, fingerprint=print_, status_code=0, created_at=now)
-        for _ in range(2):
-            try:
-                with transaction.atomic():
-                    claim.save(force_insert=True)
-                return claim
-            except IntegrityError:
-                first = IdempotencyKey.objects.get(user=user, key=key)
-            if first.created_at > now - IDEMPOTENCY_WINDOW:
-                break
+        first = IdempotencyKey.objects.filter(user=request.user, key=state["key"]).first()
+        if first is not None and first.created_at > timezone.now() - IDEMPOTENCY_WINDOW:
+            if first.fingerprint != state["print"]:
+                raise KeyReused()
+            raise Replay(self._answer_from(first, state["print"], request))
+        if first is not None:
             first.delete()  # older than the window: the key is free again
-        if first.fingerprint != print_:
-            raise KeyReused()
-        replay = HttpResponse(first.body, status=first.status_code, content_type=first.content_type)
-        replay["Idempotent-Replayed"] = "true"
-        raise Replay(replay)
+        state["user"] = request.user
 
     def handle_exception(self, exc):
         if isinstance(exc, Replay):
