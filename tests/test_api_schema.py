@@ -52,3 +52,21 @@ def test_the_reference_page_loads_swagger_ui_from_the_apps_static_files(client, 
     script = client.get("/api/docs/?script")
     assert script.status_code == 200
     assert "/api/schema/" in script.content.decode()
+
+
+def test_errors_and_the_one_tap_writes_carry_examples(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for code in ("400", "401", "404", "429"):
+                examples = operation["responses"][code]["content"]["application/json"]["examples"]
+                [example] = examples.values()
+                assert set(example["value"]) == {"detail", "code", "errors"}, (method, path, code)
+    for path in (
+        "/api/v1/feeds/",
+        "/api/v1/feeds/start/",
+        "/api/v1/doses/",
+        "/api/v1/doses/take/",
+        "/api/v1/symptoms/",
+    ):
+        body = schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["examples"], path

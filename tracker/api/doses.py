@@ -1,7 +1,7 @@
 """Dose logs: the list, "log this slot", "took my probiotic" now, corrections and deletes."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -90,6 +90,20 @@ class DoseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
     @extend_schema(
         request=DoseLogSerializer,
         responses={201: DoseSerializer, 200: OpenApiResponse(DoseSerializer, "The slot was already logged.")},
+        examples=[
+            OpenApiExample("Today's 08:00 dose, taken now", value={"slot_time": "08:00"}, request_only=True),
+            OpenApiExample(
+                "A skipped evening dose",
+                value={
+                    "regimen": 1,
+                    "slot_date": "2026-11-15",
+                    "slot_time": "20:00",
+                    "status": "skipped",
+                    "skip_reason": "Ran out",
+                },
+                request_only=True,
+            ),
+        ],
     )
     def create(self, request, **kwargs):
         """Log one slot ("log this slot"): taken or skipped, today's by default."""
@@ -114,6 +128,7 @@ class DoseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
             201: DoseSerializer,
             409: OpenApiResponse(ErrorSerializer, "No dose is due now, or every dose of today is logged."),
         },
+        examples=[OpenApiExample("Her one regimen", value={}, request_only=True)],
     )
     @action(detail=False, methods=["post"])
     def take(self, request, **kwargs):

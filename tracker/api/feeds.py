@@ -1,7 +1,7 @@
 """Feeding sessions: the list, past feeds typed in, and the timer (start, switch side, stop)."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -65,6 +65,23 @@ class FeedStartSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=Side.choices, help_text="The breast she starts on.")
 
 
+PAST_FEED = OpenApiExample(
+    "A past feed, typed in",
+    value={
+        "infant": 1,
+        "started_at": "2026-11-16T03:10:00+01:00",
+        "ended_at": "2026-11-16T03:35:00+01:00",
+        "method": "breast",
+        "start_side": "left",
+        "left_seconds": 720,
+        "right_seconds": 660,
+        "switches": 1,
+    },
+    request_only=True,
+)
+
+
+@extend_schema_view(create=extend_schema(examples=[PAST_FEED]))
 class FeedViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -97,7 +114,13 @@ class FeedViewSet(
     def perform_destroy(self, instance):
         feeding.feed_delete(feed=instance)
 
-    @extend_schema(request=FeedStartSerializer, responses={201: FeedSerializer})
+    @extend_schema(
+        request=FeedStartSerializer,
+        responses={201: FeedSerializer},
+        examples=[
+            OpenApiExample("Start on the left", value={"infant": 1, "side": "left"}, request_only=True)
+        ],
+    )
     @action(detail=False, methods=["post"])
     def start(self, request, **kwargs):
         """Start a breastfeed now on a side, with the timer running (one running feed per baby)."""

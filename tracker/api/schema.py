@@ -1,7 +1,7 @@
 """The OpenAPI schema: every operation lists the error answers it can give, in the one shape."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
 from tracker.api.errors import ErrorSerializer
 
@@ -12,6 +12,29 @@ ERRORS = {
     "429": "Too many requests: wait the Retry-After seconds.",
 }
 WRITE_ERRORS = {"422": "The Idempotency-Key was used for another request."}
+#: One example body per error status, as the API answers it.
+ERROR_EXAMPLES = {
+    "400": {
+        "detail": "Some values were not accepted: see errors.",
+        "code": "invalid",
+        "errors": {
+            "started_at": ["That time is in the future. You can log things up to 5 minutes ahead, not more."]
+        },
+    },
+    "401": {"detail": "Unknown API token.", "code": "authentication_failed", "errors": {}},
+    "404": {"detail": "No feeding session with that id.", "code": "not_found", "errors": {}},
+    "429": {
+        "detail": "Request was throttled. Expected available in 12 seconds.",
+        "code": "throttled",
+        "errors": {},
+    },
+    "422": {
+        "detail": "This Idempotency-Key was already used for another request (another method, path or body). "
+        "Use a new key for a new request.",
+        "code": "idempotency_key_reused",
+        "errors": {},
+    },
+}
 
 
 #: Printable ASCII, not starting or ending with a space (HTTP would strip it).
@@ -45,7 +68,10 @@ class ApiAutoSchema(AutoSchema):
             extra.update(WRITE_ERRORS)
         for code, description in extra.items():
             if code not in responses:
+                example = OpenApiExample(f"error {code}", value=ERROR_EXAMPLES[code], status_codes=[code])
                 responses[code] = self._get_response_for_code(
-                    OpenApiResponse(ErrorSerializer, description), code, direction=direction
+                    OpenApiResponse(ErrorSerializer, description, examples=[example]),
+                    code,
+                    direction=direction,
                 )
         return responses

@@ -1,7 +1,7 @@
 """Symptom entries of each kind (with the crying timer), and the daily check."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -71,6 +71,24 @@ class SymptomViewSet(
                 SymptomSerializer, "The same one-tap entry within 5 seconds: already logged."
             ),
         },
+        examples=[
+            OpenApiExample(
+                "A small spit-up now",
+                value={"infant": 1, "kind": "regurgitation", "size": "small"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A stool typed in",
+                value={
+                    "infant": 1,
+                    "kind": "stool",
+                    "occurred_at": "2026-11-16T07:40:00Z",
+                    "stool_consistency": 4,
+                    "stool_colour": "yellow",
+                },
+                request_only=True,
+            ),
+        ],
     )
     def create(self, request, **kwargs):
         """Log a symptom: at ``occurred_at`` (typed in afterwards), or now (one tap)."""
