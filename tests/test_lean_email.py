@@ -76,7 +76,11 @@ def test_each_lean_email_has_a_boundary_of_its_own():
 
 CASES = [
     ("Time for your Bench probiotic (08:00)", "Anna", "anna@example.org"),
-    ("Still to log: your 08:00 " + "Lactobacillus reuteri DSM 17938 drops " * 3, "Anna", "Anna.B+x@Example.ORG"),
+    (
+        "Still to log: your 08:00 " + "Lactobacillus reuteri DSM 17938 drops " * 3,
+        "Anna",
+        "Anna.B+x@Example.ORG",
+    ),
     ("Time for your Probiotico è più (08:00)", "Zoë", "zoë@exämple.org"),
     ("Time for your drops (20:00)", "Anna", "Anna B <anna@example.org>"),
 ]

@@ -12,7 +12,11 @@ from email.utils import formatdate
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT, forbid_multi_line_headers, sanitize_address
+from django.core.mail.message import (
+    RFC5322_EMAIL_LINE_LENGTH_LIMIT,
+    forbid_multi_line_headers,
+    sanitize_address,
+)
 
 from tracker.models.validators import breaks_a_line
 
@@ -161,7 +165,9 @@ def alternatives_bytes(
     return envelope_from, plain_address(to, encoding), b"".join(lines)
 
 
-def lean_email(*, subject: str, text: str, html: str, from_email: str, to: str, headers: dict, date: str = ""):
+def lean_email(
+    *, subject: str, text: str, html: str, from_email: str, to: str, headers: dict, date: str = ""
+):
     """The ``LeanEmail`` of ``alternatives_bytes``'s parts."""
     message = LeanEmail(
         subject=subject,
