@@ -10,7 +10,15 @@ import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 
-from tracker.emails import SHORT_HEADERS_AS_THEY_ARE, LeanEmail, alternatives_bytes, plain_address
+from tracker.emails import (
+    SHORT_HEADERS_AS_THEY_ARE,
+    LeanEmail,
+    _header,
+    _quoted,
+    _subject,
+    alternatives_bytes,
+    plain_address,
+)
 
 LONG_LINK = "https://tracker.example.org/reminders/unsubscribe/" + "x" * 90 + "/"
 
@@ -150,3 +158,32 @@ def test_any_other_address_is_sanitized(address):
 )
 def test_the_lean_policy_folds_as_the_standard_one(name, value):
     assert SHORT_HEADERS_AS_THEY_ARE.fold_binary(name, value) == compat32.fold_binary(name, value)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Time for your Bench probiotic (08:00)",
+        "x" * 76,
+        "x" * 77,
+        "a " * 37 + "b",
+        "a " * 38 + "b",
+        "Still to log: your 20:00 =?utf-8?q?x?= drops; ok, [done]",
+        "two  spaces",
+        " leading",
+        "trailing ",
+        "tab\there",
+        "Probiotico è più",
+    ],
+)
+def test_a_subject_skips_the_header_algorithm_only_where_it_gives_the_same(subject):
+    assert _subject(subject, "utf-8") == _header("Subject", subject, "utf-8")
+
+
+@pytest.mark.parametrize("address", [FROM, "anna@example.org", "Anna.B+x@Example.ORG", "<a@example.org>"])
+def test_the_envelope_quotes_addresses_as_smtplib_does(address):
+    import smtplib
+
+    assert _quoted(address) == smtplib.quoteaddr(address)
+    if plain_address(address, "utf-8") == address and "<" not in address:
+        assert smtplib.quoteaddr(address) == f"<{address}>"

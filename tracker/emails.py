@@ -24,6 +24,7 @@ from tracker.models.validators import breaks_a_line
 TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 #: RFC 5322's recommended line length, which the standard policy folds headers to.
 _FOLD_AT = 78
+_HEADER_LINE = 76  # what email.header.Header folds a value to when it is given no name
 
 
 def one_line(text: str) -> str:
@@ -92,6 +93,15 @@ def _sender(from_email: str, encoding: str) -> tuple[str, bytes]:
     return sanitize_address(from_email, encoding), _header("From", from_email, encoding)
 
 
+def _subject(value: str, encoding: str) -> bytes:
+    """``_header("Subject", value, encoding)``. Django runs an ASCII subject through
+    ``Header(value).encode()``, which gives back as it is a value of words with single spaces
+    between them that fits in its 76 characters: such a subject skips it."""
+    if value.isascii() and len(value) <= _HEADER_LINE and " ".join(value.split()) == value:
+        return _OVER_SMTP.fold_binary("Subject", value)
+    return _header("Subject", value, encoding)
+
+
 @functools.lru_cache(maxsize=4)
 def _multipart_head(subtype: str) -> bytes:
     """The folded Content-Type and MIME-Version of a multipart message, with a boundary of
@@ -145,7 +155,7 @@ def alternatives_bytes(
     boundary = _BOUNDARY_SHAPE.format(uuid.uuid4().hex).encode("ascii")
     lines = [
         _multipart_head("alternative").replace(_BOUNDARY_SHAPE.format("0" * 32).encode("ascii"), boundary),
-        _header("Subject", subject, encoding),
+        _subject(subject, encoding),
         from_header,
         _header("To", to, encoding),
         _header("Date", date or formatdate(localtime=settings.EMAIL_USE_LOCALTIME), encoding),
@@ -202,10 +212,46 @@ def send_alternatives(connection, **parts) -> None:
     if not connection.connection or opened is None:
         return  # it failed silently (fail_silently)
     try:
-        connection.connection.sendmail(sender, [recipient], data)
+        _sendmail(connection.connection, sender, recipient, data)
     except smtplib.SMTPException:
         if not connection.fail_silently:
             raise
     finally:
         if opened:
             connection.close()
+
+
+@functools.lru_cache(maxsize=16)
+def _quoted(address: str) -> str:
+    return smtplib.quoteaddr(address)
+
+
+def _sendmail(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> None:
+    """``smtp.sendmail(sender, [recipient], data)``, the same commands, replies and errors,
+    without parsing the addresses again for each message (``smtplib.quoteaddr``: the sender
+    once per process, a plain recipient not at all)."""
+    smtp.ehlo_or_helo_if_needed()
+    size = f" size={len(data)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+    smtp.putcmd("mail", f"from:{_quoted(sender)}{size}")
+    code, reply = smtp.getreply()
+    if code != 250:
+        _abandon(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    quoted = f"<{recipient}>" if _PLAIN_ADDRESS.fullmatch(recipient) else smtplib.quoteaddr(recipient)
+    smtp.putcmd("rcpt", f"to:{quoted}")
+    code, reply = smtp.getreply()
+    if code not in (250, 251):
+        _abandon(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    code, reply = smtp.data(data)
+    if code != 250:
+        _abandon(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _abandon(smtp: smtplib.SMTP, code: int) -> None:
+    """What ``sendmail`` does when a reply refuses: close on 421, else reset the transaction."""
+    if code == 421:
+        smtp.close()
+    else:
+        smtp._rset()  # noqa: SLF001 (sendmail's own reset, which ignores a dropped connection)
