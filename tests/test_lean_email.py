@@ -130,6 +130,8 @@ def test_an_email_django_would_encode_quoted_printable_is_left_to_django():
     assert alternatives_bytes(text="x" * 999, html="<p>x</p>", **parts) is None
     assert alternatives_bytes(text="x", html="é" * 500, **parts) is None
     assert alternatives_bytes(text="x" * 998, html="é" * 499, **parts) is not None
+    assert alternatives_bytes(text="x", html="\U0001f600" * 250, **parts) is None  # 1,000 bytes
+    assert alternatives_bytes(text="x", html="\U0001f600" * 249, **parts) is not None
 
 
 @pytest.mark.parametrize(

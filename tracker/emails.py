@@ -31,7 +31,8 @@ def one_line(text: str) -> str:
     """``text`` as one header-safe line: each run of whitespace or control characters is one
     space. A subject is built from names she typed; one typed before names were limited to a
     line (or written by other means) must still give a subject the mail library accepts."""
-    spaced = "".join(" " if breaks_a_line(char) else char for char in text)
+    # A printable text has no control character nor line or paragraph separator to replace.
+    spaced = text if text.isprintable() else "".join(" " if breaks_a_line(char) else char for char in text)
     return " ".join(spaced.split())
 
 
@@ -120,9 +121,11 @@ def _text_part(body: str, subtype: str) -> bytes | None:
     """A text/``subtype`` part in UTF-8 as Django writes it, or None when Django would use
     quoted-printable (a line over 998 bytes) or the text cannot be encoded."""
     try:
-        if any(
-            len(line.encode(errors="surrogateescape")) > RFC5322_EMAIL_LINE_LENGTH_LIMIT
-            for line in body.splitlines()
+        lines = body.splitlines()
+        # Django's test, line by line in bytes; a line of at most a quarter of the limit in
+        # characters is within it in UTF-8 whatever they are.
+        if max(map(len, lines), default=0) > RFC5322_EMAIL_LINE_LENGTH_LIMIT // 4 and any(
+            len(line.encode(errors="surrogateescape")) > RFC5322_EMAIL_LINE_LENGTH_LIMIT for line in lines
         ):
             return None
         data = body.encode()
