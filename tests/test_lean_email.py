@@ -132,6 +132,13 @@ def test_an_email_django_would_encode_quoted_printable_is_left_to_django():
     assert alternatives_bytes(text="x" * 998, html="é" * 499, **parts) is not None
     assert alternatives_bytes(text="x", html="\U0001f600" * 250, **parts) is None  # 1,000 bytes
     assert alternatives_bytes(text="x", html="\U0001f600" * 249, **parts) is not None
+    assert (
+        alternatives_bytes(text="x", html="y", **{**parts, "headers": {}}) is None
+    )  # Django adds a Message-ID
+    assert (
+        alternatives_bytes(text="x", html="y", **{**parts, "headers": {**HEADERS, "Cc": "b@example.org"}})
+        is None
+    )
 
 
 @pytest.mark.parametrize(

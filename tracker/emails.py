@@ -149,8 +149,9 @@ def alternatives_bytes(
     email needs what only Django's path does (a charset other than utf-8, quoted-printable,
     no text): send it as a ``LeanEmail`` then. ``tests/test_lean_email.py`` compares the two."""
     encoding = settings.DEFAULT_CHARSET
-    if encoding != "utf-8" or not text or any(name.lower() in _OWN_HEADERS for name in headers):
-        return None
+    names = {name.lower() for name in headers}
+    if encoding != "utf-8" or not (text and to) or names & _OWN_HEADERS or "message-id" not in names:
+        return None  # (Django makes a Message-ID up when there is none)
     text_part, html_part = _text_part(text, "plain"), _text_part(html, "html")
     if text_part is None or html_part is None:
         return None
