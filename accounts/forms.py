@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 
 from accounts.models import User, time_zone_names
+from tracker.models.validators import validate_single_line
 
 #: The longest address an account can have (the model's field, as Django's EmailField sets it).
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
@@ -186,3 +187,12 @@ class AccountDeleteForm(forms.Form):
                 "That is not your current password. Nothing was deleted.", code="wrong_password"
             )
         return password
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=60,
+        label="Token name",
+        help_text="What it is for, like “iPhone shortcut”.",
+        validators=[validate_single_line],
+    )

@@ -12,19 +12,23 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timeuntil
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts import signup as signup_service
 from accounts.forms import (
     AccountDeleteForm,
+    ApiTokenForm,
     EmailAuthenticationForm,
     ProfileForm,
     SignupFinishForm,
     SignupForm,
 )
 from accounts.models import User
+from tracker.access import get_owned_or_404
+from tracker.models import ApiToken
 from tracker.roles import public, signed_in
+from tracker.services.api_tokens import api_token_issue, api_token_revoke
 from tracker.signed_links import LinkError
 
 # Axes is the first backend; a freshly created user is logged in straight through the model backend.
@@ -132,7 +136,38 @@ def profile(request: HttpRequest) -> HttpResponse:
             saved += f" Times now follow {user.time_zone}."
         messages.success(request, saved)
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", profile_context(request, form))
+
+
+def profile_context(request: HttpRequest, form: ProfileForm, **extra) -> dict:
+    tokens = ApiToken.objects.for_mother(request.user).filter(revoked_at__isnull=True)
+    return {"form": form, "api_tokens": tokens, "token_form": ApiTokenForm(), **extra}
+
+
+@signed_in
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """Make a personal API token and show it on the profile page, this once: it is rendered in
+    this response, never put in a message or the session, and only its digest is kept."""
+    token_form = ApiTokenForm(request.POST)
+    form = ProfileForm(instance=request.user)
+    if not token_form.is_valid():
+        return render(
+            request, "accounts/profile.html", {**profile_context(request, form), "token_form": token_form}
+        )
+    row, token = api_token_issue(owner=request.user, name=token_form.cleaned_data["name"])
+    return render(
+        request, "accounts/profile.html", profile_context(request, form, new_token=token, new_row=row)
+    )
+
+
+@signed_in
+@require_POST
+def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_owned_or_404(ApiToken, request.user, pk)
+    api_token_revoke(token=token)
+    messages.success(request, f"The token “{token.name}” no longer works.")
+    return redirect("profile")
 
 
 @signed_in

@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",  # only for its system checks of CONTENT_SECURITY_POLICY
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served as the app's static files
 ]
 
 MIDDLEWARE = [
@@ -262,6 +266,11 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 50},  # a stalled beat never piles up runs
     },
 }
+CELERY_BEAT_SCHEDULE["drop-old-idempotency-keys"] = {
+    "task": "tracker.tasks.drop_old_idempotency_keys",
+    "schedule": 3600.0,
+    "options": {"expires": 3000},
+}
 REMINDER_MAX_RETRIES = env_int("REMINDER_MAX_RETRIES", 5)
 # Celery's retry_backoff and retry_backoff_max, in whole seconds: the n-th retry waits a random
 # time up to min(MAX, BASE * 2**n).
@@ -273,6 +282,54 @@ REMINDER_RETRY_MAX_DELAY = env_int("REMINDER_RETRY_MAX_DELAY", 600)  # << visibi
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 120)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# The REST API (tracker/api/): tokens or the session, everything scoped to her record, one
+# error shape (tracker/api/errors.py), times with an offset. Throttles count requests per
+# user and, for a token, per token too; each answers 429 with Retry-After past its rate.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.api.auth.ApiTokenAuthentication",  # first: its header makes 401s say "Bearer"
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tracker.api.throttles.UserThrottle",
+        "tracker.api.throttles.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_THROTTLE_USER", "120/minute"),
+        "token": env_str("API_THROTTLE_TOKEN", "60/minute"),
+    },
+    "EXCEPTION_HANDLER": "tracker.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.ApiAutoSchema",
+    "DATETIME_FORMAT": "iso-8601",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Probiotic tracker API",
+    "DESCRIPTION": (
+        "A mother's record: babies, pregnancy, regimens, doses, feeds, symptoms, daily checks, "
+        "reminder settings and the dashboard's summary. Authenticate with a personal access token "
+        "(`Authorization: Bearer pt_…`, made on the profile page) or the app's session (with its "
+        "CSRF token). Times are ISO 8601 with an offset, in and out (out in UTC); a time without an "
+        "offset is refused. Every POST, PATCH and DELETE accepts an `Idempotency-Key` header: the "
+        "same key within 24 hours returns the first answer and writes nothing; the same key with "
+        "another request is a 422. Errors are `{detail, code, errors}` (field errors in `errors`)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"SideEnum": "tracker.models.feeding.Side"},
+}
 
 # Production hardening; `check --deploy` runs against these in CI.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

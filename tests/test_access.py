@@ -22,6 +22,7 @@ from tests.factories import (
     FeedingSessionFactory,
     SymptomEntryFactory,
 )
+from tracker.models import ApiToken
 from tracker.roles import Role, role_of
 
 # URL name prefix -> the record its <pk> names.
@@ -34,11 +35,14 @@ OWNED_BY_PREFIX = {
     "infant_": "infant",
     "regimen_": "regimen",
     "grant_": "grant",
+    "api_token_": "api_token",
 }
 #: The route parameter naming the mother on a clinician's patient URL.
 PATIENT_PARAM = "<int:mother_id>"
-# Django's own or third-party URLs tested elsewhere.
-EXTERNAL_NAMESPACES = {"admin"}
+# URLs tested elsewhere: Django's admin, and the REST API, whose views are DRF viewsets that
+# check who may reach them themselves (tracker/api/scoping.py) and whose every route is in the
+# matrix of tests/test_api_access.py, generated from its router.
+EXTERNAL_NAMESPACES = {"admin", "api"}
 
 
 def app_patterns():
@@ -79,6 +83,7 @@ def records(mother, infant, regimen):
         ),
         "check": DailyCheckFactory(infant=infant),
         "grant": CareGrantFactory(mother=mother),
+        "api_token": ApiToken.issue(owner=mother, name="shortcut")[0],
         "patient": mother,
     }
 
@@ -102,6 +107,8 @@ POST_ONLY = {
     "crying_stop",
     "daily_check",
     "logout",
+    "api_token_create",
+    "api_token_revoke",
 }
 
 

@@ -12,8 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 from accounts.models import User
 from tracker.roles import Role, clinician_required, mother_required, public, role_of, signed_in
 
-#: URLs that check who may open them by themselves: Django's admin (staff only).
-OWN_CHECKS = {"admin"}
+#: URLs that check who may open them by themselves: Django's admin (staff only), and the REST
+#: API (DRF permissions in tracker/api/scoping.py; its matrix is tests/test_api_access.py).
+OWN_CHECKS = {"admin", "api"}
 
 
 def views_without_a_role(patterns, prefix: str = "") -> list[str]:
@@ -46,7 +47,15 @@ EXPECTED_ROLES = {
         "signup_sent",
     },
     Role.EMAIL_LINK: {"reminder_took", "reminder_skip", "reminder_snooze", "reminder_unsubscribe"},
-    Role.SIGNED_IN: {"today", "profile", "account_delete", "password_change", "password_change_done"},
+    Role.SIGNED_IN: {
+        "today",
+        "profile",
+        "account_delete",
+        "password_change",
+        "password_change_done",
+        "api_token_create",
+        "api_token_revoke",
+    },
     Role.CLINICIAN: {
         "clinician_home",
         "clinician_patient",

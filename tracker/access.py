@@ -24,7 +24,7 @@ def get_owned_or_404(model: type[models.Model], mother, pk) -> models.Model:
         rows = rows.select_related(through)
     try:
         row = rows.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError) as error:
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError) as error:  # Overflow: a huge id
         raise Http404(f"No {model._meta.verbose_name} with that id.") from error
     owner = getattr(row, through) if through else row
     owner.mother = mother

@@ -44,6 +44,7 @@ from tracker.models import (
 from tracker.models.scoping import bulk_written
 
 T = TypeVar("T")
+_MISSING = object()
 #: Closed days stay cached this long (the key also changes at her local midnight).
 CACHE_SECONDS = 26 * 3600
 #: The first view of a day reads these last closed days again (see ``closed_then_live``).
@@ -74,8 +75,17 @@ def closed_days_cached(*, mother: User, inputs, compute: Callable[[], T], timeou
     ``inputs`` is a frozen dataclass naming everything else the value depends on (the
     object, its first and last day, the settings it was computed with, the totals of the
     open days it used); ``compute`` should read them from it. A value whose inputs hold no
-    day can be kept longer (``timeout``, in seconds)."""
-    return cache.get_or_set(cache_key(mother=mother, inputs=inputs), compute, timeout)
+    day can be kept longer (``timeout``, in seconds).
+
+    On a miss the value computed is the one returned: not read back from the cache as
+    ``cache.get_or_set`` does, which unpickles two years of totals again on every cold view
+    (a value another request stored meanwhile is computed from the same records stamp)."""
+    key = cache_key(mother=mother, inputs=inputs)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.add(key, value, timeout)
+    return value
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ the cache is equal to the same total regrouped from the records.
 """
 
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -114,12 +115,15 @@ def settled_and_later_day_totals(
     totals.update((day, value) for day, value in loaded.items() if first_day <= day <= last_day)
     later = {day: value for day, value in loaded.items() if day > last_day} if read_along else None
     settled = _last_settled_day(mother)
+    by_month: dict[date, dict[date, Any]] = defaultdict(dict)  # one pass, not one per month
+    for day, value in loaded.items():
+        by_month[day.replace(day=1)][day] = value
     stored = {}
     for month in months:
         first, last = max(min(missing), month), min(max(missing), _month_end(month), settled)
         if first > last:
             continue
-        days = {day: value for day, value in loaded.items() if first <= day <= last}
+        days = {day: value for day, value in by_month[month].items() if first <= day <= last}
         old = chunks.get(keys[month])
         if old is not None and old[0] - ONE_DAY <= last and first <= old[1] + ONE_DAY:
             days = {**old[2], **days}  # what this month already held, joined to what was regrouped

@@ -5,6 +5,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.utils import timezone
 
+from tracker.api.idempotency import idempotency_keys_drop_old
 from tracker.reminders.batches import in_batches, reminders_send_batch
 from tracker.reminders.dispatch import reminders_dispatch
 from tracker.reminders.leases import hold_for_retry
@@ -88,3 +89,9 @@ def retry_delay(retries: int) -> int:
         maximum=settings.REMINDER_RETRY_MAX_DELAY,
         full_jitter=True,
     )
+
+
+@shared_task(ignore_result=True)
+def drop_old_idempotency_keys() -> int:
+    """Run by beat every hour: forget the API's Idempotency-Keys older than 24 hours."""
+    return idempotency_keys_drop_old()

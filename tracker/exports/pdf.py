@@ -8,8 +8,8 @@ names) is escaped before it enters reportlab's Paragraph markup.
 
 This module builds the document, its header and the adherence sections; the
 feeding and symptom sections are in ``pdf_babies``, the last four weeks of the
-weekly diary in ``pdf_weeks``, the charts in ``pdf_charts`` and the styles and
-tables in ``pdf_layout``.
+weekly diary in ``pdf_weeks``, the charts in ``pdf_adherence_charts`` and ``pdf_charts``,
+and the styles and tables in ``pdf_layout``.
 """
 
 from datetime import date, timedelta
@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from accounts.models import User
-from tracker.exports import pdf_charts, pdf_layout, pdf_weeks
+from tracker.exports import pdf_adherence_charts, pdf_layout, pdf_weeks
 from tracker.exports.pdf_babies import BabyBoards, babies_overview, baby_boards, baby_section
 from tracker.exports.pdf_layout import MARGIN, STYLES, WIDTH, Detail, days_text, long_date
 from tracker.localtime import local_date, local_today
@@ -198,9 +198,9 @@ def _regimen_section(item: RegimenAdherence, *, detail: Detail) -> list:
     numbers = pdf_layout.key_value_table(_adherence_rows(adherence), key_width=44 * mm, width=numbers_width)
     if detail == Detail.BRIEF:
         return [title, numbers]
-    bars = pdf_charts.adherence_bars(adherence, width=WIDTH - numbers_width - 4 * mm)
+    bars = pdf_adherence_charts.adherence_bars(adherence, width=WIDTH - numbers_width - 4 * mm)
     row = pdf_layout.side_by_side([numbers, bars], [numbers_width, WIDTH - numbers_width])
-    return [KeepTogether([title, row, pdf_charts.calendar_strip(adherence, width=WIDTH)])]
+    return [KeepTogether([title, row, pdf_adherence_charts.calendar_strip(adherence, width=WIDTH)])]
 
 
 def _adherence_rows(a: Adherence) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ text (a baby's name) is escaped before it enters reportlab's Paragraph markup.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
@@ -18,11 +18,12 @@ from tracker.exports import pdf_charts, pdf_layout
 from tracker.exports.pdf_layout import STYLES, WIDTH, Detail, days_text, long_date, minutes_text, number_text
 from tracker.models import Infant
 from tracker.selectors.dashboard import Dashboard, dashboard_for
+from tracker.selectors.feeding_stats import FeedingSummary, feeding_summary
 from tracker.selectors.screening import NO_FLAG, VOMITING_NOTICE, ScreeningFlag
 from tracker.selectors.symptom_trends import ROLLING_DAYS, SymptomDay, SymptomTrends, WeekSummary
 from tracker.templatetags.tracker_extras import percent
 
-RECENT_RANGE, RECENT_DAYS = "30", 30
+RECENT_DAYS = 30  # the dashboard's "30" range
 SCREENING_NOTE = (
     "Screening flags are modelled on the Rome IV criteria. "
     "They are screening, not a diagnosis: talk to your clinician."
@@ -31,27 +32,30 @@ SCREENING_NOTE = (
 
 @dataclass(frozen=True)
 class BabyBoards:
-    """One baby's dashboards: since the birth, and the last 30 days (None when younger)."""
+    """One baby's dashboard since the birth, and her feeding over the last 30 days (None when
+    younger): the feeding of the dashboard's 30-day range, the only part of it printed."""
 
     infant: Infant
     since_birth: Dashboard
-    recent: Dashboard | None
+    recent_feeding: FeedingSummary | None
 
 
 def baby_boards(mother: User, board: Dashboard, infant: Infant) -> BabyBoards:
-    """``infant``'s dashboards; ``board`` (the mother's since-birth dashboard) when it is hers."""
+    """``infant``'s dashboard; ``board`` (the mother's since-birth dashboard) when it is hers."""
     since_birth = (
         board
         if board.infant == infant
         else dashboard_for(mother=mother, range_key="all", infant_id=infant.pk)
     )
     days = since_birth.feeding.days if since_birth.feeding else 0
-    recent = (
-        dashboard_for(mother=mother, range_key=RECENT_RANGE, infant_id=infant.pk)
+    today = since_birth.today
+    # Older than 30 days, so the range's 30 days all follow the birth, as on the dashboard.
+    recent_feeding = (
+        feeding_summary(infant=infant, first_day=today - timedelta(days=RECENT_DAYS - 1), last_day=today)
         if days > RECENT_DAYS
         else None
     )
-    return BabyBoards(infant=infant, since_birth=since_birth, recent=recent)
+    return BabyBoards(infant=infant, since_birth=since_birth, recent_feeding=recent_feeding)
 
 
 def baby_section(baby: BabyBoards, *, detail: Detail) -> list:
@@ -100,7 +104,7 @@ def baby_section(baby: BabyBoards, *, detail: Detail) -> list:
 def _feeding_table(baby: BabyBoards, *, width: float = WIDTH) -> Table:
     """Feeding over the last 30 days and since the birth (one column if younger); the means a
     day are over the complete days with feeds logged, whose count the heading gives."""
-    ranges = [b.feeding for b in (baby.recent, baby.since_birth) if b is not None and b.feeding]
+    ranges = [f for f in (baby.recent_feeding, baby.since_birth.feeding) if f is not None]
     labels = [
         (
             f"Last {days_text(f.days)}"
@@ -242,7 +246,7 @@ def babies_overview(babies: list[BabyBoards]) -> list:
     ]
     flags: list = []
     for baby in babies:
-        feeding = (baby.recent or baby.since_birth).feeding
+        feeding = baby.recent_feeding or baby.since_birth.feeding
         symptoms = baby.since_birth.symptoms
         if feeding is None or symptoms is None:
             rows.append([escape(baby.infant.name), "–", "–", "–", "–", "–"])

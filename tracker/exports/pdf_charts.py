@@ -1,4 +1,4 @@
-"""The charts of the PDF summary: adherence bars, the dose calendar strip, daily charts.
+"""The daily charts of the PDF summary (the adherence charts are in ``pdf_adherence_charts``).
 
 They are ``reportlab.graphics.shapes.Drawing`` objects, which platypus lays out like any
 other flowable. Sizes are in PDF points (1/72 inch). Days are the mother's local
@@ -14,30 +14,24 @@ from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Path, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from tracker.exports.pdf_layout import (
-    AMBER,
     BLUE,
     FONT,
-    GREEN,
     GREY,
     INK,
-    LIGHT_GREEN,
     LIGHT_GREY,
     PALE_BLUE,
-    RED,
     SMALL,
     STYLES,
     WIDTH,
     long_date,
     side_by_side,
 )
-from tracker.selectors.adherence import ADHERENT, Adherence, DayState
 from tracker.selectors.dashboard import Marker
 from tracker.selectors.feeding_stats import FeedingSummary
 from tracker.selectors.symptom_trends import SymptomTrends
@@ -46,21 +40,6 @@ from tracker.selectors.symptom_trends import SymptomTrends
 #: the time of building a two-year summary (the charts' axes and widgets set tens of thousands).
 rl_config.shapeChecking = 0
 
-DAY_COLOURS = {
-    DayState.TAKEN: GREEN,
-    DayState.PARTIAL: LIGHT_GREEN,
-    DayState.SKIPPED: AMBER,
-    DayState.MISSED: RED,
-    DayState.FUTURE: LIGHT_GREY,
-}
-LEGEND = [
-    (GREEN, "all taken"),
-    (LIGHT_GREEN, "partly"),
-    (AMBER, "skipped"),
-    (RED, "missed"),
-    (colors.white, "today, not counted yet"),
-    (LIGHT_GREY, "to come"),
-]
 #: Room left of and under a chart's plot area for its axis labels, in points (16 more above it
 #: for the title).
 PLOT_LEFT, PLOT_BOTTOM = 24, 14
@@ -68,78 +47,6 @@ PLOT_LEFT, PLOT_BOTTOM = 24, 14
 BARS_UP_TO = 92
 #: Past this many days, chart ticks show month and year rather than day and month.
 LONG_SPAN = 120
-
-
-def adherence_bars(adherence: Adherence, *, width: float) -> Drawing:
-    """Days covered and doses taken as 0-100% bars with the 80% line, like the dashboard's."""
-    rows = [
-        ("Days covered", adherence.pdc, adherence.pdc_meets_target),
-        ("Doses taken", adherence.dose_adherence, adherence.dose_adherence_meets_target),
-    ]
-    bar_height, gap, label_width = 7, 5, 58
-    height = len(rows) * (bar_height + gap) + 10
-    drawing = Drawing(width, height)
-    track = width - label_width - 4
-    for index, (label, ratio, meets) in enumerate(rows):
-        y = height - (index + 1) * (bar_height + gap)
-        drawing.add(String(0, y + 1.5, label, fontName=FONT, fontSize=7, fillColor=INK))
-        drawing.add(Rect(label_width, y, track, bar_height, fillColor=LIGHT_GREY, strokeColor=None))
-        share = max(0.0, min(1.0, ratio or 0.0))
-        if share:
-            colour = GREEN if meets else AMBER
-            drawing.add(Rect(label_width, y, track * share, bar_height, fillColor=colour, strokeColor=None))
-    target_x = label_width + track * ADHERENT
-    drawing.add(Line(target_x, 8, target_x, height, strokeColor=INK, strokeWidth=1.2))
-    drawing.add(
-        String(target_x, 0, "80% line", fontName=FONT, fontSize=SMALL, fillColor=INK, textAnchor="middle")
-    )
-    return drawing
-
-
-def calendar_strip(adherence: Adherence, *, width: float) -> Drawing:
-    """One coloured cell per day of the regimen, start to end, with a legend below.
-
-    A two-year regimen is 730 cells of a quarter of a millimetre: read as a band
-    of colour, which is what a printed page can show.
-    """
-    days = adherence.calendar
-    cell_height, legend_height = 9, 10
-    drawing = Drawing(width, cell_height + legend_height + 9)
-    if not days:
-        return drawing
-    top = legend_height + 9
-    cell = width / len(days)
-    # One rectangle per run of days in the same state: a few dozen shapes, not 730.
-    runs: list[tuple[int, int, colors.Color, bool]] = []  # first index, length, colour, open
-    for index, (day, state) in enumerate(days):
-        is_open = day == adherence.today and adherence.today_is_open
-        fill = colors.white if is_open else DAY_COLOURS[state]
-        if runs and runs[-1][2] == fill and not is_open and not runs[-1][3]:
-            first, length, _, _ = runs[-1]
-            runs[-1] = (first, length + 1, fill, False)
-        else:
-            runs.append((index, 1, fill, is_open))
-    for first, length, fill, is_open in runs:
-        drawing.add(
-            Rect(
-                first * cell,
-                top,
-                length * cell,
-                cell_height,
-                fillColor=fill,
-                strokeColor=GREY if is_open else None,
-                strokeWidth=0.4,
-            )
-        )
-    first, last = days[0].day, days[-1].day
-    drawing.add(String(0, top - 7, long_date(first), fontName=FONT, fontSize=SMALL))
-    drawing.add(String(width, top - 7, long_date(last), fontName=FONT, fontSize=SMALL, textAnchor="end"))
-    x = 0.0
-    for colour, label in LEGEND:
-        drawing.add(Rect(x, 1, 6, 6, fillColor=colour, strokeColor=GREY, strokeWidth=0.3))
-        drawing.add(String(x + 8, 1.5, label, fontName=FONT, fontSize=SMALL, fillColor=INK))
-        x += 14 + len(label) * 3.2
-    return drawing
 
 
 def daily_counts(
@@ -229,13 +136,8 @@ def daily_lines(
     if not days:
         return drawing
     first = days[0]
-    plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = (
-        PLOT_LEFT,
-        PLOT_BOTTOM,
-        width - PLOT_LEFT - 6,
-        height - PLOT_BOTTOM - 16,
-    )
+    plot_x, plot_y = PLOT_LEFT, PLOT_BOTTOM
+    plot_width, plot_height = width - PLOT_LEFT - 6, height - PLOT_BOTTOM - 16
     has_rolling = any(v is not None for v in rolling)
     styles = [(PALE_BLUE, 0.5) if has_rolling else (BLUE, 0.8), (BLUE, 1.4)]
     rows: list[tuple[list[tuple[float, float]], int, bool]] = []  # points, style, dashed
@@ -245,26 +147,15 @@ def daily_lines(
         if len(today) == 2 and today[-1] is not None:
             start = len(values) - 2 if today[0] is not None else len(values) - 1
             rows.append(([(float(i), float(values[i])) for i in range(start, len(values))], style, True))
-    # The plot draws the axes, ticks and grid only: its own lines cost a widget lookup per point
-    # (most of the PDF's time at two years), so each run is one PolyLine added below.
-    plot.data = [[(0.0, 0.0)]]
-    plot.lines[0].strokeColor = None
     span = max(len(days) - 1, 1)
-    plot.xValueAxis.valueMin = 0
-    plot.xValueAxis.valueMax = span
-    plot.xValueAxis.valueSteps = _tick_indexes(len(days))
-    plot.xValueAxis.labelTextFormat = lambda i: _tick_label(days[min(int(i), len(days) - 1)], span=len(days))
-    plot.xValueAxis.labels.fontName = FONT
-    plot.xValueAxis.labels.fontSize = SMALL
-    plot.xValueAxis.strokeColor = GREY
-    _style_value_axis(plot.yValueAxis, top=max((v for v in daily if v is not None), default=0))
-    drawing.add(plot)
-    x_scale = plot.width / span
-    y_axis = plot.yValueAxis
-    y_scale = plot.height / (y_axis.valueMax - y_axis.valueMin)
+    step, value_max = _value_range(max((v for v in daily if v is not None), default=0))
+    x_scale, y_scale = plot_width / span, plot_height / value_max
+    x_ticks = [(plot_x + x_scale * i, _tick_label(days[i], span=len(days))) for i in _tick_indexes(len(days))]
+    y_ticks = [(plot_y + y_scale * v, f"{v:.0f}") for v in range(0, value_max + 1, step)]
+    _axes(drawing, x_ticks, y_ticks, x=plot_x, y=plot_y, width=plot_width, height=plot_height)
     for points, style, dashed in rows:
         colour, stroke = styles[style]
-        xy = [(plot.x + x * x_scale, plot.y + (y - y_axis.valueMin) * y_scale) for x, y in points]
+        xy = [(plot_x + x * x_scale, plot_y + y * y_scale) for x, y in points]
         if len(xy) == 1:  # a day with data between gaps (or today alone): a dot
             dot = colors.white if dashed else colour
             drawing.add(Circle(*xy[0], 1.2, strokeColor=BLUE, strokeWidth=0.6, fillColor=dot))
@@ -275,13 +166,13 @@ def daily_lines(
     for day in marker_days:
         offset = (day - first).days
         if 0 < offset <= span:
-            x = plot.x + plot.width * offset / span
+            x = plot_x + plot_width * offset / span
             drawing.add(
                 Line(
                     x,
-                    plot.y,
+                    plot_y,
                     x,
-                    plot.y + plot.height,
+                    plot_y + plot_height,
                     strokeColor=GREY,
                     strokeWidth=0.6,
                     strokeDashArray=[2, 2],
@@ -367,12 +258,17 @@ def symptom_charts(trends: SymptomTrends, *, markers: list[Marker]) -> list:
     return [side_by_side(charts, [quarter] * 4), Paragraph(caption, STYLES["small"])]
 
 
-def _style_value_axis(axis, *, top: float) -> None:
-    """A y axis from 0 with whole-number ticks (these are counts and minutes), at most 5 steps."""
+def _value_range(top: float) -> tuple[int, int]:
+    """The step and top of a y axis from 0 with whole-number ticks (these are counts and
+    minutes), at most 5 steps, with headroom: the highest day is never on the frame."""
     step = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500) if top / s <= 5), 1000)
+    return step, step * (math.floor(top / step) + 1)
+
+
+def _style_value_axis(axis, *, top: float) -> None:
+    """A bar chart's y axis (``_value_range``), with the line charts' look (``_axes``)."""
     axis.valueMin = 0
-    axis.valueMax = step * (math.floor(top / step) + 1)  # headroom: the highest day is never on the frame
-    axis.valueStep = step
+    axis.valueStep, axis.valueMax = _value_range(top)
     axis.labels.fontName = FONT
     axis.labels.fontSize = SMALL
     axis.labelTextFormat = "%.0f"
@@ -380,6 +276,33 @@ def _style_value_axis(axis, *, top: float) -> None:
     axis.visibleGrid = True
     axis.gridStrokeColor = LIGHT_GREY
     axis.gridStrokeWidth = 0.3
+
+
+def _axes(drawing: Drawing, x_ticks: list, y_ticks: list, *, x: float, y: float, width: float, height: float):
+    """A line chart's axes as reportlab's value axes draw them (``_style_value_axis``), in the same
+    order, with a path for each set of ticks and for the grid rather than a shape a line: the axis
+    widgets cost a fifth of the PDF's time at two years. ``x_ticks`` and ``y_ticks`` are
+    (position, label) pairs; ticks are 5 points long, their labels 5 beyond them, and the grid
+    runs across the plot at every y tick but the x axis."""
+    for axis, ticks, tick in ((0, x_ticks, (0, -5)), (1, y_ticks, (-5, 0))):
+        end = (x + width, y) if axis == 0 else (x, y + height)
+        drawing.add(Line(x, y, *end, strokeColor=GREY))
+        marks = Path(strokeColor=GREY, fillColor=None)
+        for at, _ in ticks:
+            start = (at, y) if axis == 0 else (x, at)
+            marks.moveTo(*start)
+            marks.lineTo(start[0] + tick[0], start[1] + tick[1])
+        drawing.add(marks)
+        for at, label in ticks:
+            # Label boxes anchored by their top edge (x) or their right edge (y), as the axes do.
+            position = (at, y - 5 - SMALL, "middle") if axis == 0 else (x - 5, at - 0.4 * SMALL, "end")
+            drawing.add(String(*position[:2], label, fontName=FONT, fontSize=SMALL, textAnchor=position[2]))
+    grid = Path(strokeColor=LIGHT_GREY, strokeWidth=0.3, fillColor=None)
+    for at, _ in y_ticks:
+        if at != y:
+            grid.moveTo(x, at)
+            grid.lineTo(x + width, at)
+    drawing.add(grid)
 
 
 def _tick_indexes(count: int, ticks: int = 4) -> list[int]:

@@ -1,3 +1,4 @@
+from tracker.models.api import ApiToken, IdempotencyKey
 from tracker.models.family import Infant, Pregnancy
 from tracker.models.feeding import FeedingSession, Side
 from tracker.models.regimens import DoseLog, DoseSchedule, Regimen, ScheduleChange, SupplementProduct
@@ -6,6 +7,7 @@ from tracker.models.sharing import AuditEvent, CareGrant
 from tracker.models.symptoms import DailyCheck, SymptomEntry
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "CareGrant",
     "DailyCheck",
@@ -13,6 +15,7 @@ __all__ = [
     "DoseReminder",
     "DoseSchedule",
     "FeedingSession",
+    "IdempotencyKey",
     "Infant",
     "Pregnancy",
     "Regimen",

@@ -93,6 +93,7 @@ class AuditEvent(models.Model):
         EXPORT_PDF = "export_pdf", "Downloaded the PDF summary"
         EXPORT_FHIR = "export_fhir", "Downloaded the FHIR bundle"
         EXPORT_COHORT = "export_cohort", "Included in a de-identified cohort export"
+        API_READ = "api_read", "Read records through the API"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="audit_events_made"

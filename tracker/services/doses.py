@@ -53,7 +53,9 @@ def dose_log(
     return log, True
 
 
-def dose_take_now(*, regimen: Regimen, now: datetime | None = None) -> DoseLog | None:
+def dose_take_now(
+    *, regimen: Regimen, now: datetime | None = None, source: str = DoseLog.Source.WEB
+) -> DoseLog | None:
     """ "Took my probiotic": log ``pick_current_slot`` as taken now; None if there is none."""
     now = now or timezone.now()
     today = local_date(now, regimen.mother.zone)
@@ -61,7 +63,7 @@ def dose_take_now(*, regimen: Regimen, now: datetime | None = None) -> DoseLog |
     slot = pick_current_slot(regimen_slots_on(regimen=regimen, day=today), logged, now)
     if slot is None:
         return None
-    log, _ = dose_log(regimen=regimen, slot_date=slot.day, slot_time=slot.at, taken_at=now)
+    log, _ = dose_log(regimen=regimen, slot_date=slot.day, slot_time=slot.at, taken_at=now, source=source)
     return log
 
 

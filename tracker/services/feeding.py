@@ -87,7 +87,9 @@ def feed_save(*, feed: FeedingSession, validated: bool = False) -> FeedingSessio
         feed.current_side = ""
         feed.side_started_at = None
     if not validated:
-        feed.full_clean()
+        # Only a running feed can break the one-running-feed constraint; an ended one is not
+        # checked against it (a query), nor its baby's existence when the caller holds the row.
+        feed.full_clean(exclude=in_hand(feed, "infant"), validate_constraints=feed.is_running)
     feed.save()
     return feed
 

@@ -1,0 +1,72 @@
+"""The OpenAPI schema at /api/schema/ and its reference at /api/docs/, served by the app."""
+
+import re
+
+import pytest
+import yaml
+
+from tracker.api.urls import router
+
+
+@pytest.fixture
+def schema(client, db):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
+
+
+def openapi_path(route: str) -> str:
+    path = "/api/v1/" + re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route.lstrip("^").rstrip("$"))
+    return path.replace("{pk}", "{id}")  # drf-spectacular names the lookup by its field
+
+
+def test_every_route_is_in_the_schema_with_its_errors(schema):
+    assert schema["openapi"].startswith("3.")
+    for pattern in router.urls:
+        path = openapi_path(str(pattern.pattern))
+        assert path in schema["paths"], path
+        for method, operation in schema["paths"][path].items():
+            assert {"400", "401", "404", "429"} <= set(operation["responses"]), (method, path)
+            error = operation["responses"]["404"]["content"]["application/json"]["schema"]
+            assert error == {"$ref": "#/components/schemas/Error"}
+            headers = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+            if method in ("post", "patch", "delete"):
+                assert "Idempotency-Key" in headers, (method, path)
+                assert "422" in operation["responses"]
+    assert set(schema["components"]["schemas"]["Error"]["properties"]) == {"detail", "code", "errors"}
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["scheme"] == "bearer"
+
+
+def test_no_put_where_patch_edits(schema):
+    assert not [path for path, ops in schema["paths"].items() if "put" in ops]
+
+
+def test_the_reference_page_loads_swagger_ui_from_the_apps_static_files(client, db):
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(s.endswith("swagger-ui-bundle.js") for s in sources)
+    assert all(s.startswith("/static/") or s.startswith("/api/docs/") for s in sources), sources
+    assert "<style>" not in html and re.search(r"<script>\s*\S", html) is None  # nothing inline: the CSP
+    script = client.get("/api/docs/?script")
+    assert script.status_code == 200
+    assert "/api/schema/" in script.content.decode()
+
+
+def test_errors_and_the_one_tap_writes_carry_examples(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for code in ("400", "401", "404", "429"):
+                examples = operation["responses"][code]["content"]["application/json"]["examples"]
+                [example] = examples.values()
+                assert set(example["value"]) == {"detail", "code", "errors"}, (method, path, code)
+    for path in (
+        "/api/v1/feeds/",
+        "/api/v1/feeds/start/",
+        "/api/v1/doses/",
+        "/api/v1/doses/take/",
+        "/api/v1/symptoms/",
+    ):
+        body = schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["examples"], path

@@ -1,0 +1,164 @@
+"""Dose logs: the list, "log this slot", "took my probiotic" now, corrections and deletes."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from tracker.api.errors import ErrorSerializer
+from tracker.api.fields import ApiModelSerializer, AwareDateTimeField, LocalTimeField
+from tracker.api.filters import cursor_on, time_range_filter
+from tracker.api.relations import HerRecordField
+from tracker.api.scoping import RecordViewSet
+from tracker.localtime import local_today
+from tracker.models import DoseLog, Regimen
+from tracker.selectors.slots import open_slots_on
+from tracker.services import doses
+
+REGIMEN_HELP = "Her regimen's id; may be left out when exactly one of her regimens covers today."
+
+
+class DoseSerializer(ApiModelSerializer):
+    class Meta:
+        model = DoseLog
+        fields = [
+            "id",
+            "regimen",
+            "slot_date",
+            "slot_time",
+            "scheduled_at",
+            "status",
+            "skip_reason",
+            "taken_at",
+            "source",
+            "logged_at",
+        ]
+        read_only_fields = fields  # writes go through DoseLogSerializer and DoseUpdateSerializer
+
+
+class DoseLogSerializer(serializers.Serializer):
+    """One slot answered: taken (now, unless ``taken_at`` says when) or skipped."""
+
+    regimen = HerRecordField(Regimen, required=False, help_text=REGIMEN_HELP)
+    slot_date = serializers.DateField(
+        required=False, help_text="Her local day of the slot; default: her today."
+    )
+    slot_time = LocalTimeField(help_text="The slot's local time, one of the dose times.")
+    status = serializers.ChoiceField(choices=DoseLog.Status.choices, default=DoseLog.Status.TAKEN)
+    taken_at = AwareDateTimeField(required=False, allow_null=True, help_text="When taken; default: now.")
+    skip_reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class DoseTakeSerializer(serializers.Serializer):
+    regimen = HerRecordField(Regimen, required=False, help_text=REGIMEN_HELP)
+
+
+class DoseUpdateSerializer(serializers.Serializer):
+    """What a correction may change; what it leaves out stays as logged."""
+
+    status = serializers.ChoiceField(choices=DoseLog.Status.choices, required=False)
+    taken_at = AwareDateTimeField(required=False, allow_null=True)
+    skip_reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+def regimen_of(data: dict, mother) -> Regimen:
+    """The regimen named in ``data``, or her one regimen covering today."""
+    if data.get("regimen") is not None:
+        return data["regimen"]
+    today = local_today(mother.zone)
+    covering = [r for r in Regimen.objects.for_mother(mother).select_related("mother") if r.covers(today)]
+    if len(covering) != 1:
+        raise ValidationError({"regimen": "Say which regimen: give its id."})
+    return covering[0]
+
+
+class DoseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, RecordViewSet):
+    """Her dose logs, newest slot first. One log per slot: answering a slot already answered
+    returns its log unchanged (200), so a second "taken" is never a second dose."""
+
+    model = DoseLog
+    serializer_class = DoseSerializer
+    filterset_class = time_range_filter(DoseLog, "scheduled_at", by_infant=False, extra=("regimen", "status"))
+    pagination_class = cursor_on("scheduled_at")
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def _answer(self, log: DoseLog, created: bool) -> Response:
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(DoseSerializer(log).data, status=code)
+
+    @extend_schema(
+        request=DoseLogSerializer,
+        responses={201: DoseSerializer, 200: OpenApiResponse(DoseSerializer, "The slot was already logged.")},
+        examples=[
+            OpenApiExample("Today's 08:00 dose, taken now", value={"slot_time": "08:00"}, request_only=True),
+            OpenApiExample(
+                "A skipped evening dose",
+                value={
+                    "regimen": 1,
+                    "slot_date": "2026-11-15",
+                    "slot_time": "20:00",
+                    "status": "skipped",
+                    "skip_reason": "Ran out",
+                },
+                request_only=True,
+            ),
+        ],
+    )
+    def create(self, request, **kwargs):
+        """Log one slot ("log this slot"): taken or skipped, today's by default."""
+        form = DoseLogSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        regimen = regimen_of(data, self.mother)
+        log, created = doses.dose_log(
+            regimen=regimen,
+            slot_date=data.get("slot_date") or local_today(self.mother.zone),
+            slot_time=data["slot_time"],
+            status=data["status"],
+            taken_at=data.get("taken_at"),
+            skip_reason=data["skip_reason"],
+            source=DoseLog.Source.API,
+        )
+        return self._answer(log, created)
+
+    @extend_schema(
+        request=DoseTakeSerializer,
+        responses={
+            201: DoseSerializer,
+            409: OpenApiResponse(ErrorSerializer, "No dose is due now, or every dose of today is logged."),
+        },
+        examples=[OpenApiExample("Her one regimen", value={}, request_only=True)],
+    )
+    @action(detail=False, methods=["post"])
+    def take(self, request, **kwargs):
+        """ "Took my probiotic": the slot due now, taken now (as Today's big button)."""
+        form = DoseTakeSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        regimen = regimen_of(form.validated_data, self.mother)
+        log = doses.dose_take_now(regimen=regimen, source=DoseLog.Source.API)
+        if log is not None:
+            return self._answer(log, True)
+        if open_slots_on(regimen=regimen, day=local_today(self.mother.zone)):
+            detail, code = "No dose is due right now: log a slot by its time instead.", "no_slot_due"
+        else:
+            detail, code = "Every dose for today is already logged.", "all_logged"
+        return Response({"detail": detail, "code": code, "errors": {}}, status=status.HTTP_409_CONFLICT)
+
+    @extend_schema(request=DoseUpdateSerializer, responses={200: DoseSerializer})
+    def partial_update(self, request, **kwargs):
+        """Correct a logged dose: status, time taken, reason (the slot stays)."""
+        log = self.get_object()
+        form = DoseUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        log = doses.dose_update(
+            log=log,
+            status=data.get("status", log.status),
+            taken_at=data.get("taken_at", log.taken_at),
+            skip_reason=data.get("skip_reason", log.skip_reason),
+        )
+        return Response(DoseSerializer(log).data)
+
+    def perform_destroy(self, instance):
+        doses.dose_delete(log=instance)

@@ -1,0 +1,65 @@
+"""Serializer fields: times are ISO 8601 with an offset, in and out; a time without one is refused."""
+
+from datetime import UTC
+
+from django.db import models
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+MSG_NAIVE = (
+    "Give the time with its offset from UTC, like 2026-11-02T09:30:00+01:00 or 2026-11-02T08:30:00Z: "
+    "a time without one could be any of several instants."
+)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date and time that must carry an offset (``Z`` or ``±HH:MM``); written out
+    in UTC with ``Z``. A time without an offset is refused, never read in some zone."""
+
+    default_error_messages = {"naive": MSG_NAIVE}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default_timezone", UTC)
+        super().__init__(*args, **kwargs)
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("naive")
+        return super().to_internal_value(value)
+
+    def enforce_timezone(self, value):
+        # A value with an offset is kept as that instant, in UTC (and so written out with Z).
+        return value.astimezone(UTC) if value.tzinfo is not None else super().enforce_timezone(value)
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "08:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time of her day, "HH:MM" (no offset: it is local wherever she is)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])
+        super().__init__(*args, **kwargs)
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose date-times are ``AwareDateTimeField``."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: AwareDateTimeField,
+        models.TimeField: LocalTimeField,
+    }
+
+    def get_validators(self):
+        # Uniqueness is the model's and the services' to check (full_clean, and their catch of a
+        # race's IntegrityError), in the forms' words: no second check in the serializer.
+        return []
