@@ -2,11 +2,13 @@
 to one real Celery worker process that delivers to a local SMTP sink.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \\
-        .venv/bin/python bench/reminders.py [--mothers 10000] [--pool prefork threads] [--concurrency 1 2 4]
+        .venv/bin/python bench/reminders.py [--mothers 10000] [--pool prefork threads] [--concurrency 1 2 4] \
+        [--sink light|aiosmtpd]
 
 Each run creates its own mothers (addresses unique to the run, several time zones, one
-slot at the current minute in each zone), starts a local aiosmtpd sink that counts
-messages by recipient (in a process of its own, so its CPU is neither the worker's nor the
+slot at the current minute in each zone), starts a local SMTP sink that counts messages by
+recipient (``bench/reminders_sink.py``: by default a small asyncio SMTP server, or the tests'
+aiosmtpd one; in a process of its own, so its CPU is neither the worker's nor the
 dispatcher's), starts ``celery -A config worker`` as a separate process on a
 queue of its own (same database, broker and SMTP port), then runs one dispatcher,
 ``reminders_dispatch`` with ``on_claimed`` enqueueing ``send_reminder_batch`` tasks of 50
@@ -20,7 +22,6 @@ migrations to the database first. Not a test: figures go in the notes.
 
 import argparse
 import logging
-import multiprocessing
 import os
 import secrets
 import signal
@@ -37,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", f"bench-only-{secrets.token_hex(16)}")
+
+from bench.reminders_sink import SinkProcess  # noqa: E402 (after the path is set)
 
 ZONES = ["Europe/Rome", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "UTC"]
 TARGET_SECONDS = 20.0  # issue 12: the last of 10,000 within 20 s of the dispatch, on a quiet machine
@@ -180,52 +183,7 @@ def drop_queue(app, queue: str) -> None:
         bound.delete()
 
 
-class SinkProcess:
-    """The SMTP sink (``tests.smtp.MailSink``) in a process of its own, so that its CPU is
-    neither the worker's nor this script's and does not slow the dispatcher's thread; this
-    process asks it for its counts over a pipe."""
-
-    def __init__(self):
-        self._pipe, child = multiprocessing.Pipe()
-        self._process = multiprocessing.get_context("spawn").Process(
-            target=_serve_sink, args=(child,), daemon=True
-        )
-        self._process.start()
-        self.port: int = self._pipe.recv()
-
-    def counts(self) -> tuple[int, float | None, float]:
-        """Messages accepted so far, when the last one was (``time.monotonic()``), and the
-        sink's CPU seconds so far."""
-        self._pipe.send("counts")
-        return self._pipe.recv()
-
-    def by_recipient(self) -> Counter:
-        self._pipe.send("by_recipient")
-        return self._pipe.recv()
-
-    def stop(self) -> None:
-        self._pipe.send("stop")
-        self._process.join(10)
-
-
-def _serve_sink(pipe) -> None:
-    sys.path.insert(0, str(ROOT))
-    # aiosmtpd logs every SMTP command at DEBUG: at 10,000 sessions, most of the sink's CPU.
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    from tests.smtp import MailSink, smtp_server
-
-    sink = MailSink(keep_content=False)
-    with smtp_server(sink) as (_, port):
-        pipe.send(port)
-        while (request := pipe.recv()) != "stop":
-            if request == "counts":
-                # time.monotonic() is CLOCK_MONOTONIC: one clock for every process of the machine.
-                pipe.send((sink.accepted, sink.last_accepted_at, time.process_time()))
-            else:
-                pipe.send(Counter(sink.by_recipient))
-
-
-def run_once(*, mothers: int, pool: str, concurrency: int, timeout: float) -> dict:
+def run_once(*, mothers: int, pool: str, concurrency: int, timeout: float, sink_kind: str = "light") -> dict:
     from django.utils import timezone
 
     from config.celery import app
@@ -237,8 +195,8 @@ def run_once(*, mothers: int, pool: str, concurrency: int, timeout: float) -> di
     queue = f"bench-reminders-{run}"
     node = f"bench-{run}@%h"
     app.conf.update(task_routes={"tracker.tasks.send_reminder*": {"queue": queue}})
-    row: dict = {"pool": pool, "concurrency": concurrency, "mothers": mothers}
-    sink = SinkProcess()
+    row: dict = {"pool": pool, "concurrency": concurrency, "mothers": mothers, "sink": sink_kind}
+    sink = SinkProcess(sink_kind)
     try:
         port = sink.port
         started = time.monotonic()
@@ -311,6 +269,7 @@ def print_table(rows: list[dict]) -> None:
         ("pool", "{}"),
         ("concurrency", "{}"),
         ("mothers", "{:,}"),
+        ("sink", "{}"),
         ("setup_s", "{:.1f}"),
         ("dispatch_s", "{:.2f}"),
         ("enqueue_s", "{:.2f}"),
@@ -349,6 +308,12 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1])
     parser.add_argument("--pool", choices=["prefork", "threads"], nargs="+", default=["prefork"])
     parser.add_argument(
+        "--sink",
+        choices=["light", "aiosmtpd"],
+        default="light",
+        help="the SMTP sink: the bench's own small server (default) or the tests' aiosmtpd one",
+    )
+    parser.add_argument(
         "--timeout", type=float, default=300.0, help="give up on a run after this many seconds"
     )
     options = parser.parse_args()
@@ -372,7 +337,11 @@ def main() -> int:
     for pool in options.pool:
         for concurrency in options.concurrency:
             row = run_once(
-                mothers=options.mothers, pool=pool, concurrency=concurrency, timeout=options.timeout
+                mothers=options.mothers,
+                pool=pool,
+                concurrency=concurrency,
+                timeout=options.timeout,
+                sink_kind=options.sink,
             )
             print(
                 f"{pool} x{concurrency}: {row['emails']:,} emails in {row['last_email_s']:.1f} s", flush=True

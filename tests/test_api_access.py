@@ -77,6 +77,9 @@ PATIENT = [r for r in ROUTES if MOTHER_ID in r[0]]
 def test_the_router_is_all_of_the_api_under_v1():
     """Every URL of the api namespace under v1/ is one of the router's, so this matrix sees it."""
     [api] = [r for r in get_resolver().url_patterns if getattr(r, "namespace", None) == "api"]
+    # Outside v1/ only the public schema and its reference (tests/test_api_schema.py) and the JSON
+    # 404 for any other address (tests/test_api_basics.py): a new route there must be tested too.
+    assert [str(r.pattern) for r in api.url_patterns] == ["v1/", "schema/", "docs/", r"^(?P<path>[\s\S]*)$"]
     [v1] = [r for r in api.url_patterns if str(r.pattern) == "v1/"]
     assert [str(p.pattern) for p in v1.url_patterns] == [str(p.pattern) for p in router.urls]
     for route, _, viewset in ROUTES:

@@ -103,3 +103,23 @@ def test_the_cron_path_gives_up_after_the_attempt_cap_and_leaves_the_reminder_fa
     assert reminder.status_reason.startswith("gave up after 3 attempts: SMTPDataError")
     assert "1 claimed: 1 retry later." in reports[0]
     assert "1 claimed: 1 failed." in reports[2]
+
+
+def test_what_the_server_receives_is_django_s_message_byte_for_byte(smtp):
+    """The batch writes the email's bytes itself (``tracker.emails.alternatives_bytes``): what
+    arrives is Django's message for the same reminder, its Date and boundary aside."""
+    [mother] = mothers_due_at(1, NOW)
+    sink = MailSink()
+    with smtp_server(sink) as (host, port):
+        smtp(host, port)
+        assert "1 claimed: 1 sent." in send_due()
+
+    [received] = sink.messages
+    reminder = DoseReminder.objects.select_related("regimen__mother", "regimen__product").get(status="sent")
+    parsed = message_from_bytes(received.content)
+    django_message = build_reminder_email(reminder)
+    django_message.extra_headers = {"Date": parsed["Date"], **django_message.extra_headers}
+    expected = django_message.message()
+    expected.set_boundary(parsed.get_boundary())
+    assert received.content == expected.as_bytes(linesep="\r\n")
+    assert (received.mail_from, received.recipients) == ("reminders@localhost", (mother.email,))

@@ -5,7 +5,7 @@ screening flags since the birth) are built from per-day totals. The totals of
 the closed days are cached under the mother's ``records_stamp``; today's are
 always read live. The stamp changes whenever a record that falls on a closed day
 is written, moved or deleted, and on any change to a baby, a pregnancy or a
-regimen. So logging today's dose, feed or spit-up (and stopping today's feed)
+regimen, and when her time zone changes. So logging today's dose, feed or spit-up (and stopping today's feed)
 keeps the cache warm, and an edit of the past is seen on the next page view.
 
 Bulk writes that bypass ``save()``/``delete()`` (``bulk_create``, ``bulk_update``,
@@ -237,6 +237,25 @@ def _logged_written(sender, instance, origin=None, **kwargs) -> None:
         forget_months(mother_id=mother_id, kinds=logged.kinds, object_id=owner_id, days=closed_days)
 
 
+def _remember_old_zone(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """Before her account is saved, note whether its time zone changes."""
+    instance._closed_days_zone_changed = False
+    if raw or instance._state.adding or (update_fields is not None and "time_zone" not in update_fields):
+        return
+    old = User.objects.filter(pk=instance.pk).values_list("time_zone", flat=True).first()
+    instance._closed_days_zone_changed = old is not None and old != instance.time_zone
+
+
+def _zone_changed(sender, instance, **kwargs) -> None:
+    """Her days are other days in another zone, and a day still open in one zone may already be
+    stored as closed in another: a record logged on her today in Rome falls on a day Tokyo had
+    closed, and coming back to Tokyo must not read that day as it was. So a new zone forgets
+    every cached day of hers, as a bulk write does."""
+    if getattr(instance, "_closed_days_zone_changed", False):
+        instance._closed_days_zone_changed = False
+        _bulk_written(sender, mother_ids=[instance.pk])
+
+
 def _family_changed(sender, instance, **kwargs) -> None:
     if sender is ScheduleChange:
         mother_id = Regimen.objects.filter(pk=instance.regimen_id).values_list("mother_id", flat=True).first()
@@ -260,3 +279,5 @@ def connect() -> None:
         post_save.connect(_family_changed, sender=model, dispatch_uid=f"{name}.saved")
         post_delete.connect(_family_changed, sender=model, dispatch_uid=f"{name}.gone")
     bulk_written.connect(_bulk_written, dispatch_uid=f"{uid}.bulk")
+    pre_save.connect(_remember_old_zone, sender=User, dispatch_uid=f"{uid}.zone.before")
+    post_save.connect(_zone_changed, sender=User, dispatch_uid=f"{uid}.zone.saved")

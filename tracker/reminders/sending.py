@@ -20,14 +20,14 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
-from tracker.emails import TRANSIENT_ERRORS, LeanEmail
+from tracker.emails import TRANSIENT_ERRORS, LeanEmail, lean_email, send_alternatives
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders.dispatch import LATE_LIMIT
 from tracker.reminders.leases import lease_from
 from tracker.reminders.texts import ReminderTexts, reminder_values
 from tracker.reminders.tokens import make_link
+from tracker.signed_links import salted_hmac_hexdigest
 
 MAX_SNOOZES = 2
 logger = logging.getLogger(__name__)
@@ -96,17 +96,29 @@ def snoozes_left(reminder: DoseReminder) -> int:
 def message_id(reminder_id: int) -> str:
     """The Message-ID of every attempt to send reminder ``reminder_id``: stable, so a copy sent
     again (after a crash or a lost reply) can be recognised; keyed, so ids are not guessable."""
-    digest = salted_hmac("tracker.reminders.message-id", str(reminder_id)).hexdigest()[:20]
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"<reminder.{reminder_id}.{digest}@{domain}>"
+    digest = salted_hmac_hexdigest("tracker.reminders.message-id", str(reminder_id))[:20]
+    return f"<reminder.{reminder_id}.{digest}@{_domain(settings.SITE_URL)}>"
+
+
+@functools.lru_cache(maxsize=8)
+def _domain(site_url: str) -> str:
+    return urlsplit(site_url).hostname or "localhost"
 
 
 def build_reminder_email(
     reminder: DoseReminder, *, snoozes: int | None = None, texts: ReminderTexts | None = None
 ) -> LeanEmail:
-    """The reminder email: plain text and HTML, three action links and an unsubscribe link,
-    and the reminder's own Message-ID. ``snoozes`` left, if known (else one query);
-    ``texts``, the batch's templates (``tracker.reminders.texts``), if it has them."""
+    """The reminder email (``reminder_email_parts``) as a Django email message."""
+    return lean_email(**reminder_email_parts(reminder, snoozes=snoozes, texts=texts))
+
+
+def reminder_email_parts(
+    reminder: DoseReminder, *, snoozes: int | None = None, texts: ReminderTexts | None = None
+) -> dict:
+    """The parts of the reminder email (``tracker.emails.send_alternatives``): plain text and
+    HTML, three action links and an unsubscribe link, and the reminder's own Message-ID.
+    ``snoozes`` left, if known (else one query); ``texts``, the batch's templates
+    (``tracker.reminders.texts``), if it has them."""
     if snoozes is None:
         snoozes = snoozes_left(reminder)
     links = {
@@ -115,23 +127,25 @@ def build_reminder_email(
         "snooze": make_link("snooze", reminder.pk) if snoozes else "",
         "unsubscribe": make_link("unsubscribe", reminder.regimen.mother_id),
     }
-    values = reminder_values(
-        reminder, links=links, settings_url=settings.SITE_URL.rstrip("/") + "/settings/reminders/"
-    )
+    values = reminder_values(reminder, links=links, settings_url=_settings_url(settings.SITE_URL))
     words = (texts or ReminderTexts()).words(values, is_follow_up=reminder.kind != DoseReminder.Kind.SLOT)
-    message = LeanEmail(
-        subject=words.subject,
-        body=words.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[reminder.regimen.mother.email],
-        headers={
+    return {
+        "subject": words.subject,
+        "text": words.text,
+        "html": words.html,
+        "from_email": settings.DEFAULT_FROM_EMAIL,
+        "to": reminder.regimen.mother.email,
+        "headers": {
             "Message-ID": message_id(reminder.pk),
             "List-Unsubscribe": f"<{links['unsubscribe']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-    )
-    message.attach_alternative(words.html, "text/html")
-    return message
+    }
+
+
+@functools.lru_cache(maxsize=8)
+def _settings_url(site_url: str) -> str:
+    return site_url.rstrip("/") + "/settings/reminders/"
 
 
 def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=None) -> str:
@@ -180,9 +194,7 @@ def deliver(
         return "dropped"
     reminder.attempts += 1
     try:
-        message = build_reminder_email(reminder, snoozes=snoozes, texts=texts)
-        message.connection = connection
-        message.send()
+        send_alternatives(connection, **reminder_email_parts(reminder, snoozes=snoozes, texts=texts))
     except DatabaseError:
         raise  # the database, not this reminder: its lease runs out and the dispatcher takes it back
     except TRANSIENT_ERRORS as error:

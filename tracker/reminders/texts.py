@@ -12,12 +12,14 @@ The templates may therefore use only the plain variables of ``VALUES`` and the t
 checks that what is filled in equals what rendering each email whole gives.
 """
 
+import functools
+import html
 import re
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from django.utils.html import escape
+from django.utils.translation import get_language
 
 from tracker.emails import one_line
 
@@ -60,13 +62,20 @@ def reminder_values(reminder, *, links: dict[str, str], settings_url: str) -> di
         "product": str(regimen.product),
         "product_name": regimen.product.name,
         "slot_time": reminder.slot_time.strftime("%H:%M"),
-        "slot_day": date_format(reminder.slot_date, "l j F"),
+        "slot_day": _slot_day(reminder.slot_date, get_language()),
         "took_url": links["took"],
         "skip_url": links["skip"],
         "snooze_url": links["snooze"],
         "unsubscribe_url": links["unsubscribe"],
         "settings_url": settings_url,
     }
+
+
+@functools.lru_cache(maxsize=64)
+def _slot_day(day, language: str | None) -> str:
+    """The day as the email names it, in the active language (a batch's reminders share a
+    few days: formatting it took a tenth of the CPU of an email)."""
+    return date_format(day, "l j F")
 
 
 def render_whole(values: dict[str, str], *, is_follow_up: bool) -> ReminderWords:
@@ -89,7 +98,8 @@ class ReminderTexts:
             markers["snooze_url"] = markers["snooze_url"] if choice[1] else ""
             self._marked[choice] = _render({**markers, "is_follow_up": is_follow_up})
         marked = self._marked[choice]
-        escaped = {name: escape(value) for name, value in values.items()}
+        # django.utils.html.escape is html.escape marked safe; the marking is not needed here.
+        escaped = {name: html.escape(value) for name, value in values.items()}
         return ReminderWords(
             subject=one_line(_fill(marked.subject, values)),
             text=_fill(marked.text, values),
