@@ -84,7 +84,7 @@ def test_the_dashboard_charts_take_the_theme_s_colours(page, demo_mother):
     body_colour = page.evaluate("getComputedStyle(document.body).color")  # rgb(222, 226, 230) in dark
     assert page.evaluate("Chart.defaults.color") == "#dee2e6" and body_colour == "rgb(222, 226, 230)"
     page.emulate_media(color_scheme="light")  # the phone switches: the charts follow
-    page.wait_for_function("Chart.defaults.color === '#212529'", timeout=5000)
+    page.wait_for_function("() => Chart.defaults.color === '#212529'", timeout=5000)
     assert page.evaluate("document.documentElement.dataset.bsTheme") == "light"
     # Her charts' own grid colour is the light theme's now, read from Chart.js's resolved options.
     grid = page.evaluate("Chart.getChart('feeding-chart').options.scales.y.grid.color")

@@ -29,7 +29,7 @@ def controlled(page) -> str:
     """Wait until the service worker is active and controls the page; its cache version."""
     page.evaluate("navigator.serviceWorker.ready")
     if not page.evaluate("!!navigator.serviceWorker.controller"):
-        page.wait_for_function("!!navigator.serviceWorker.controller")
+        page.wait_for_function("() => !!navigator.serviceWorker.controller")
     return page.evaluate("caches.keys().then(keys => keys.find(k => k.startsWith('shell-')))")
 
 
@@ -132,7 +132,7 @@ def test_a_new_deploy_offers_to_reload(page, anna, monkeypatch):
     with page.expect_navigation():
         banner.get_by_role("button", name="Reload").click()
     page.wait_for_function(
-        "navigator.serviceWorker.controller && navigator.serviceWorker.controller.state === 'activated'"
+        "() => navigator.serviceWorker.controller && navigator.serviceWorker.controller.state === 'activated'"
     )
     keys = page.evaluate("caches.keys()")
     assert "shell-0123456789ab" in keys and old not in keys
