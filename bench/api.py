@@ -16,7 +16,6 @@ the form's rate, p95 under 50 ms on a quiet machine, the same query count at bot
 import argparse
 import http.client
 import json
-import multiprocessing
 import os
 import statistics
 import sys
@@ -27,7 +26,7 @@ from io import StringIO
 from pathlib import Path
 
 from write_cases import feed_form, free_seconds
-from write_load import SERVER_ENV, hammer, session_cookie, start_server, stop_server
+from write_load import SERVER_ENV, hammer, run_clients, session_cookie, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -65,21 +64,12 @@ def _client(port: int, token: str, bodies: list[str], seconds: float, results) -
 
 
 def api_hammer(*, port: int, token: str, bodies: list[str], clients: int, seconds: float) -> dict:
-    results = multiprocessing.Queue()
-    workers = [
-        multiprocessing.Process(target=_client, args=(port, token, bodies[n::clients], seconds, results))
-        for n in range(clients)
-    ]
-    for worker in workers:
-        worker.start()
-    totals = [results.get() for _ in workers]
-    for worker in workers:
-        worker.join()
+    args = [(port, token, bodies[n::clients], seconds) for n in range(clients)]
+    totals, elapsed = run_clients(_client, clients, args)
     saved = sum(t[0] for t in totals)
     if saved == len(bodies):
         raise SystemExit("The clients ran out of feeds to post: give them more free times.")
     latencies = sorted(ms for t in totals for ms in t[5])
-    elapsed = max(t[4] for t in totals) - min(t[3] for t in totals)
     return {
         "rate": saved / elapsed,
         "refused": sum(t[1] for t in totals),

@@ -104,24 +104,29 @@ def _client(port: int, cookie: str, bodies: list[str], seconds: float, results) 
     results.put((saved, refused, first_refusal, started, time.monotonic()))
 
 
-def hammer(*, port: int, cookie: str, forms: list[dict] | None, clients: int, seconds: float) -> dict:
-    """``clients`` processes posting ``forms`` (split between them, each used once) for ``seconds``,
-    or asking for /healthz when ``forms`` is None: answers per second (feeds saved, or health
-    checks answered), and how many were not."""
-    bodies = [urlencode(form) for form in forms] if forms is not None else [None] * 1_000_000
+def run_clients(target, clients: int, args: list[tuple]) -> tuple[list[tuple], float]:
+    """``clients`` processes running ``target(*args[n], results)``, each putting one tuple on
+    ``results`` whose 4th and 5th items are its start and end (``time.monotonic()``): the
+    tuples, and the seconds from the first start to the last end."""
     results = multiprocessing.Queue()
-    workers = [
-        multiprocessing.Process(target=_client, args=(port, cookie, bodies[n::clients], seconds, results))
-        for n in range(clients)
-    ]
+    workers = [multiprocessing.Process(target=target, args=(*args[n], results)) for n in range(clients)]
     for worker in workers:
         worker.start()
     totals = [results.get() for _ in workers]
     for worker in workers:
         worker.join()
+    return totals, max(total[4] for total in totals) - min(total[3] for total in totals)
+
+
+def hammer(*, port: int, cookie: str, forms: list[dict] | None, clients: int, seconds: float) -> dict:
+    """``clients`` processes posting ``forms`` (split between them, each used once) for ``seconds``,
+    or asking for /healthz when ``forms`` is None: answers per second (feeds saved, or health
+    checks answered), and how many were not."""
+    bodies = [urlencode(form) for form in forms] if forms is not None else [None] * 1_000_000
+    args = [(port, cookie, bodies[n::clients], seconds) for n in range(clients)]
+    totals, elapsed = run_clients(_client, clients, args)
     saved = sum(total[0] for total in totals)
     if saved == len(bodies):
         raise SystemExit("The clients ran out of feeds to post: give them more free times.")
-    elapsed = max(total[4] for total in totals) - min(total[3] for total in totals)
     why = next((total[2] for total in totals if total[2]), "")
     return {"rate": saved / elapsed, "refused": sum(total[1] for total in totals), "why": why}

@@ -13,6 +13,7 @@ import time_machine
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client, override_settings
 
+from tests.api_helpers import api_for
 from tests.factories import (
     CareGrantFactory,
     ClinicianFactory,
@@ -143,9 +144,18 @@ def olga_record(outsider):
 
 @pytest.fixture
 def history_clock():
-    """10:00 in Rome on Monday 16 November 2026; each history test module uses it."""
+    """10:00 in Rome on Monday 16 November 2026; each history and API test module uses it."""
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+# The API tests (test_api_*.py)
+
+
+@pytest.fixture
+def api(mother):
+    """Anna's API client: JSON in and out, with a token of hers."""
+    return api_for(mother)
 
 
 @pytest.fixture

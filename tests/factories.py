@@ -152,3 +152,27 @@ class CareGrantFactory(factory.django.DjangoModelFactory):
     invited_email = factory.LazyAttribute(lambda o: o.clinician.email if o.clinician else "dr@example.org")
     scope = "summary"
     accepted_at = factory.LazyFunction(lambda: datetime.now(UTC))
+
+
+#: The states of a clinician's access to a mother's record that the access tests go through.
+GRANT_STATES = ("none", "summary", "summary_exports", "revoked", "expired", "not_accepted", "other_mother")
+
+
+def clinician_with_grant(state: str, *, mother, other_mother):
+    """A new clinician whose grant from ``mother`` is in ``state`` (one of ``GRANT_STATES``):
+    none at all, active with that scope, revoked or expired a minute ago, an invitation not yet
+    accepted, or a grant from ``other_mother`` instead."""
+    clinician = ClinicianFactory()
+    now = datetime.now(UTC)
+    full = {"mother": mother, "clinician": clinician, "scope": "summary_exports"}
+    if state in ("summary", "summary_exports"):
+        CareGrantFactory(**{**full, "scope": state})
+    elif state == "revoked":
+        CareGrantFactory(**full, revoked_at=now - timedelta(minutes=1))
+    elif state == "expired":
+        CareGrantFactory(**full, expires_at=now - timedelta(minutes=1))
+    elif state == "not_accepted":
+        CareGrantFactory(**{**full, "clinician": None}, accepted_at=None, invited_email=clinician.email)
+    elif state == "other_mother":
+        CareGrantFactory(**{**full, "mother": other_mother})
+    return clinician

@@ -7,20 +7,19 @@ gets 404, a logged-out visitor is sent to log in (public pages excepted). A moth
 import io
 import json
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
 from tests.factories import (
     CareGrantFactory,
-    ClinicianFactory,
     DailyCheckFactory,
     DoseLogFactory,
     FeedingSessionFactory,
     SymptomEntryFactory,
+    clinician_with_grant,
 )
 from tracker.models import ApiToken
 from tracker.roles import Role, role_of
@@ -251,17 +250,7 @@ def test_a_clinician_with_an_active_grant_gets_them(mother, records, name, route
 @pytest.mark.parametrize("name, route", patient_pages(), ids=[name for name, _ in patient_pages()])
 @pytest.mark.parametrize("grant_state", ["none", "revoked", "expired", "not_accepted", "other_mother"])
 def test_a_clinician_without_an_active_grant_gets_404(mother, outsider, records, name, route, grant_state):
-    clinician = ClinicianFactory()
-    now = timezone.now()
-    full = {"mother": mother, "clinician": clinician, "scope": "summary_exports"}
-    if grant_state == "revoked":
-        CareGrantFactory(**full, revoked_at=now - timedelta(minutes=1))
-    elif grant_state == "expired":
-        CareGrantFactory(**full, expires_at=now - timedelta(minutes=1))
-    elif grant_state == "not_accepted":
-        CareGrantFactory(**{**full, "clinician": None}, accepted_at=None, invited_email=clinician.email)
-    elif grant_state == "other_mother":
-        CareGrantFactory(**{**full, "mother": outsider})
+    clinician = clinician_with_grant(grant_state, mother=mother, other_mother=outsider)
     response = fetch(client_for(clinician), name, url_for(route, name, records))
     assert response.status_code == 404
 

@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from tests.api_helpers import ApiClient, api_for
 from tests.factories import (
+    GRANT_STATES,
     CareGrantFactory,
-    ClinicianFactory,
     DailyCheckFactory,
     DoseLogFactory,
     FeedingSessionFactory,
     SymptomEntryFactory,
+    clinician_with_grant,
 )
 from tracker.api.urls import router
 from tracker.models import (
@@ -180,32 +181,12 @@ def test_a_mother_gets_404_on_patient_routes(mother, outsider, records, route, m
         assert call(api_for(user), method, url_for(route, viewset, records)).status_code == 404
 
 
-GRANT_STATES = ["summary", "summary_exports", "none", "revoked", "expired", "not_accepted", "other_mother"]
-
-
-def clinician_with(state: str, mother, outsider):
-    clinician = ClinicianFactory()
-    now = timezone.now()
-    full = {"mother": mother, "clinician": clinician, "scope": "summary_exports"}
-    if state in ("summary", "summary_exports"):
-        CareGrantFactory(**{**full, "scope": state})
-    elif state == "revoked":
-        CareGrantFactory(**full, revoked_at=now - timedelta(minutes=1))
-    elif state == "expired":
-        CareGrantFactory(**full, expires_at=now - timedelta(minutes=1))
-    elif state == "not_accepted":
-        CareGrantFactory(**{**full, "clinician": None}, accepted_at=None, invited_email=clinician.email)
-    elif state == "other_mother":
-        CareGrantFactory(**{**full, "mother": outsider})
-    return clinician
-
-
 @pytest.mark.parametrize("grant_state", GRANT_STATES)
 @pytest.mark.parametrize("route, method, viewset", PATIENT, ids=[route_id(r) for r in PATIENT])
 def test_a_clinician_reads_what_her_grant_allows(
     mother, outsider, records, route, method, viewset, grant_state
 ):
-    clinician = clinician_with(grant_state, mother, outsider)
+    clinician = clinician_with_grant(grant_state, mother=mother, other_mother=outsider)
     response = call(api_for(clinician), method, url_for(route, viewset, records))
     allowed = grant_state == "summary_exports" or (
         grant_state == "summary" and not viewset.needs_exports_scope

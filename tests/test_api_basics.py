@@ -11,20 +11,10 @@ from django.utils import timezone
 
 from tests.api_helpers import ApiClient, api_for
 from tests.factories import FeedingSessionFactory, RegimenFactory
+from tests.history_helpers import NOW  # 10:00 in Rome on Monday 16 November 2026
 from tracker.models import ApiToken, DoseLog, FeedingSession
 
-NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # 10:00 in Rome
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def api(mother):
-    return api_for(mother)
+pytestmark = pytest.mark.usefixtures("history_clock")
 
 
 def test_the_command_prints_a_token_that_works_and_only_its_digest_is_kept(mother, infant):

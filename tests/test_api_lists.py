@@ -3,24 +3,12 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import time_machine
 
-from tests.api_helpers import api_for
 from tests.factories import FeedingSessionFactory, InfantFactory, RegimenFactory, SymptomEntryFactory
+from tests.history_helpers import NOW  # 10:00 in Rome on Monday 16 November 2026
 from tracker.models import Infant, Pregnancy, Regimen
 
-NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def api(mother):
-    return api_for(mother)
+pytestmark = pytest.mark.usefixtures("history_clock")
 
 
 def test_feeds_come_newest_first_in_cursor_pages_without_repeats(api, infant):

@@ -8,23 +8,12 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.api_helpers import api_for
 from tests.factories import DoseLogFactory, FeedingSessionFactory, RegimenFactory, SymptomEntryFactory
+from tests.history_helpers import NOW  # 10:00 in Rome on Monday 16 November 2026
 from tracker.models import DailyCheck, FeedingSession, Regimen, ReminderSettings, SymptomEntry
 from tracker.selectors.dashboard import dashboard_for
 
-NOW = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # 10:00 in Rome
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def api(mother):
-    return api_for(mother)
+pytestmark = pytest.mark.usefixtures("history_clock")
 
 
 def test_a_spit_up_tapped_twice_counts_once_and_a_typed_one_keeps_its_time(api, infant):
