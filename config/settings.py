@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tracker.headers.PageOwnerMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -350,7 +351,9 @@ SESSION_COOKIE_HTTPONLY = True
 # 'unsafe-inline': pages carry no inline code or style (progress bars get their width from
 # tracker/progress.js; data reaches scripts in json_script blocks, which are not run).
 # img-src allows data: for the SVG icons inside Bootstrap's CSS (checkboxes, selects, the
-# menu button). frame-ancestors says in CSP what X_FRAME_OPTIONS says to older browsers.
+# menu button). worker-src and manifest-src name the service worker and the web app manifest
+# (tracker/pwa.py) as the app's own, as default-src already does. frame-ancestors says in CSP
+# what X_FRAME_OPTIONS says to older browsers.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -359,6 +362,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

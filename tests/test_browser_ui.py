@@ -41,8 +41,9 @@ def anna(db):
 
 
 def main_menu_marks(page) -> dict[str, str | None]:
-    """Each main menu link's text and its aria-current, after opening the collapsed menu."""
-    page.get_by_role("button", name="Menu").click()
+    """Each main menu link's text and its aria-current, after opening the whole menu from the
+    bottom bar's "More" (on a phone it slides up from below)."""
+    page.get_by_role("navigation", name="Sections").get_by_role("button", name="More").click()
     menu = page.get_by_role("navigation", name="Main")
     menu.get_by_role("link", name="Profile").wait_for(state="visible")
     marks = {}

@@ -35,6 +35,8 @@ def views_without_a_role(patterns, prefix: str = "") -> list[str]:
 EXPECTED_ROLES = {
     Role.PUBLIC: {
         "healthz",
+        "manifest",
+        "service_worker",
         "invite_accept",
         "login",
         "logout",

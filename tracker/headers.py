@@ -10,6 +10,8 @@ long caching (they hold nothing of hers).
 
 from django.utils.cache import add_never_cache_headers
 
+from tracker.pwa import page_owner
+
 
 class NoStoreMiddleware:
     def __init__(self, get_response):
@@ -18,4 +20,21 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         add_never_cache_headers(response)
+        return response
+
+
+class PageOwnerMiddleware:
+    """Tells the service worker whom a page was rendered for (``X-Page-Owner``, a keyed hash of
+    the signed-in user's id; no header when nobody is signed in). It keeps pages for offline use
+    only with this header, and drops those of one owner when a page of another comes
+    (templates/pwa/sw.js), so a phone shared in a family never shows one mother's Today to the next."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["X-Page-Owner"] = page_owner(user)
         return response

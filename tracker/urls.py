@@ -14,6 +14,7 @@ from tracker.views import (
     exports,
     health,
     history,
+    pwa,
     reminder_links,
     reminder_settings,
     setup,
@@ -24,6 +25,9 @@ from tracker.views import (
 urlpatterns = [
     path("", today.today, name="today"),
     path("healthz", health.healthz, name="healthz"),
+    # The installable app: at the root, so the service worker's scope is every page
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     # Today's one-tap actions
     path("today/dose/", today.dose_take, name="dose_take"),

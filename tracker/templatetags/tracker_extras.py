@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from tracker.selectors.history import record_label
 
@@ -27,16 +28,52 @@ MENU_ROUTES = {
 }
 
 
+def _is_current(context, url_name: str) -> bool:
+    match = getattr(context.get("request"), "resolver_match", None)
+    route = match.route if match else None
+    return route is not None and any(fnmatchcase(route, pattern) for pattern in MENU_ROUTES[url_name])
+
+
 @register.simple_tag(takes_context=True)
 def menu_item(context, url_name: str, label: str) -> str:
     """A main menu link; the one for the page she is on says so, to the eye and to a screen reader."""
-    match = getattr(context.get("request"), "resolver_match", None)
-    route = match.route if match else None
-    if route is not None and any(fnmatchcase(route, pattern) for pattern in MENU_ROUTES[url_name]):
+    if _is_current(context, url_name):
         link = '<a class="nav-link active" aria-current="page" href="{}">{}</a>'
     else:
         link = '<a class="nav-link" href="{}">{}</a>'
     return format_html('<li class="nav-item">' + link + "</li>", reverse(url_name), label)
+
+
+_ICON = '<svg class="bi" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>'
+_BOTTOM_CURRENT = mark_safe(' class="bottom-nav-link active" aria-current="page"')  # noqa: S308 - a constant
+_BOTTOM_OTHER = mark_safe(' class="bottom-nav-link"')  # noqa: S308 - a constant
+
+
+@register.simple_tag(takes_context=True)
+def bottom_nav_item(context, url_name: str, label: str, icon: str) -> str:
+    """A link of the phone's bottom bar: a Bootstrap icon over its word, marked like the menu's."""
+    return format_html(
+        '<a{} href="{}">' + _ICON + "<span>{}</span></a>",
+        _BOTTOM_CURRENT if _is_current(context, url_name) else _BOTTOM_OTHER,
+        reverse(url_name),
+        static("vendor/bootstrap-icons/icons.svg"),
+        icon,
+        label,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def bottom_nav_more(context, shown: str) -> str:
+    """The bottom bar's "More" button, opening the whole menu; it is the current item on a page
+    none of the bar's links (``shown``, their URL names) covers."""
+    current = not any(_is_current(context, url_name) for url_name in shown.split())
+    return format_html(
+        '<button{} type="button" data-bs-toggle="offcanvas" data-bs-target="#main-nav"'
+        ' aria-controls="main-nav">' + _ICON + "<span>More</span></button>",
+        _BOTTOM_CURRENT if current else _BOTTOM_OTHER,
+        static("vendor/bootstrap-icons/icons.svg"),
+        "three-dots",
+    )
 
 
 @register.filter

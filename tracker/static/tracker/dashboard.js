@@ -2,6 +2,32 @@
 (function () {
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
 
+  // Axes, labels, grid lines and the page's own background from the theme's CSS variables
+  // (light or dark, theme.js), read again when the phone switches, and every chart redrawn.
+  var colours = {};
+  function readTheme() {
+    var css = getComputedStyle(document.documentElement);
+    var value = function (name) { return css.getPropertyValue(name).trim(); };
+    colours = { text: value("--bs-secondary-color"), grid: value("--bs-border-color-translucent"), paper: value("--bs-body-bg"), marker: value("--bs-secondary-color") };
+    Chart.defaults.color = value("--bs-body-color");
+    Chart.defaults.borderColor = colours.grid;
+  }
+  readTheme();
+  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
+    readTheme();
+    // A drawn chart keeps the colours it resolved: set them on it, then redraw.
+    Object.values(Chart.instances).forEach(function (chart) {
+      Object.values(chart.options.scales).forEach(function (scale) {
+        scale.grid.color = colours.grid;
+        scale.ticks.color = Chart.defaults.color;
+        scale.title.color = Chart.defaults.color;
+      });
+      chart.options.plugins.legend.labels.color = Chart.defaults.color;
+      chart.update();
+    });
+  });
+  var paper = function () { return colours.paper; };
+
   // Vertical lines for the regimen start and the birth.
   var markerPlugin = {
     id: "markers",
@@ -13,13 +39,13 @@
         if (index < 0) return;
         var x = scale.getPixelForValue(index);
         ctx.save();
-        ctx.strokeStyle = "#6c757d";
+        ctx.strokeStyle = colours.marker;
         ctx.setLineDash([4, 3]);
         ctx.beginPath();
         ctx.moveTo(x, area.top);
         ctx.lineTo(x, area.bottom);
         ctx.stroke();
-        ctx.fillStyle = "#495057";
+        ctx.fillStyle = colours.text;
         ctx.font = "11px system-ui, sans-serif";
         var width = ctx.measureText(marker.label).width;
         ctx.fillText(marker.label, Math.max(area.left, Math.min(x + 3, area.right - width)), area.top + 10 + 13 * order);
@@ -43,7 +69,7 @@
 
   // An empty series whose legend entry explains the dashed, pale drawing of today.
   var todayLegend = function () {
-    return { type: "line", label: "Today so far", data: [], borderColor: "#6c757d", backgroundColor: "#fff", borderDash: [4, 4], borderWidth: 1, order: 10 };
+    return { type: "line", label: "Today so far", data: [], borderColor: colours.marker, backgroundColor: paper, borderDash: [4, 4], borderWidth: 1, order: 10 };
   };
 
   // Feeding: today is unfinished too, its bar pale and the minutes line into it dashed, never
@@ -101,7 +127,7 @@
           borderDash: function (ctx) { return ctx.p1DataIndex === today ? [4, 4] : undefined; },
           borderColor: function (ctx) { return ctx.p1DataIndex === today ? colour + "80" : undefined; },
         },
-        pointBackgroundColor: function (ctx) { return isToday(ctx) ? "#fff" : colour; },
+        pointBackgroundColor: function (ctx) { return isToday(ctx) ? paper() : colour; },
       }, extra);
     };
     var bars = function (label, values, colour, extra) {

@@ -1,0 +1,90 @@
+{% autoescape off %}// The app's service worker (served at /sw.js by tracker/views/pwa.py; see tracker/pwa.py).
+// Static files: cache first, stored on install under this deploy's version. Her pages (Today, the
+// dashboard, History's lists): network first, the last copy she loaded when there is no network.
+"use strict";
+
+const CONFIG = {{ config }};
+const SHELL = "shell-" + CONFIG.version;
+const PAGES = "pages";  // one cache, emptied when its owner changes or she logs out
+const OWNER_KEY = "/__page-owner__";
+
+self.addEventListener("install", (event) => {
+  // A new version waits until she taps "Reload" (SKIP_WAITING), so a page never runs with
+  // another version's files; the very first one takes over at once (nothing to replace).
+  event.waitUntil(
+    caches.open(SHELL).then((cache) => cache.addAll(CONFIG.shell)).then(() => savePage(CONFIG.today))
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith("shell-") && key !== SHELL).map((key) => caches.delete(key))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method !== "GET") {
+    // Logging in or out (or anything else under /accounts/): the pages kept so far may be
+    // someone else's from now on.
+    if (url.pathname.startsWith("/accounts/")) event.waitUntil(caches.delete(PAGES));
+    return;
+  }
+  if (CONFIG.shell.includes(url.pathname)) {
+    event.respondWith(caches.match(url.pathname, { cacheName: SHELL }).then((hit) => hit || fetch(request)));
+  } else if (request.mode === "navigate" && CONFIG.offlinePages.includes(url.pathname)) {
+    event.respondWith(networkFirst(request));
+  }
+});
+
+async function networkFirst(request) {
+  try {
+    const response = await fetch(request);
+    await keepPage(request.url, response.clone());
+    return response;
+  } catch (offline) {
+    const cache = await caches.open(PAGES);
+    return (await cache.match(request.url)) || offlinePage();
+  }
+}
+
+async function savePage(url) {
+  try {
+    await keepPage(new URL(url, self.location.origin).href, await fetch(url, { credentials: "same-origin" }));
+  } catch (offline) {
+    // Installing without a network: the page is kept the next time she opens it.
+  }
+}
+
+// Only a whole page (200, not a redirect to the login page) rendered for a signed-in user; when
+// it is someone else's than the pages kept so far, those are dropped first.
+async function keepPage(url, response) {
+  const owner = response.headers.get("X-Page-Owner");
+  if (response.status !== 200 || response.redirected || response.type !== "basic" || !owner) return;
+  let cache = await caches.open(PAGES);
+  const kept = await cache.match(OWNER_KEY);
+  if (!kept || (await kept.text()) !== owner) {
+    await caches.delete(PAGES);
+    cache = await caches.open(PAGES);
+    await cache.put(OWNER_KEY, new Response(owner));
+  }
+  await cache.put(url, response);
+}
+
+function offlinePage() {
+  const body =
+    '<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    '<meta name="color-scheme" content="light dark"><title>Offline · Probiotic tracker</title>' +
+    "<h1>You are offline</h1><p>This page was not opened on this phone before, so there is no copy of it.</p>" +
+    '<p><a href="' + CONFIG.today + '">Open Today</a></p></html>';
+  return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+{% endautoescape %}

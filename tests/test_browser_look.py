@@ -1,0 +1,133 @@
+"""The look on a 375 px phone, light and dark: WCAG 2 A/AA (contrast first) checked by axe-core
+on Today, the dashboard, History and the log-in page, and the bottom bar marking where she is.
+
+axe-core is vendored for the tests only (tests/vendor/axe-core/, never a static file of the
+app); it is evaluated in the page through the DevTools protocol, so the page keeps its CSP."""
+
+# ruff: noqa: F811 - each test takes the imported ``page`` fixture as an argument
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.test_browser import chromium, log_in, page  # noqa: F401
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+]
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+DEMO = ("demo@example.org", "milk-and-probiotics-demo")
+PAGES = {"today": "/", "dashboard": "/dashboard/?range=30", "history": "/history/feeds/"}
+
+
+def axe_violations(page) -> list[dict]:
+    """axe's WCAG 2 A and AA violations on the page as it is drawn now, each with its nodes."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa"]}});
+            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary}))}));
+        }"""
+    )
+
+
+def look(page, name: str) -> None:
+    """Keep a full-page picture to look at by hand, when SCREENSHOT_PATH asks for them."""
+    if os.environ.get("SCREENSHOT_PATH"):
+        page.screenshot(path=os.environ["SCREENSHOT_PATH"].replace(".png", f"-{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def demo_mother(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", days=30, email=DEMO[0], tz="Europe/Rome", seed=7, stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_wcag_aa_violations_on_her_pages(page, demo_mother, scheme):
+    page.emulate_media(color_scheme=scheme)
+    found = {}
+    page.goto(f"{page.base_url}/accounts/login/")
+    assert page.evaluate("document.documentElement.dataset.bsTheme") == scheme
+    found["login"] = axe_violations(page)
+    look(page, f"login-{scheme}")
+    log_in(page, *DEMO)
+    for name, path in PAGES.items():
+        page.goto(f"{page.base_url}{path}")
+        assert page.evaluate("document.documentElement.dataset.bsTheme") == scheme
+        found[name] = axe_violations(page)
+        look(page, f"{name}-{scheme}")
+    listed = [
+        f"{name}: {v['id']} ({v['impact']}) at {node['target']}: {' '.join(node['summary'].split())}"
+        for name, violations in found.items()
+        for v in violations
+        for node in v["nodes"]
+    ]
+    assert listed == [], "\n".join(listed)
+    # The pages really are in the scheme axe checked: the body's background is dark or light.
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == ("rgb(43, 48, 53)" if scheme == "dark" else "rgb(248, 249, 250)"), background
+
+
+def test_the_dashboard_charts_take_the_theme_s_colours(page, demo_mother):
+    page.emulate_media(color_scheme="dark")
+    log_in(page, *DEMO)
+    page.goto(f"{page.base_url}/dashboard/?range=30")
+    body_colour = page.evaluate("getComputedStyle(document.body).color")  # rgb(222, 226, 230) in dark
+    assert page.evaluate("Chart.defaults.color") == "#dee2e6" and body_colour == "rgb(222, 226, 230)"
+    page.emulate_media(color_scheme="light")  # the phone switches: the charts follow
+    page.wait_for_function("() => Chart.defaults.color === '#212529'", timeout=5000)
+    assert page.evaluate("document.documentElement.dataset.bsTheme") == "light"
+    # Her charts' own grid colour is the light theme's now, read from Chart.js's resolved options.
+    grid = page.evaluate("Chart.getChart('feeding-chart').options.scales.y.grid.color")
+    assert grid == "rgba(0, 0, 0, 0.175)", grid
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_bottom_bar_shows_on_a_phone_and_marks_the_page(page, demo_mother, scheme):
+    page.emulate_media(color_scheme=scheme)
+    log_in(page, *DEMO)
+    bar = page.get_by_role("navigation", name="Sections")
+    for path, current in [
+        ("/", "Today"),
+        ("/dashboard/", "Dashboard"),
+        ("/history/doses/", "History"),
+        ("/sharing/", "More"),
+    ]:
+        page.goto(f"{page.base_url}{path}")
+        assert bar.is_visible()
+        items = bar.locator(".bottom-nav-link")
+        labels = [text.strip() for text in items.all_inner_texts()]
+        assert labels == ["Today", "Dashboard", "History", "More"]
+        marks = [items.nth(i).get_attribute("aria-current") for i in range(4)]
+        assert marks == ["page" if label == current else None for label in labels], path
+        box = bar.bounding_box()
+        assert box["y"] + box["height"] == 812 and box["width"] == 375  # along the bottom edge
+    # The page's last line is not hidden under the bar.
+    page.goto(f"{page.base_url}/")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    main_bottom = page.evaluate("document.getElementById('main').getBoundingClientRect().bottom")
+    assert main_bottom <= bar.bounding_box()["y"]
+    # "More" opens the rest of the menu, Log out with it.
+    bar.get_by_role("button", name="More").click()
+    menu = page.get_by_role("dialog", name="Menu")
+    menu.get_by_role("link", name="Downloads").wait_for(state="visible")
+    assert menu.get_by_role("button", name="Log out").is_visible()
+
+
+def test_wide_screens_keep_the_top_menu_and_no_bottom_bar(page, demo_mother):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    log_in(page, *DEMO)
+    page.goto(f"{page.base_url}/history/doses/")
+    assert not page.get_by_role("navigation", name="Sections").is_visible()
+    top = page.get_by_role("navigation", name="Main")
+    assert top.get_by_role("link", name="History").get_attribute("aria-current") == "page"
+    assert top.get_by_role("link", name="Downloads").is_visible()

@@ -1,0 +1,46 @@
+// Registers the service worker (/sw.js, templates/pwa/sw.js) and, when a new version has been
+// deployed and is waiting, offers to reload with it: the banner's button tells the waiting
+// worker to take over (SKIP_WAITING), and the page reloads once it has.
+(function () {
+  if (!("serviceWorker" in navigator)) return;
+  var banner = null;  // made when there is an update to offer: no page carries it otherwise
+  var reloading = false;
+
+  function offer(worker) {
+    if (!navigator.serviceWorker.controller) return;  // a first install replaces nothing
+    if (!banner) {
+      banner = document.createElement("div");
+      banner.id = "update-banner";
+      banner.className = "update-banner alert alert-info mb-0";
+      banner.setAttribute("role", "status");
+      var words = document.createElement("span");
+      words.className = "me-auto";
+      words.textContent = "Update available.";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-primary btn-sm";
+      button.textContent = "Reload";
+      banner.append(words, button);
+      document.body.append(banner);
+    }
+    banner.querySelector("button").onclick = function () {
+      worker.postMessage({ type: "SKIP_WAITING" });
+    };
+  }
+
+  navigator.serviceWorker.addEventListener("controllerchange", function () {
+    if (reloading || !banner) return;
+    reloading = true;
+    window.location.reload();
+  });
+
+  navigator.serviceWorker.register(document.documentElement.dataset.serviceWorker, { scope: "/" }).then(function (registration) {
+    if (registration.waiting) offer(registration.waiting);
+    registration.addEventListener("updatefound", function () {
+      var worker = registration.installing;
+      worker.addEventListener("statechange", function () {
+        if (worker.state === "installed") offer(worker);
+      });
+    });
+  });
+})();
