@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from accounts.models import User
+from tests.factories import CareGrantFactory, ClinicianFactory
 from tests.test_browser import chromium, log_in, page  # noqa: F401
 
 pytestmark = [
@@ -36,6 +38,16 @@ def axe_violations(page) -> list[dict]:
                 nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary}))}));
         }"""
     )
+
+
+def listed_violations(found: dict[str, list[dict]]) -> list[str]:
+    """One line per element axe found wanting, page first, with what would fix it."""
+    return [
+        f"{name}: {v['id']} ({v['impact']}) at {node['target']}: {' '.join(node['summary'].split())}"
+        for name, violations in found.items()
+        for v in violations
+        for node in v["nodes"]
+    ]
 
 
 def look(page, name: str) -> None:
@@ -65,12 +77,7 @@ def test_no_wcag_aa_violations_on_her_pages(page, demo_mother, scheme):
         assert page.evaluate("document.documentElement.dataset.bsTheme") == scheme
         found[name] = axe_violations(page)
         look(page, f"{name}-{scheme}")
-    listed = [
-        f"{name}: {v['id']} ({v['impact']}) at {node['target']}: {' '.join(node['summary'].split())}"
-        for name, violations in found.items()
-        for v in violations
-        for node in v["nodes"]
-    ]
+    listed = listed_violations(found)
     assert listed == [], "\n".join(listed)
     # The pages really are in the scheme axe checked: the body's background is dark or light.
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
@@ -131,3 +138,38 @@ def test_wide_screens_keep_the_top_menu_and_no_bottom_bar(page, demo_mother):
     top = page.get_by_role("navigation", name="Main")
     assert top.get_by_role("link", name="History").get_attribute("aria-current") == "page"
     assert top.get_by_role("link", name="Downloads").is_visible()
+
+
+#: Her other pages, and a clinician's: the same check, so no page keeps a colour of its own.
+OTHER_PAGES = [
+    "/history/doses/",
+    "/history/symptoms/",
+    "/history/checks/",
+    "/history/feeds/add/",
+    "/setup/",
+    "/settings/reminders/",
+    "/sharing/",
+    "/exports/",
+    "/accounts/profile/",
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_wcag_aa_violations_on_her_other_pages_and_a_clinician_s(page, demo_mother, scheme):
+    demo = User.objects.get(email=DEMO[0])
+    doctor = ClinicianFactory(email="dr.rossi@example.org")
+    CareGrantFactory(mother=demo, clinician=doctor, scope="summary_exports")
+    page.emulate_media(color_scheme=scheme)
+    found = {}
+    log_in(page, *DEMO)
+    for path in OTHER_PAGES:
+        page.goto(f"{page.base_url}{path}")
+        found[path] = axe_violations(page)
+    page.context.clear_cookies()
+    log_in(page, doctor.email)
+    for path in ["/clinician/", f"/clinician/{demo.pk}/"]:
+        page.goto(f"{page.base_url}{path}")
+        found[path] = axe_violations(page)
+        look(page, f"clinician-{scheme}")
+    listed = listed_violations(found)
+    assert listed == [], "\n".join(listed)

@@ -4,8 +4,11 @@ another account's pages come, and a new deploy offers "Update available — Relo
 
 # ruff: noqa: F811 - each test takes the imported ``page`` fixture as an argument
 
+import re
+
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.factories import FeedingSessionFactory, InfantFactory, RegimenFactory, UserFactory
 from tests.test_browser import chromium, log_in, page  # noqa: F401
@@ -58,20 +61,27 @@ def test_today_and_the_last_history_page_open_offline(page, anna):
 
     log_in(page, anna.email)
     assert controlled(page) == f"shell-{shell_version()}"
+    page.get_by_role("button", name="Start left").click()  # a feed running when the signal goes
+    page.get_by_test_id("running-feed").wait_for()
     page.goto(f"{page.base_url}/history/feeds/")
-    assert "the long night feed" in page.get_by_test_id("history-row").first.inner_text()
+    assert page.get_by_test_id("history-row").filter(has_text="the long night feed").count() == 1
     assert sorted(kept_pages(page)) == ["/", "/__page-owner__", "/history/feeds/"]
 
     page.context.set_offline(True)
     page.goto(f"{page.base_url}/")
     assert page.get_by_role("button", name="Took my probiotic").is_visible()
+    # The feed timer runs from the cached page (timer.js from the cache): it ticks on.
+    timer = page.get_by_test_id("running-feed").locator(".timer")
+    shown = timer.inner_text()
+    assert re.fullmatch(r"\d+:\d\d", shown), shown
+    expect(timer).not_to_have_text(shown, timeout=5000)
     # Styled from the cache: the bottom bar is Bootstrap's and app.css's, fixed at the bottom.
     assert (
         page.get_by_role("navigation", name="Sections").evaluate("e => getComputedStyle(e).position")
         == "fixed"
     )
     page.goto(f"{page.base_url}/history/feeds/")
-    assert "the long night feed" in page.get_by_test_id("history-row").first.inner_text()
+    assert page.get_by_test_id("history-row").filter(has_text="the long night feed").count() == 1
     page.goto(f"{page.base_url}/dashboard/")  # never opened on this phone: no copy to show
     assert page.get_by_role("heading", level=1).inner_text() == "You are offline"
     page.get_by_role("link", name="Open Today").click()
