@@ -29,9 +29,14 @@ def anna(db):
 
 
 def controlled(page) -> str:
-    """Wait until the service worker is active and controls the page; its cache version."""
+    """Wait until the service worker is active and controls the page; its cache version.
+
+    The worker registers on the log-in page; when it activates while her log-in is on its way,
+    the page that answers was fetched without it and stays so (clients.claim() takes only the
+    pages already open): the next page she opens is controlled, here a reload."""
     page.evaluate("navigator.serviceWorker.ready")
     if not page.evaluate("!!navigator.serviceWorker.controller"):
+        page.reload()
         page.wait_for_function("() => !!navigator.serviceWorker.controller")
     return page.evaluate("caches.keys().then(keys => keys.find(k => k.startsWith('shell-')))")
 
