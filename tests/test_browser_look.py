@@ -96,6 +96,12 @@ def test_the_dashboard_charts_take_the_theme_s_colours(page, demo_mother):
     # Her charts' own grid colour is the light theme's now, read from Chart.js's resolved options.
     grid = page.evaluate("Chart.getChart('feeding-chart').options.scales.y.grid.color")
     assert grid == "rgba(0, 0, 0, 0.175)", grid
+    # Vomiting's dark red is its own again (the dark page drew it lighter, #e35d6a).
+    vomiting = "c => c.getDatasetMeta(2).controller.getStyle(0).backgroundColor"
+    assert page.evaluate(f"({vomiting})(Chart.getChart('symptoms-chart'))") == "#b02a37"
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => Chart.defaults.color === '#dee2e6'", timeout=5000)
+    assert page.evaluate(f"({vomiting})(Chart.getChart('symptoms-chart'))") == "#e35d6a"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

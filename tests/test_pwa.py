@@ -4,6 +4,7 @@ service worker's cache list, and the header that keeps one mother's pages from t
 import json
 import re
 import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,28 @@ def test_the_manifest_says_how_to_install_the_app(client, db):
         assert icon["type"] == "image/png"
         width, height = png_size(static_file(icon["src"]))
         assert f"{width}x{height}" == sizes, icon["src"]
+
+
+def top_left_pixel(path: Path) -> tuple[int, ...]:
+    """The RGBA (or RGB) of a PNG's top-left pixel. On the first row every filter leaves the
+    first pixel's bytes as they are (nothing lies above or to its left), so no unfiltering."""
+    data, chunks = path.read_bytes(), []
+    at = 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind = data[at + 4 : at + 8]
+        if kind == b"IDAT":
+            chunks.append(data[at + 8 : at + 8 + length])
+        at += 12 + length
+    channels = {2: 3, 6: 4}[data[25]]
+    return tuple(zlib.decompress(b"".join(chunks))[1 : 1 + channels])
+
+
+def test_the_maskable_icons_fill_their_square_and_the_others_are_round():
+    # A maskable icon is cut to the phone's shape (circle, squircle...): it must bleed to its edges.
+    for size in (192, 512):
+        assert top_left_pixel(ICONS / f"icon-maskable-{size}.png") == (0x2E, 0x7D, 0x6B, 255)
+        assert top_left_pixel(ICONS / f"icon-{size}.png")[3] == 0  # outside the round badge
 
 
 def test_the_apple_touch_icon_is_180_px_and_opaque():

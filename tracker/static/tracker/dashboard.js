@@ -27,6 +27,11 @@
     });
   });
   var paper = function () { return colours.paper; };
+  // Series too dark to tell from the dark page (under 3:1 against it) take a lighter tone there.
+  var DARK_TONES = { "#b02a37": "#e35d6a", "#6f42c1": "#a98eda", "#8c5a2b": "#c29466" };
+  var tone = function (colour) {
+    return (document.documentElement.dataset.bsTheme === "dark" && DARK_TONES[colour]) || colour;
+  };
 
   // Vertical lines for the regimen start and the birth.
   var markerPlugin = {
@@ -120,14 +125,14 @@
       return Object.assign({
         label: label,
         data: values,
-        borderColor: colour,
-        backgroundColor: colour,
+        borderColor: function () { return tone(colour); },
+        backgroundColor: function () { return tone(colour); },
         spanGaps: false,
         segment: {
           borderDash: function (ctx) { return ctx.p1DataIndex === today ? [4, 4] : undefined; },
-          borderColor: function (ctx) { return ctx.p1DataIndex === today ? colour + "80" : undefined; },
+          borderColor: function (ctx) { return ctx.p1DataIndex === today ? tone(colour) + "80" : undefined; },
         },
-        pointBackgroundColor: function (ctx) { return isToday(ctx) ? paper() : colour; },
+        pointBackgroundColor: function (ctx) { return isToday(ctx) ? paper() : tone(colour); },
       }, extra);
     };
     var bars = function (label, values, colour, extra) {
@@ -135,9 +140,9 @@
         type: "bar",
         label: label,
         data: values,
-        borderColor: colour,
+        borderColor: function () { return tone(colour); },
         borderWidth: function (ctx) { return isToday(ctx) ? 1 : 0; },
-        backgroundColor: function (ctx) { return isToday(ctx) ? colour + "40" : colour; },
+        backgroundColor: function (ctx) { return isToday(ctx) ? tone(colour) + "40" : tone(colour); },
       }, extra);
     };
     var axes = function (y1Title) {
