@@ -152,3 +152,18 @@ def test_a_new_deploy_offers_to_reload(page, anna, monkeypatch):
     keys = page.evaluate("caches.keys()")
     assert "shell-0123456789ab" in keys and old not in keys
     assert banner.count() == 0  # the reloaded page runs the new version: nothing to offer
+
+
+def test_chromium_finds_the_app_installable(page, anna):
+    """Chromium's own check (the one behind its "Install app"): the manifest parses, its icons
+    load, the worker controls the start page."""
+    log_in(page, anna.email)
+    controlled(page)
+    devtools = page.context.new_cdp_session(page)
+    manifest = devtools.send("Page.getAppManifest")
+    assert manifest["url"] == f"{page.base_url}/manifest.webmanifest"
+    assert manifest["errors"] == []
+    errors = devtools.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito, where Chromium installs nothing: that one is the
+    # test browser's, not the app's.
+    assert [error for error in errors if error["errorId"] != "in-incognito"] == []

@@ -197,7 +197,7 @@ def test_the_policy_allows_the_worker_and_manifest_and_nothing_more(client, db):
 )
 def test_the_bottom_bar_marks_the_page_she_is_on(mother_client, infant, regimen, path, current):
     html = mother_client.get(path).content.decode()
-    bar = html.split('<nav class="bottom-nav d-md-none" aria-label="Sections">', 1)[1].split("</nav>", 1)[0]
+    bar = html.split('<nav class="bottom-nav d-lg-none" aria-label="Sections">', 1)[1].split("</nav>", 1)[0]
     items = re.findall(
         r'<(?:a|button) class="bottom-nav-link( active)?"(?: aria-current="page")?.*?<span>(\w+)</span>',
         bar,
