@@ -29,7 +29,7 @@ class InfantSerializer(ApiModelSerializer):
             "name": {"help_text": "The baby's name or nickname: one line, at most 60 characters."},
             "birth_at": {
                 "help_text": "When the baby was born (an instant: with an offset in, UTC out). Not in the "
-                "future, at most 3 years ago, and fitting her due date when she gave one."
+                "future, at most 3 years ago, and fitting the due date of her pregnancy, when one is linked."
             },
             "gestational_weeks": {"help_text": "Gestational age at birth: whole weeks, 22 to 44."},
             "gestational_days": {
