@@ -61,11 +61,14 @@ class DescribedCursorPagination(CursorPagination):
     def get_paginated_response_schema(self, schema):
         envelope = super().get_paginated_response_schema(schema)
         field = self.ordering[0].lstrip("-")
-        envelope["properties"]["next"]["description"] = (
-            "The full URL of the next (older) page, with its opaque cursor; null on the last page."
+        # DRF's examples name another API (and one ends in a stray quote): ours instead.
+        envelope["properties"]["next"].update(
+            description="The full URL of the next (older) page, with its opaque cursor; null on the last page.",
+            example="https://tracker.example.org/api/v1/feeds/?cursor=cD0yMDI2LTExLTE2",
         )
-        envelope["properties"]["previous"]["description"] = (
-            "The full URL of the previous (newer) page; null on the first page."
+        envelope["properties"]["previous"].update(
+            description="The full URL of the previous (newer) page; null on the first page.",
+            example="https://tracker.example.org/api/v1/feeds/?cursor=cj0xJnA9MjAyNi0xMS0xNg%3D%3D",
         )
         envelope["properties"]["results"] = {
             **schema,
