@@ -162,12 +162,15 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first (whatever uses the token stops working); POST revokes it."""
     token = get_owned_or_404(ApiToken, request.user, pk)
-    api_token_revoke(token=token)
-    messages.success(request, f"The token “{token.name}” no longer works.")
-    return redirect("profile")
+    if request.method == "POST":
+        api_token_revoke(token=token)
+        messages.success(request, f"The token “{token.name}” no longer works.")
+        return redirect("profile")
+    return render(request, "accounts/token_revoke.html", {"token": token})
 
 
 @signed_in

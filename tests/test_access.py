@@ -107,7 +107,6 @@ POST_ONLY = {
     "daily_check",
     "logout",
     "api_token_create",
-    "api_token_revoke",
 }
 
 
@@ -169,7 +168,7 @@ def test_a_clinician_gets_404_on_a_mothers_email_links(clinician_client, name, r
 
 
 def any_role_pages():
-    return [(n, r) for n, r in with_role(Role.SIGNED_IN) if n not in POST_ONLY]
+    return [(n, r) for n, r in with_role(Role.SIGNED_IN) if n not in POST_ONLY and "<int:pk>" not in r]
 
 
 @pytest.mark.parametrize("name, route", any_role_pages(), ids=[name for name, _ in any_role_pages()])

@@ -70,3 +70,86 @@ def test_errors_and_the_one_tap_writes_carry_examples(schema):
     ):
         body = schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]
         assert body["examples"], path
+
+
+def resolve(schema: dict, node: dict) -> dict:
+    ref = node.get("$ref")
+    return schema["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else node
+
+
+def properties_of(schema: dict, node: dict) -> dict:
+    """A schema's properties, with those of the parts it is built from (allOf, $ref)."""
+    node = resolve(schema, node)
+    found = dict(node.get("properties", {}))
+    for part in node.get("allOf", []):
+        found.update(properties_of(schema, part))
+    return found
+
+
+def is_described(schema: dict, node: dict) -> bool:
+    if node.get("description"):
+        return True
+    if set(node) == {"$ref"}:  # a pure reference: described by its target
+        return bool(resolve(schema, node).get("description"))
+    return False
+
+
+def undescribed_properties(schema: dict) -> list[str]:
+    missing = []
+    for name, component in schema["components"]["schemas"].items():
+        for prop, node in properties_of(schema, component).items():
+            if not is_described(schema, node):
+                missing.append(f"{name}.{prop}")
+    return missing
+
+
+def undescribed_parameters(schema: dict) -> list[str]:
+    return [
+        f"{method.upper()} {path} {parameter['in']} {parameter['name']}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        for parameter in operation.get("parameters", [])
+        if not parameter.get("description")
+    ]
+
+
+def client_errors_without_example(schema: dict) -> list[str]:
+    """4xx answers with neither an example nor a schema whose every property is described."""
+    missing = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                if not code.startswith("4"):
+                    continue
+                for body in response.get("content", {}).values():
+                    if body.get("examples") or body.get("example"):
+                        continue
+                    shape = body.get("schema", {})
+                    props = properties_of(schema, shape)
+                    if not (props and all(is_described(schema, node) for node in props.values())):
+                        missing.append(f"{method.upper()} {path} {code}")
+    return missing
+
+
+def test_every_property_and_parameter_is_described(schema):
+    assert len(schema["components"]["schemas"]) > 20  # the walk below sees the real schema
+    assert undescribed_properties(schema) == []
+    assert undescribed_parameters(schema) == []
+
+
+def test_every_client_error_has_an_example(schema):
+    assert client_errors_without_example(schema) == []
+    take = schema["paths"]["/api/v1/doses/take/"]["post"]["responses"]["409"]["content"]["application/json"]
+    assert {example["value"]["code"] for example in take["examples"].values()} == {
+        "no_slot_due",
+        "all_logged",
+    }
+
+
+def test_the_pages_envelope_is_described(schema):
+    page = schema["components"]["schemas"]["PaginatedFeedList"]["properties"]
+    assert page["next"]["nullable"] and "null on the last page" in page["next"]["description"]
+    assert page["results"]["items"] == {"$ref": "#/components/schemas/Feed"}
+    assert (
+        page["results"]["description"] == "At most 50 records, newest started_at first (then the highest id)."
+    )

@@ -20,6 +20,9 @@ def test_a_mother_makes_a_token_sees_it_once_and_revokes_it(mother_client, mothe
     assert "iPhone shortcut" in later and row.prefix in later
     assert token not in later  # shown once
 
+    asked = mother_client.get(f"/accounts/profile/tokens/{row.pk}/revoke/")
+    assert "Revoke the token “iPhone shortcut”?" in asked.content.decode()
+    assert ApiClient(token).get("/api/v1/infants/").status_code == 200  # asking revokes nothing
     revoked = mother_client.post(f"/accounts/profile/tokens/{row.pk}/revoke/")
     assert (revoked.status_code, revoked["Location"]) == (302, "/accounts/profile/")
     assert ApiClient(token).get("/api/v1/infants/").status_code == 401

@@ -94,6 +94,26 @@ def test_today_and_the_last_history_page_open_offline(page, anna):
     back_online(page)
 
 
+def test_offline_the_page_says_so_and_a_tap_stays_on_it_unsaved(page, anna):
+    from tracker.models import DoseLog
+
+    log_in(page, anna.email)
+    controlled(page)
+    assert page.locator("#offline-notice").count() == 0
+    page.context.set_offline(True)
+    page.goto(f"{page.base_url}/")
+    notice = page.locator("#offline-notice")
+    expect(notice).to_contain_text("You are offline: this is the copy you last opened.")
+    page.get_by_role("button", name="Took my probiotic").click()
+    expect(notice).to_have_text("You are offline: that was not saved. Try again once you are back online.")
+    assert page.url == f"{page.base_url}/"  # not the browser's "no internet" page
+    back_online(page)
+    expect(notice).to_have_count(0)
+    assert DoseLog.objects.filter(regimen__mother=anna).count() == 0
+    page.get_by_role("button", name="Took my probiotic").click()  # online again: the server answers
+    page.get_by_role("alert").first.wait_for()
+
+
 def test_logging_out_forgets_her_pages(page, anna):
     log_in(page, anna.email)
     controlled(page)

@@ -17,6 +17,8 @@ from tracker.selectors.slots import open_slots_on
 from tracker.services import doses
 
 REGIMEN_HELP = "Her regimen's id; may be left out when exactly one of her regimens covers today."
+STATUS_HELP = "taken or skipped (a slot without a log is not answered yet, or missed)."
+SKIP_REASON_HELP = "Why she skipped it: one line, at most 200 characters; blank when taken or not given."
 
 
 class DoseSerializer(ApiModelSerializer):
@@ -35,6 +37,21 @@ class DoseSerializer(ApiModelSerializer):
             "logged_at",
         ]
         read_only_fields = fields  # writes go through DoseLogSerializer and DoseUpdateSerializer
+        extra_kwargs = {
+            "id": {"help_text": "The dose log's id."},
+            "regimen": {"help_text": "The id of the regimen the dose belongs to."},
+            "scheduled_at": {
+                "help_text": "The slot as an instant, in UTC: her local "
+                "slot_date and slot_time in her time zone."
+            },
+            "status": {"help_text": STATUS_HELP},
+            "skip_reason": {"help_text": SKIP_REASON_HELP},
+            "taken_at": {"help_text": "When she took it, in UTC; null for a skipped dose."},
+            "source": {
+                "help_text": "Where it was logged: web (the app's pages), email (a reminder's link) or api."
+            },
+            "logged_at": {"help_text": "When the log was first saved, in UTC."},
+        }
 
 
 class DoseLogSerializer(serializers.Serializer):
@@ -45,9 +62,15 @@ class DoseLogSerializer(serializers.Serializer):
         required=False, help_text="Her local day of the slot; default: her today."
     )
     slot_time = LocalTimeField(help_text="The slot's local time, one of the dose times.")
-    status = serializers.ChoiceField(choices=DoseLog.Status.choices, default=DoseLog.Status.TAKEN)
+    status = serializers.ChoiceField(
+        choices=DoseLog.Status.choices,
+        default=DoseLog.Status.TAKEN,
+        help_text="taken (the default) or skipped.",
+    )
     taken_at = AwareDateTimeField(required=False, allow_null=True, help_text="When taken; default: now.")
-    skip_reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    skip_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, default="", help_text=SKIP_REASON_HELP
+    )
 
 
 class DoseTakeSerializer(serializers.Serializer):
@@ -57,9 +80,17 @@ class DoseTakeSerializer(serializers.Serializer):
 class DoseUpdateSerializer(serializers.Serializer):
     """What a correction may change; what it leaves out stays as logged."""
 
-    status = serializers.ChoiceField(choices=DoseLog.Status.choices, required=False)
-    taken_at = AwareDateTimeField(required=False, allow_null=True)
-    skip_reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    status = serializers.ChoiceField(
+        choices=DoseLog.Status.choices, required=False, help_text="taken or skipped; left out: unchanged."
+    )
+    taken_at = AwareDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When she took it, with an offset; null for a skipped dose; left out: unchanged.",
+    )
+    skip_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text=f"{SKIP_REASON_HELP} Left out: unchanged."
+    )
 
 
 def regimen_of(data: dict, mother) -> Regimen:
@@ -126,7 +157,30 @@ class DoseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         request=DoseTakeSerializer,
         responses={
             201: DoseSerializer,
-            409: OpenApiResponse(ErrorSerializer, "No dose is due now, or every dose of today is logged."),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                "No dose is due now, or every dose of today is logged.",
+                examples=[
+                    OpenApiExample(
+                        "no dose due",
+                        value={
+                            "detail": "No dose is due right now: log a slot by its time instead.",
+                            "code": "no_slot_due",
+                            "errors": {},
+                        },
+                        status_codes=["409"],
+                    ),
+                    OpenApiExample(
+                        "all logged",
+                        value={
+                            "detail": "Every dose for today is already logged.",
+                            "code": "all_logged",
+                            "errors": {},
+                        },
+                        status_codes=["409"],
+                    ),
+                ],
+            ),
         },
         examples=[OpenApiExample("Her one regimen", value={}, request_only=True)],
     )

@@ -6,12 +6,17 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tracker.api.fields import ApiModelSerializer, AwareDateTimeField
+from tracker.api.fields import CREATED_HELP, NOTES_HELP, ApiModelSerializer, AwareDateTimeField
 from tracker.api.filters import cursor_on, time_range_filter
 from tracker.api.relations import HerRecordField
 from tracker.api.scoping import RecordViewSet
 from tracker.models import FeedingSession, Infant, Side
 from tracker.services import feeding
+
+SIDE_SECONDS_HELP = (
+    "Whole seconds on the {side} breast; 0 for a bottle-only feed. While the timer runs, the "
+    "time on the breast in use is added at the next switch or at the stop."
+)
 
 
 class FeedSerializer(ApiModelSerializer):
@@ -47,6 +52,26 @@ class FeedSerializer(ApiModelSerializer):
             "created_at",
         ]
         read_only_fields = ["created_at"]
+        extra_kwargs = {
+            "id": {"help_text": "The feed's id."},
+            "started_at": {
+                "help_text": "When the feed started (an instant: with an offset in, UTC out). Not in the "
+                "future nor before the birth; a baby's feeds never overlap."
+            },
+            "method": {
+                "help_text": "breast, expressed (her milk from a bottle), "
+                "formula, or mixed (breast and bottle)."
+            },
+            "left_seconds": {"help_text": SIDE_SECONDS_HELP.format(side="left")},
+            "right_seconds": {"help_text": SIDE_SECONDS_HELP.format(side="right")},
+            "switches": {"help_text": "How many times she changed breast during the feed, 0 to 30."},
+            "bottle_ml": {
+                "help_text": "Millilitres given from a bottle, 1 to 400; null: "
+                "none. Not for a breast-only feed."
+            },
+            "notes": {"help_text": NOTES_HELP},
+            "created_at": {"help_text": CREATED_HELP},
+        }
 
     def validate(self, attrs):
         if self.instance is None and attrs.get("ended_at") is None:

@@ -50,6 +50,12 @@ class LocalTimeField(serializers.TimeField):
         super().__init__(*args, **kwargs)
 
 
+#: Shared descriptions of the fields every record has.
+ID_HELP = "The record's id (read-only)."
+CREATED_HELP = "When the record was first saved, in UTC (read-only)."
+NOTES_HELP = "Free text, as she typed it; blank: none."
+
+
 class ApiModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer whose date-times are ``AwareDateTimeField``."""
 

@@ -5,6 +5,7 @@ import re
 import django_filters
 from django import forms
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.drainage import set_override
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.pagination import CursorPagination
 
@@ -30,7 +31,10 @@ class AwareDateTimeFormField(forms.Field):
         return parsed
 
 
-@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+
+
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.Filter):
     """One of her records by id. Any id is accepted (another mother's finds nothing), so the
     filter tells nobody which ids exist."""
@@ -41,6 +45,8 @@ class IdFilter(django_filters.Filter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+        # The schema's type is the class's; its description, this filter's help_text.
+        set_override(self, "field", {**ID_SCHEMA, "description": kwargs.get("help_text", "")})
 
 
 class AwareDateTimeFilter(django_filters.Filter):
@@ -49,11 +55,33 @@ class AwareDateTimeFilter(django_filters.Filter):
     field_class = AwareDateTimeFormField
 
 
+class DescribedCursorPagination(CursorPagination):
+    """DRF's cursor pagination, with its envelope's fields described in the schema."""
+
+    def get_paginated_response_schema(self, schema):
+        envelope = super().get_paginated_response_schema(schema)
+        field = self.ordering[0].lstrip("-")
+        # DRF's examples name another API (and one ends in a stray quote): ours instead.
+        envelope["properties"]["next"].update(
+            description="The full URL of the next (older) page, with its opaque cursor; null on the last page.",
+            example="https://tracker.example.org/api/v1/feeds/?cursor=cD0yMDI2LTExLTE2",
+        )
+        envelope["properties"]["previous"].update(
+            description="The full URL of the previous (newer) page; null on the first page.",
+            example="https://tracker.example.org/api/v1/feeds/?cursor=cj0xJnA9MjAyNi0xMS0xNg%3D%3D",
+        )
+        envelope["properties"]["results"] = {
+            **schema,
+            "description": f"At most {self.page_size} records, newest {field} first (then the highest id).",
+        }
+        return envelope
+
+
 def cursor_on(field: str, page_size: int = 50) -> type[CursorPagination]:
     """Cursor pagination, newest first, on ``field`` (then the id, so equal times keep an order)."""
     return type(
         f"CursorOn_{field}",
-        (CursorPagination,),
+        (DescribedCursorPagination,),
         {
             "ordering": (f"-{field}", "-pk"),
             "page_size": page_size,

@@ -2,7 +2,7 @@
 
 from rest_framework import mixins
 
-from tracker.api.fields import ApiModelSerializer
+from tracker.api.fields import CREATED_HELP, ApiModelSerializer
 from tracker.api.filters import cursor_on
 from tracker.api.scoping import RecordViewSet
 from tracker.models import Infant, Pregnancy
@@ -24,6 +24,24 @@ class InfantSerializer(ApiModelSerializer):
             "created_at",
         ]
         read_only_fields = ["pregnancy", "created_at"]
+        extra_kwargs = {
+            "id": {"help_text": "The baby's id (read-only)."},
+            "name": {"help_text": "The baby's name or nickname: one line, at most 60 characters."},
+            "birth_at": {
+                "help_text": "When the baby was born (an instant: with an offset in, UTC out). Not in the "
+                "future, at most 3 years ago, and fitting the due date of her pregnancy, when one is linked."
+            },
+            "gestational_weeks": {"help_text": "Gestational age at birth: whole weeks, 22 to 44."},
+            "gestational_days": {
+                "help_text": "And days beyond those weeks, 0 to 6 (39 weeks and 4 days: 39 and 4)."
+            },
+            "delivery_mode": {"help_text": "How the baby was born: vaginal or caesarean."},
+            "birth_weight_g": {"help_text": "Birth weight in grams, 300 to 7000; null: not given."},
+            "pregnancy": {
+                "help_text": "The id of the pregnancy the baby was born of; null when none (read-only)."
+            },
+            "created_at": {"help_text": CREATED_HELP},
+        }
 
 
 class InfantViewSet(
@@ -61,6 +79,10 @@ class PregnancySerializer(ApiModelSerializer):
         model = Pregnancy
         fields = ["id", "due_date", "created_at"]
         read_only_fields = ["created_at"]
+        extra_kwargs = {
+            "id": {"help_text": "The pregnancy's id (read-only)."},
+            "created_at": {"help_text": CREATED_HELP},
+        }
 
 
 class PregnancyViewSet(

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.response import Response
 
-from tracker.api.fields import ApiModelSerializer, AwareDateTimeField, LocalTimeField
+from tracker.api.fields import CREATED_HELP, ApiModelSerializer, AwareDateTimeField, LocalTimeField
 from tracker.api.filters import cursor_on
 from tracker.api.scoping import RecordViewSet
 from tracker.localtime import local_today
@@ -18,26 +18,42 @@ class ProductSerializer(ApiModelSerializer):
     class Meta:
         model = SupplementProduct
         fields = ["name", "brand", "strains", "cfu_per_dose", "form"]
+        extra_kwargs = {
+            "name": {"help_text": "The product's name: one line, at most 120 characters."},
+            "brand": {"help_text": "Its brand: one line, at most 120 characters; blank: not given."},
+            "form": {"help_text": "capsule, sachet (sachet or powder), drops, tablet or other."},
+        }
 
 
 class SlotSerializer(serializers.Serializer):
     """One of today's dose slots and how it was answered (``status`` null: not logged yet)."""
 
-    time = LocalTimeField(source="slot.at")
-    scheduled_at = AwareDateTimeField(source="slot.scheduled_at")
-    status = serializers.CharField(source="log.status", allow_null=True, default=None)
-    dose = serializers.IntegerField(source="log.pk", allow_null=True, default=None)
+    time = LocalTimeField(source="slot.at", help_text='The slot\'s local time, "HH:MM".')
+    scheduled_at = AwareDateTimeField(
+        source="slot.scheduled_at", help_text="The slot as an instant (her today at that time), in UTC."
+    )
+    status = serializers.CharField(
+        source="log.status",
+        allow_null=True,
+        default=None,
+        help_text="taken or skipped, as logged; null: not logged yet.",
+    )
+    dose = serializers.IntegerField(
+        source="log.pk", allow_null=True, default=None, help_text="The dose log's id; null: not logged yet."
+    )
 
 
 class RegimenSerializer(ApiModelSerializer):
-    product = ProductSerializer()
+    product = ProductSerializer(help_text="The probiotic she takes, written and read with the regimen.")
     dose_times = serializers.ListField(
         child=serializers.CharField(max_length=5),
         min_length=1,
         max_length=6,
         help_text='Her local dose times, like ["08:00", "20:00"].',
     )
-    today_slots = serializers.SerializerMethodField()
+    today_slots = serializers.SerializerMethodField(
+        help_text="Her local today's dose slots and how each was answered (read-only)."
+    )
 
     class Meta:
         model = Regimen
@@ -58,6 +74,18 @@ class RegimenSerializer(ApiModelSerializer):
         extra_kwargs = {
             "start_date": {"required": False, "help_text": "Her own dates only; the trial preset sets them."},
             "end_date": {"required": False},
+            "id": {"help_text": "The regimen's id."},
+            "preset": {
+                "help_text": "trial: from the due date - 28 days to 28 days after the birth, dated from "
+                "her pregnancy and baby; custom: her own start_date and end_date."
+            },
+            "pregnancy": {"help_text": "The id of the pregnancy it is for; null when none (read-only)."},
+            "doses_per_day": {"help_text": "How many dose_times there are, 1 to 6 (read-only)."},
+            "reminders_enabled": {
+                "help_text": "Email a reminder at this regimen's dose times (when "
+                "her reminder settings send emails)."
+            },
+            "created_at": {"help_text": CREATED_HELP},
         }
 
     @extend_schema_field(SlotSerializer(many=True))
@@ -118,6 +146,17 @@ class ReminderSettingsSerializer(ApiModelSerializer):
     class Meta:
         model = ReminderSettings
         fields = ["email_enabled", "follow_up", "quiet_start", "quiet_end", "regimens"]
+        extra_kwargs = {
+            "follow_up": {"help_text": "One more email 60 minutes after a dose she hasn't logged."},
+            "quiet_start": {
+                "help_text": 'Her quiet hours start, local "HH:MM" (inclusive): no reminder email is sent '
+                "in them. Null with quiet_end: no quiet hours; give both or neither."
+            },
+            "quiet_end": {
+                "help_text": 'Her quiet hours end, local "HH:MM" (exclusive); before quiet_start: they '
+                "run past midnight. Null with quiet_start: no quiet hours."
+            },
+        }
 
 
 class ReminderSettingsViewSet(mixins.ListModelMixin, RecordViewSet):

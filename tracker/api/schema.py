@@ -41,10 +41,24 @@ ERROR_EXAMPLES = {
 KEY_PATTERN = "^[!-~]([ -~]*[!-~])?$"
 
 
+#: The path parameters' descriptions (drf-spectacular leaves a path typed by its regex undescribed).
+PATH_PARAMETERS = {
+    "id": "The record's id: one of hers, or of a mother whose record is shared with you.",
+    "mother_id": "The id of a mother whose record is shared with you (your active grant).",
+}
+
+
 class ApiAutoSchema(AutoSchema):
     def _is_list_view(self, serializer=None) -> bool:
         # Her reminder settings and the summary answer one object on their list URL.
         return False if getattr(self.view, "single_object", False) else super()._is_list_view(serializer)
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if not parameter.get("description") and parameter["name"] in PATH_PARAMETERS:
+                parameter["description"] = PATH_PARAMETERS[parameter["name"]]
+        return parameters
 
     def get_override_parameters(self):
         params = super().get_override_parameters()

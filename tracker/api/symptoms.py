@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tracker.api.fields import ApiModelSerializer
+from tracker.api.fields import CREATED_HELP, ID_HELP, NOTES_HELP, ApiModelSerializer
 from tracker.api.filters import checks_filter, cursor_on, time_range_filter
 from tracker.api.relations import HerRecordField
 from tracker.api.scoping import RecordViewSet
@@ -28,11 +28,43 @@ class SymptomSerializer(ApiModelSerializer):
         fields = ["id", "infant", "kind", "is_running", *SymptomEntry.RECORDED_FIELDS, "created_at"]
         read_only_fields = ["created_at"]
         extra_kwargs = {
+            "id": {"help_text": ID_HELP},
+            "kind": {
+                "help_text": "regurgitation (spit-up), crying (crying or "
+                "fussing), abdominal_pain (tummy pain "
+                "or colic) or stool. Fixed once logged."
+            },
+            "ended_at": {
+                "help_text": "Crying only: when it ended (with an offset in, UTC out). Null while the crying "
+                "timer runs, when only duration_minutes was given, and for the other kinds."
+            },
+            "duration_minutes": {
+                "help_text": "Crying only: how long, in minutes, 0 to 1440; worked out from ended_at when "
+                "only that is given. Null while the timer runs and for the other kinds."
+            },
+            "size": {"help_text": "Spit-up: small, medium or large (required); blank for the other kinds."},
+            "is_vomiting": {
+                "help_text": "Spit-up only: it was forceful vomiting, counted apart from regurgitations."
+            },
+            "severity": {
+                "help_text": "Tummy pain: 0 none, 1 mild, 2 moderate, 3 severe "
+                "(required); null for the other kinds."
+            },
+            "stool_consistency": {
+                "help_text": "Stool: the Brussels Infant and Toddler Stool Scale, 1 hard lumps to 7 watery "
+                "(hard 1-3, formed 4, loose 5-6, watery 7); required; null for the other kinds."
+            },
+            "stool_colour": {"help_text": "Stool only: its colour; blank: not given, or another kind."},
+            "straining_minutes": {
+                "help_text": "Stool only: minutes of straining before it, 0 to 120; null: not given."
+            },
+            "notes": {"help_text": NOTES_HELP},
+            "created_at": {"help_text": CREATED_HELP},
             "occurred_at": {
                 "required": False,
                 "help_text": "When it happened (crying: when it started). Left out: now, logged as "
                 "Today's one-tap button does (the same tap within 5 seconds counts once).",
-            }
+            },
         }
 
     def validate(self, attrs):
@@ -139,7 +171,15 @@ class DailyCheckSerializer(ApiModelSerializer):
         model = DailyCheck
         fields = ["id", "infant", "day", "no_symptoms", "other_than_breast_milk", "notes", "created_at"]
         read_only_fields = ["created_at"]
-        extra_kwargs = {"day": {"required": False, "help_text": "Her local day; default: her today."}}
+        extra_kwargs = {
+            "day": {"required": False, "help_text": "Her local day; default: her today."},
+            "id": {"help_text": ID_HELP},
+            "no_symptoms": {
+                "help_text": "She saw no symptoms that day: a symptom-free day, not a day without data."
+            },
+            "notes": {"help_text": NOTES_HELP},
+            "created_at": {"help_text": CREATED_HELP},
+        }
 
 
 class DailyCheckViewSet(

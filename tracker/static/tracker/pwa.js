@@ -44,3 +44,44 @@
     });
   });
 })();
+
+// Offline, a page is the copy the service worker kept: say so, and keep a tap from ending on the
+// browser's "no internet" page with nothing saved. Her taps are not queued yet: a form sent
+// offline stays on the page, which says it was not saved.
+(function () {
+  var notice = null;
+
+  function say(text) {
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.id = "offline-notice";
+      notice.className = "offline-notice alert alert-warning mb-0";
+      notice.setAttribute("role", "status");
+      document.body.prepend(notice);
+    }
+    notice.textContent = text;
+  }
+
+  function follow() {
+    if (navigator.onLine) {
+      if (notice) notice.remove();
+      notice = null;
+    } else {
+      say("You are offline: this is the copy you last opened. What you tap now can't be saved until you are back online.");
+    }
+  }
+
+  window.addEventListener("online", follow);
+  window.addEventListener("offline", follow);
+  document.addEventListener(
+    "submit",
+    function (event) {
+      if (navigator.onLine) return;
+      event.preventDefault();
+      say("You are offline: that was not saved. Try again once you are back online.");
+      window.scrollTo(0, 0);
+    },
+    true
+  );
+  follow();
+})();
