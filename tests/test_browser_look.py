@@ -15,6 +15,8 @@ import pytest
 from accounts.models import User
 from tests.factories import CareGrantFactory, ClinicianFactory
 from tests.test_browser import chromium, log_in, page  # noqa: F401
+from tests.test_chart_colours import contrast_ratio
+from tracker.chart_colours import CARD_BACKGROUND, SERIES_COLOURS
 
 pytestmark = [
     pytest.mark.browser,
@@ -99,9 +101,74 @@ def test_the_dashboard_charts_take_the_theme_s_colours(page, demo_mother):
     # Vomiting's dark red is its own again (the dark page drew it lighter, #e35d6a).
     vomiting = "c => c.getDatasetMeta(2).controller.getStyle(0).backgroundColor"
     assert page.evaluate(f"({vomiting})(Chart.getChart('symptoms-chart'))") == "#b02a37"
+    assert drawn_series_colours(page) == palette_by_label("light")
     page.emulate_media(color_scheme="dark")
     page.wait_for_function("() => Chart.defaults.color === '#dee2e6'", timeout=5000)
     assert page.evaluate(f"({vomiting})(Chart.getChart('symptoms-chart'))") == "#e35d6a"
+    assert drawn_series_colours(page) == palette_by_label("dark")
+
+
+#: Each chart's series (legend label) and its colour's name in ``tracker/chart_colours.py``.
+SERIES = {
+    "feeding-chart": {"Feeds": "feeds", "Minutes": "feed_minutes"},
+    "symptoms-chart": {
+        "Spit-ups": "spit_ups",
+        "Spit-ups, 7-day": "spit_ups",
+        "Vomiting": "vomiting",
+        "Stools, 7-day": "stools",
+        "Crying min, 7-day": "crying",
+    },
+    "stools-chart": {
+        "Hard (1-3)": "stools_hard",
+        "Formed (4)": "stools_formed",
+        "Loose (5-6)": "stools_loose",
+        "Watery (7)": "stools_watery",
+    },
+}
+
+
+def palette_by_label(theme: str) -> dict[str, dict[str, str]]:
+    return {
+        chart: {label: SERIES_COLOURS[theme][name] for label, name in series.items()}
+        for chart, series in SERIES.items()
+    }
+
+
+def drawn_series_colours(page) -> dict[str, dict[str, str]]:
+    """The colour Chart.js resolved for each series' first day, by chart and legend label."""
+    return page.evaluate(
+        """ids => Object.fromEntries(ids.map(id => {
+            const chart = Chart.getChart(id);
+            const series = chart.data.datasets.map((d, i) => [d.label, chart.getDatasetMeta(i)])
+                .filter(([label, meta]) => meta.data.length)
+                .map(([label, meta]) => [label, meta.controller.getStyle(0).borderColor]);
+            return [id, Object.fromEntries(series)];
+        }))""",
+        list(SERIES),
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_chart_series_reaches_3_to_1_against_its_card(page, demo_mother, scheme):
+    """WCAG 2.1 1.4.11 (graphics), which axe does not check on a canvas: what the charts draw,
+    against the card they are drawn on, as the page computes it."""
+    page.emulate_media(color_scheme=scheme)
+    log_in(page, *DEMO)
+    page.goto(f"{page.base_url}/dashboard/?range=30")
+    card = page.evaluate(
+        "getComputedStyle(document.getElementById('feeding-chart').closest('.card')).backgroundColor"
+    )
+    assert card == {"light": "rgb(255, 255, 255)", "dark": "rgb(33, 37, 41)"}[scheme]
+    assert CARD_BACKGROUND[scheme] == "#{:02x}{:02x}{:02x}".format(*map(int, card[4:-1].split(", ")))
+    drawn = drawn_series_colours(page)
+    assert drawn == palette_by_label(scheme)
+    below = {
+        f"{chart} {label}": round(contrast_ratio(colour, CARD_BACKGROUND[scheme]), 2)
+        for chart, series in drawn.items()
+        for label, colour in series.items()
+        if contrast_ratio(colour, CARD_BACKGROUND[scheme]) < 3
+    }
+    assert below == {}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

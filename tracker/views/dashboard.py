@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.gzip import gzip_page
 
+from tracker.chart_colours import SERIES_COLOURS
 from tracker.roles import mother_required
 from tracker.selectors.dashboard import RANGES, Dashboard, dashboard_for
 from tracker.selectors.screening import NO_FLAG, VOMITING_NOTICE
@@ -28,7 +29,8 @@ def chart_data_for(board: Dashboard) -> dict:
     A symptom series holds null on a day without data (no entry, no daily check), which
     the charts draw as a gap, and a 7-day mean is null with fewer than 4 logging days in
     its window. ``today`` (in the feeding and the symptom series) names the day still under
-    way (drawn as "today so far", never as a drop), null when the range ends before it."""
+    way (drawn as "today so far", never as a drop), null when the range ends before it.
+    ``colours`` are the series' colours by theme (``tracker/chart_colours.py``)."""
     data: dict = {"feeding": None, "symptoms": None}
     if board.feeding is not None:
         days = [row.day.isoformat() for row in board.feeding.per_day]
@@ -46,6 +48,7 @@ def chart_data_for(board: Dashboard) -> dict:
             **{name: [getattr(row, name) for row in rows] for name in SYMPTOM_SERIES},
         }
     data["markers"] = [{"day": m.day.isoformat(), "label": m.label} for m in board.markers]
+    data["colours"] = SERIES_COLOURS
     return data
 
 

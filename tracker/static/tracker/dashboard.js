@@ -27,10 +27,11 @@
     });
   });
   var paper = function () { return colours.paper; };
-  // Series too dark to tell from the dark page (under 3:1 against it) take a lighter tone there.
-  var DARK_TONES = { "#b02a37": "#e35d6a", "#6f42c1": "#a98eda", "#8c5a2b": "#c29466" };
-  var tone = function (colour) {
-    return (document.documentElement.dataset.bsTheme === "dark" && DARK_TONES[colour]) || colour;
+  // Each series' colour in the theme drawn now, from the one palette per theme the server sends
+  // (tracker/chart_colours.py: every colour at least 3:1 against its theme's card).
+  var tone = function (name) {
+    var theme = document.documentElement.dataset.bsTheme === "dark" ? "dark" : "light";
+    return data.colours[theme][name];
   };
 
   // Vertical lines for the regimen start and the birth.
@@ -89,15 +90,15 @@
         datasets: [
           // order: the minutes line (0) is drawn over the feed bars (1).
           {
-            label: "Feeds", data: f.feeds, yAxisID: "y", order: 1, borderColor: "#9ec5fe",
+            label: "Feeds", data: f.feeds, yAxisID: "y", order: 1, borderColor: function () { return tone("feeds"); },
             borderWidth: function (ctx) { return ctx.dataIndex === feedToday ? 1 : 0; },
-            backgroundColor: function (ctx) { return ctx.dataIndex === feedToday ? "#9ec5fe40" : "#9ec5fe"; },
+            backgroundColor: function (ctx) { return ctx.dataIndex === feedToday ? tone("feeds") + "40" : tone("feeds"); },
           },
           {
-            label: "Minutes", data: f.minutes, type: "line", borderColor: "#198754", borderWidth: 2, yAxisID: "y1", pointRadius: 0, order: 0,
+            label: "Minutes", data: f.minutes, type: "line", borderColor: function () { return tone("feed_minutes"); }, borderWidth: 2, yAxisID: "y1", pointRadius: 0, order: 0,
             segment: {
               borderDash: function (ctx) { return ctx.p1DataIndex === feedToday ? [4, 4] : undefined; },
-              borderColor: function (ctx) { return ctx.p1DataIndex === feedToday ? "#19875480" : undefined; },
+              borderColor: function (ctx) { return ctx.p1DataIndex === feedToday ? tone("feed_minutes") + "80" : undefined; },
             },
           },
           todayLegend(),
@@ -160,11 +161,12 @@
         data: {
           labels: s.labels,
           datasets: [
-            line("Spit-ups", s.regurgitations, "#fd7e14", { pointRadius: 2, borderWidth: 1 }),
-            line("Spit-ups, 7-day", s.regurgitations_7d, "#fd7e14", { pointRadius: 0, borderWidth: 3 }),
-            bars("Vomiting", s.vomiting, "#b02a37", { order: 5 }),
-            line("Stools, 7-day", s.stools_7d, "#6f42c1", { pointRadius: 0, borderWidth: 2 }),
-            line("Crying min, 7-day", s.crying_minutes_7d, "#dc3545", { pointRadius: 0, borderWidth: 2, yAxisID: "y1" }),
+            line("Spit-ups", s.regurgitations, "spit_ups", { pointRadius: 2, borderWidth: 1 }),
+            line("Spit-ups, 7-day", s.regurgitations_7d, "spit_ups", { pointRadius: 0, borderWidth: 3 }),
+            bars("Vomiting", s.vomiting, "vomiting", { order: 5 }),
+            line("Stools, 7-day", s.stools_7d, "stools", { pointRadius: 0, borderWidth: 2 }),
+            // Long dashes: red beside the orange spit-ups is not told apart by every eye.
+            line("Crying min, 7-day", s.crying_minutes_7d, "crying", { pointRadius: 0, borderWidth: 2, borderDash: [8, 3], yAxisID: "y1" }),
             todayLegend(),
           ],
         },
@@ -181,10 +183,10 @@
         data: {
           labels: s.labels,
           datasets: [
-            bars("Hard (1-3)", s.stools_hard, "#8c5a2b", stacked),
-            bars("Formed (4)", s.stools_formed, "#c79a3c", stacked),
-            bars("Loose (5-6)", s.stools_loose, "#e6c86e", stacked),
-            bars("Watery (7)", s.stools_watery, "#7fb3d5", stacked),
+            bars("Hard (1-3)", s.stools_hard, "stools_hard", stacked),
+            bars("Formed (4)", s.stools_formed, "stools_formed", stacked),
+            bars("Loose (5-6)", s.stools_loose, "stools_loose", stacked),
+            bars("Watery (7)", s.stools_watery, "stools_watery", stacked),
             todayLegend(),
           ],
         },
