@@ -228,18 +228,36 @@ def forget_object(*, mother_id: int, kinds: Iterable[str], object_id: int) -> No
 def _stored_months(
     mother: User, kind: str, object_id: int, zone: str, months: list[date]
 ) -> dict[date, MonthTotals]:
-    """The months of ``months`` the database holds. No query for no month."""
+    """The months of ``months`` the database holds (read as one span of months: those between
+    are left out afterwards). No query for no month."""
     if not months:
         return {}
     rows = DayTotalsMonth.objects.filter(
-        mother_id=mother.pk, kind=kind, object_id=object_id, zone=zone, month__in=months
+        mother_id=mother.pk,
+        kind=kind,
+        object_id=object_id,
+        zone=zone,
+        month__range=(min(months), max(months)),
     ).values_list("month", "first_day", "last_day", "days")
+    wanted = set(months)
     return {
-        month: MonthTotals(
-            first, last, {month.replace(day=int(d)): v for d, v in days.items()}, (first, last)
-        )
+        month: MonthTotals(first, last, _days_of(first, days), (first, last))
         for month, first, last, days in rows
+        if month in wanted
     }
+
+
+def _days_of(first: date, stored: list) -> dict[date, Any]:
+    """The totals by day of a row's ``days``: one value a day from ``first``, null for none."""
+    start = first.toordinal()
+    return {date.fromordinal(start + n): value for n, value in enumerate(stored) if value is not None}
+
+
+def _stored_days(chunk: MonthTotals) -> list:
+    """``chunk``'s totals as a row keeps them (see ``_days_of``)."""
+    start = chunk.first.toordinal()
+    by_offset = {day.toordinal() - start: value for day, value in chunk.days.items()}
+    return [by_offset.get(n) for n in range(chunk.last.toordinal() - start + 1)]
 
 
 def _store_months(
@@ -256,7 +274,7 @@ def _store_months(
     row = f"(%s, %s, %s, %s, {as_date}, {as_date}, {as_date}, {as_json})"
     params: list = []
     for month, chunk in chunks.items():
-        days = json.dumps({str(day.day): value for day, value in chunk.days.items()}, separators=(",", ":"))
+        days = json.dumps(_stored_days(chunk), separators=(",", ":"))
         dates = (month, chunk.first, chunk.last)
         params += [mother.pk, kind, object_id, zone, *map(connection.ops.adapt_datefield_value, dates), days]
     key, totals = ", ".join(map(quote, KEY_COLUMNS)), [quote(c) for c in TOTAL_COLUMNS]

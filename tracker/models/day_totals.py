@@ -25,7 +25,7 @@ class DayTotalsMonth(models.Model):
     month = models.DateField()  # its first day
     first_day = models.DateField()
     last_day = models.DateField()
-    #: The totals by day of the month ("1".."31"), days with nothing left out.
+    #: The totals of each day from ``first_day`` to ``last_day``, in order; null for a day with none.
     days = models.JSONField()
 
     objects = DayTotalsMonthQuerySet.as_manager()
