@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from tests.factories import (
     DoseLogFactory,
@@ -236,3 +237,20 @@ def test_each_calendar_key_keeps_its_swatch_and_its_words_on_one_line(mother, mo
         "today, not counted yet",
         "to come",
     ]
+
+
+def test_a_range_of_days_shows_each_days_number_in_its_cell_and_all_keeps_them_small(mother, mother_client):
+    """A phone shows no tooltip: on the 7- and 30-day ranges each cell shows its day of the month."""
+    import re
+
+    RegimenFactory(mother=mother, start_date=date(2026, 11, 1))
+    week = mother_client.get("/dashboard/?range=7").content.decode()
+    everything = mother_client.get("/dashboard/?range=all").content.decode()
+
+    numbers = re.findall(
+        r'class="cal cal-\w+ cal-numbered[^"]*"[^>]*>.*?<span aria-hidden="true">(\d+)</span>', week
+    )
+    today = timezone.localdate(timezone=mother.zone)
+    assert [int(n) for n in numbers] == [(today - timedelta(days=back)).day for back in range(6, -1, -1)]
+    assert "cal-numbered" not in everything
+    assert everything.count('role="listitem" class="cal cal-') == (today - date(2026, 11, 1)).days + 1

@@ -296,7 +296,9 @@ class FeedForm(HerInfantChecked, StoredPrecisionMixin, ModelMessagesMixin, Crisp
                     self._running_side = feed.current_side
                     since = time_format(timezone.localtime(feed.side_started_at), "H:i")
                     self.intro = f"You were on the {feed.current_side} breast since {since}."
-        self.fields["start_side"].choices = [("", "No breast (bottle only)"), *Side.choices]
+        # Not "bottle only": a new feed's method is "Breast", and a breast feed's side may go unnoted.
+        self.fields["start_side"].choices = [("", "Not noted"), *Side.choices]
+        self.fields["start_side"].help_text = "Leave it “Not noted” for a bottle feed."
         self.initial.setdefault("minutes_left", round(feed.left_seconds / 60))
         self.initial.setdefault("minutes_right", round(feed.right_seconds / 60))
         self.order_fields(
