@@ -61,7 +61,7 @@ class HistoryFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Row(
-                *[Column(name, css_class="col-6 col-sm") for name in self.fields],
+                *[Column(name, css_class="col-12 col-sm") for name in self.fields],
                 Column(
                     HTML('<button class="btn btn-outline-primary w-100 mb-3" type="submit">Filter</button>'),
                     css_class="col-12 col-sm-auto align-self-end",
