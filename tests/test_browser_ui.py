@@ -255,3 +255,21 @@ def test_the_history_filter_stacks_on_a_phone_with_nothing_cut(page, anna):
     for control in controls:
         assert control["width"] >= 280 and control["right"] <= 375, control
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_an_installed_app_keeps_clear_of_the_notch_and_the_home_indicator(page, anna):
+    """An iPhone's insets, as Chromium's DevTools emulate them: the top bar starts below the
+    notch and the bottom bar's links sit above the home indicator."""
+    log_in(page, anna.email)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setSafeAreaInsetsOverride", {"insets": {"top": 47, "bottom": 34}})
+    page.goto(f"{page.base_url}/")
+    assert 'viewport-fit=cover' in page.locator('meta[name="viewport"]').get_attribute("content")
+    padding = page.evaluate(
+        """() => ({
+            top: getComputedStyle(document.querySelector('nav.navbar')).paddingTop,
+            bottom: getComputedStyle(document.querySelector('.bottom-nav')).paddingBottom,
+            body: getComputedStyle(document.body).paddingBottom,
+        })"""
+    )
+    assert padding == {"top": "47px", "bottom": "34px", "body": f"{64 + 34}px"}, padding
