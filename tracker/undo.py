@@ -63,9 +63,7 @@ class TicketExpired(Exception):
 
 def fingerprint(record: models.Model) -> str:
     """A short hash of every stored value of ``record``: it changes whenever the record does."""
-    values = {
-        f.attname: f.value_to_string(record) for f in record._meta.concrete_fields if not f.primary_key
-    }
+    values = {f.attname: f.value_to_string(record) for f in record._meta.concrete_fields if not f.primary_key}
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:24]
 
 

@@ -46,6 +46,11 @@ class UndoRefused(Exception):
     """Nothing was changed; the message says why, in her words."""
 
 
+def _sentence(words: str) -> str:
+    """``words`` starting a sentence ("the feed at…" → "The feed at…"; the rest unchanged)."""
+    return words[:1].upper() + words[1:]
+
+
 def _at(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
@@ -120,14 +125,14 @@ def tap_undo(*, mother: User, ticket: UndoTicket, request: HttpRequest | None = 
         record = rows.filter(pk=ticket.record_id).first()
         if record is None:
             if ticket.before:  # it was there before the tap: deleted since
-                raise UndoRefused(f"{ticket.what.capitalize()} is no longer in your record.")
+                raise UndoRefused(f"{_sentence(ticket.what)} is no longer in your record.")
             raise UndoRefused(f"Already undone: {ticket.what} is not in your record any more.")
         state = fingerprint(record)
         if ticket.before and state == ticket.before:
             raise UndoRefused(f"Already undone: {ticket.what} is back as it was.")
         if state != ticket.after:
             raise UndoRefused(
-                f"{ticket.what.capitalize()} has changed since, so Undo can't put it back. "
+                f"{_sentence(ticket.what)} has changed since, so Undo can't put it back. "
                 "Correct it in History."
             )
         try:

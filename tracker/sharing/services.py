@@ -115,7 +115,9 @@ def audit_record(
     )
 
 
-def audit_deleted(*, actor: User, mother: User, what: str, how: str, request: HttpRequest | None = None) -> None:
+def audit_deleted(
+    *, actor: User, mother: User, what: str, how: str, request: HttpRequest | None = None
+) -> None:
     """Put a deleted record in the mother's audit trail: ``what`` names it ("the 08:00 dose of
     16 Nov"), ``how`` says where it was deleted from ("History", "Undo on Today", "the API")."""
     audit_record(

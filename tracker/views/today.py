@@ -214,7 +214,9 @@ def symptom_quick(request: HttpRequest) -> HttpResponse:
         return redirect("today")
     what, when = entry.get_kind_display().lower(), _local_hm(entry.occurred_at)
     if created:
-        offer_undo(request, f"Logged for {infant.name}: {what} at {when}.", _ticket(request, Tap.SYMPTOM, entry))
+        offer_undo(
+            request, f"Logged for {infant.name}: {what} at {when}.", _ticket(request, Tap.SYMPTOM, entry)
+        )
     else:
         messages.info(
             request,
@@ -275,7 +277,9 @@ def daily_check(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:  # "no symptoms" on a day with symptoms: her words, not a 500
         _error(request, error)
     else:
-        offer_undo(request, f"Today's check for {infant.name} is saved.", _check_ticket(request, check, previous))
+        offer_undo(
+            request, f"Today's check for {infant.name} is saved.", _check_ticket(request, check, previous)
+        )
     return redirect("today")
 
 
