@@ -2,14 +2,20 @@
 answered again): the record is put back as it was, in place; and every delete, from History
 or by Undo, is in her audit trail on the sharing page."""
 
+import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test import Client
 
-from tests.factories import DailyCheckFactory
+from tests.conftest import needs_service
+from tests.factories import DailyCheckFactory, RegimenFactory, UserFactory
 from tests.history_helpers import text
 from tests.test_undo import NOW, at, said, tap, undo
-from tracker.models import AuditEvent, DailyCheck, FeedingSession, SymptomEntry
+from tracker.models import AuditEvent, DailyCheck, DoseLog, FeedingSession, SymptomEntry
+from tracker.services import doses
 
 MIN = timedelta(minutes=1)
 
@@ -166,3 +172,47 @@ def test_an_outsider_sees_none_of_her_deletes(mother, outsider_client, regimen, 
     _, token = tap(mother_client, "/today/dose/", {"regimen": regimen.pk})
     undo(mother_client, token)
     assert "the 08:00 dose of 16 Nov" not in text(outsider_client.get("/sharing/"))
+
+
+# Two Undos at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_undos_of_one_tap_at_once_delete_once_and_audit_once_on_postgresql(monkeypatch):
+    if connection.vendor != "postgresql":
+        needs_service("two requests at once need PostgreSQL's row locks: runs on PostgreSQL")
+    mother = UserFactory(email="anna@example.org", time_zone="Europe/Rome")
+    regimen = RegimenFactory(mother=mother)
+    first = Client()
+    first.force_login(mother)
+    _, token = tap(first, "/today/dose/", {"regimen": regimen.pk})
+    deleting = doses.dose_delete
+
+    def slow_delete(**kwargs):  # hold the first Undo's lock while the second arrives
+        time.sleep(0.3)
+        return deleting(**kwargs)
+
+    monkeypatch.setattr(doses, "dose_delete", slow_delete)
+    start = threading.Barrier(2)
+    answers = []
+
+    def send():
+        client = Client()
+        client.force_login(mother)
+        start.wait()
+        try:
+            answers.extend(said(undo(client, token)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert sorted(answers) == [
+        "Already undone: the 08:00 dose of 16 Nov is not in your record any more.",
+        "Undone: the 08:00 dose of 16 Nov is deleted.",
+    ]
+    assert DoseLog.objects.count() == 0
+    assert AuditEvent.objects.filter(action="deleted").count() == 1
