@@ -150,6 +150,25 @@ def test_a_delete_from_history_is_in_her_audit_trail(mother, mother_client, one_
     assert AuditEvent.objects.count() == 1
 
 
+API_PREFIX = {"feeds": "feeds", "doses": "doses", "symptoms": "symptoms", "checks": "daily-checks"}
+
+
+@pytest.mark.usefixtures("history_clock")
+@pytest.mark.parametrize("kind", ["feeds", "doses", "symptoms", "checks"])
+def test_a_delete_through_the_api_is_in_her_audit_trail_in_her_time(mother, api, one_of_each, kind):
+    row, question = one_of_each[kind]
+    what = question.removeprefix("Delete ").removesuffix("? This can't be undone.")
+    assert api.delete(f"/api/v1/{API_PREFIX[kind]}/{row.pk}/").status_code == 204
+    assert not type(row).objects.filter(pk=row.pk).exists()
+    event = AuditEvent.objects.get()
+    assert (event.actor, event.mother, event.action, event.detail) == (
+        mother,
+        mother,
+        "deleted",
+        f"{what}, the API",
+    )
+
+
 def test_her_sharing_page_lists_deletes_by_history_and_by_undo(mother, regimen, infant, mother_client):
     _, token = tap(mother_client, "/today/dose/", {"regimen": regimen.pk})
     undo(mother_client, token)
@@ -216,3 +235,14 @@ def test_two_undos_of_one_tap_at_once_delete_once_and_audit_once_on_postgresql(m
     ]
     assert DoseLog.objects.count() == 0
     assert AuditEvent.objects.filter(action="deleted").count() == 1
+
+
+def test_her_own_deletes_keep_nothing_of_her_once_her_account_is_deleted(mother, regimen, mother_client):
+    from accounts.services import account_delete
+
+    _, token = tap(mother_client, "/today/dose/", {"regimen": regimen.pk})
+    undo(mother_client, token)
+    account_delete(user=mother)
+    [row] = AuditEvent.objects.values()
+    assert (row["actor_id"], row["mother_id"], row["actor_email"], row["detail"]) == (None, None, "", "")
+    assert row["action"] == "deleted"
