@@ -19,7 +19,12 @@
       clearTimeout(timer);
       timer = null;
       if (!toast.isConnected) return;
+      var hadFocus = toast.contains(document.activeElement);
       toast.remove();
+      if (hadFocus) {  // not lost on the page's body: the keyboard goes on from the top of the page
+        var main = document.getElementById("main");
+        if (main) main.focus({ preventScroll: true });
+      }
       toast.dispatchEvent(new CustomEvent("toast:hidden"));
     }
     function run() {
