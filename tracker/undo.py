@@ -20,6 +20,9 @@ from django.core import signing
 from django.db import models
 from django.http import Http404, HttpRequest
 
+from tracker.selectors.history import record_label
+from tracker.services.symptoms import DAILY_CHECK_ANSWERS
+
 #: How long the toast with its Undo button stays on the page, in milliseconds.
 UNDO_SHOWN_MS = 10_000
 #: How long after the tap the server still undoes it: the 10 seconds shown, and some grace.
@@ -57,6 +60,12 @@ class UndoTicket:
     restore: dict = field(default_factory=dict)
 
 
+#: What a running feed's timer holds: what Undo of a switch or a stop puts back.
+FEED_TIMER = ("current_side", "side_started_at", "left_seconds", "right_seconds")
+#: The values each tap that changes a record has Undo put back (a crying spell's stop needs none).
+RESTORED = {Tap.FEED_SWITCH: FEED_TIMER, Tap.FEED_STOP: FEED_TIMER, Tap.CHECK: DAILY_CHECK_ANSWERS}
+
+
 class TicketExpired(Exception):
     """Her own ticket, past ``UNDO_MAX_AGE``."""
 
@@ -65,6 +74,25 @@ def fingerprint(record: models.Model) -> str:
     """A short hash of every stored value of ``record``: it changes whenever the record does."""
     values = {f.attname: f.value_to_string(record) for f in record._meta.concrete_fields if not f.primary_key}
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def ticket_for(*, mother, tap: Tap, record: models.Model, before: models.Model | None = None) -> UndoTicket:
+    """The ticket of ``mother``'s tap that left ``record`` as it is now; ``before``: a copy of
+    the record as it was, when the tap changed it rather than made it."""
+    restore = {}
+    if before is not None:
+        for name in RESTORED.get(tap, ()):
+            value = getattr(before, name)
+            restore[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return UndoTicket(
+        mother_id=mother.pk,
+        tap=tap,
+        record_id=record.pk,
+        what=record_label(record),
+        after=fingerprint(record),
+        before=fingerprint(before) if before is not None else "",
+        restore=restore,
+    )
 
 
 def ticket_token(ticket: UndoTicket) -> str:

@@ -1,5 +1,6 @@
 """Logging the baby's symptoms and the daily check."""
 
+import copy
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -105,9 +106,9 @@ DAILY_CHECK_ANSWERS = ("no_symptoms", "other_than_breast_milk", "notes")
 
 def daily_check_answer(
     *, infant: Infant, day: date, no_symptoms: bool, other_than_breast_milk: bool | None, notes: str = ""
-) -> tuple[DailyCheck, dict | None]:
+) -> tuple[DailyCheck, DailyCheck | None]:
     """Create or replace the daily check of ``infant`` for local ``day``. Returns the check and
-    the answers it had before (its ``DAILY_CHECK_ANSWERS``), None when the day had no check.
+    a copy of it as it was before (not saved), None when the day had no check.
 
     "No symptoms today" is refused on a day with symptoms logged for her baby.
     """
@@ -132,7 +133,7 @@ def daily_check_answer(
                     return DailyCheck.objects.create(infant=infant, day=day, **answers), None
             except IntegrityError:  # saved by another request a moment ago: replace it
                 check = DailyCheck.objects.select_for_update().get(infant=infant, day=day)
-        previous = {name: getattr(check, name) for name in DAILY_CHECK_ANSWERS}
+        previous = copy.copy(check)
         for name, value in answers.items():
             setattr(check, name, value)
         check.save(update_fields=[*DAILY_CHECK_ANSWERS])

@@ -17,12 +17,11 @@ from tracker.forms.today import DailyCheckForm, QuickSymptomForm, SlotAnswerForm
 from tracker.localtime import local_today
 from tracker.models import DailyCheck, FeedingSession, Infant, Regimen, SymptomEntry
 from tracker.roles import mother_required, signed_in
-from tracker.selectors.history import record_label
 from tracker.selectors.slots import open_slots_on
 from tracker.selectors.today import today_overview
 from tracker.services import doses, feeding, symptoms
 from tracker.services.undo import UndoRefused, tap_undo
-from tracker.undo import Tap, TicketExpired, UndoTicket, fingerprint, offer_undo, read_ticket
+from tracker.undo import Tap, TicketExpired, offer_undo, read_ticket, ticket_for
 
 #: A tap logs a pain episode, so "0 · none" is not one of the buttons.
 PAIN_LEVELS = [(value, label) for value, label in SymptomEntry.PAIN_SCALE if value > 0]
@@ -37,31 +36,8 @@ def _local_hm(moment) -> str:
     return time_format(timezone.localtime(moment), "H:i")
 
 
-def _ticket(
-    request: HttpRequest, tap: Tap, record: models.Model, *, before: str = "", restore: dict | None = None
-) -> UndoTicket:
-    """The Undo ticket of a tap that left ``record`` as it is now (``before``: its fingerprint
-    before the tap, when the tap changed it rather than made it)."""
-    return UndoTicket(
-        mother_id=request.user.pk,
-        tap=tap,
-        record_id=record.pk,
-        what=record_label(record),
-        after=fingerprint(record),
-        before=before,
-        restore=restore or {},
-    )
-
-
-def _sides(feed: FeedingSession) -> dict:
-    """What a feed's timer holds, as Undo puts it back (times as ISO 8601)."""
-    started = feed.side_started_at
-    return {
-        "current_side": feed.current_side,
-        "side_started_at": started.isoformat() if started else None,
-        "left_seconds": feed.left_seconds,
-        "right_seconds": feed.right_seconds,
-    }
+def _ticket(request: HttpRequest, tap: Tap, record: models.Model, before: models.Model | None = None):
+    return ticket_for(mother=request.user, tap=tap, record=record, before=before)
 
 
 @signed_in
@@ -173,7 +149,7 @@ def feed_switch(request: HttpRequest, pk: int) -> HttpResponse:
         offer_undo(
             request,
             f"{feed.infant.name}: switched to the {feed.current_side}.",
-            _ticket(request, Tap.FEED_SWITCH, feed, before=fingerprint(before), restore=_sides(before)),
+            _ticket(request, Tap.FEED_SWITCH, feed, before),
         )
     return redirect("today")
 
@@ -192,7 +168,7 @@ def feed_stop(request: HttpRequest, pk: int) -> HttpResponse:
     offer_undo(
         request,
         f"{feed.infant.name}: feed stopped at {_local_hm(feed.ended_at)} ({minutes} min).",
-        _ticket(request, Tap.FEED_STOP, feed, before=fingerprint(before), restore=_sides(before)),
+        _ticket(request, Tap.FEED_STOP, feed, before),
     )
     return redirect("today")
 
@@ -245,7 +221,7 @@ def crying_start(request: HttpRequest) -> HttpResponse:
 @require_POST
 def crying_stop(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_owned_or_404(SymptomEntry, request.user, pk)
-    before = fingerprint(entry)  # crying_stop changes the entry in hand
+    before = copy.copy(entry)  # crying_stop changes the entry in hand
     try:
         entry = symptoms.crying_stop(entry=entry)
     except ValidationError as error:
@@ -257,7 +233,7 @@ def crying_stop(request: HttpRequest, pk: int) -> HttpResponse:
     offer_undo(
         request,
         f"{entry.infant.name}: crying logged, {entry.duration_minutes} min.",
-        _ticket(request, Tap.CRYING_STOP, entry, before=before),
+        _ticket(request, Tap.CRYING_STOP, entry, before),
     )
     return redirect("today")
 
@@ -271,26 +247,16 @@ def daily_check(request: HttpRequest) -> HttpResponse:
         messages.error(request, "That check could not be saved. Please try again.")
         return redirect("today")
     try:
-        check, previous = symptoms.daily_check_answer(
+        check, before = symptoms.daily_check_answer(
             infant=infant, day=local_today(request.user.zone), **form.cleaned_data
         )
     except ValidationError as error:  # "no symptoms" on a day with symptoms: her words, not a 500
         _error(request, error)
     else:
         offer_undo(
-            request, f"Today's check for {infant.name} is saved.", _check_ticket(request, check, previous)
+            request, f"Today's check for {infant.name} is saved.", _ticket(request, Tap.CHECK, check, before)
         )
     return redirect("today")
-
-
-def _check_ticket(request: HttpRequest, check: DailyCheck, previous: dict | None) -> UndoTicket:
-    """Undo deletes a check the tap created; one it changed gets its ``previous`` answers back."""
-    if previous is None:
-        return _ticket(request, Tap.CHECK, check)
-    earlier = copy.copy(check)
-    for name, value in previous.items():
-        setattr(earlier, name, value)
-    return _ticket(request, Tap.CHECK, check, before=fingerprint(earlier), restore=previous)
 
 
 @mother_required
