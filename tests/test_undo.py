@@ -263,3 +263,14 @@ def test_a_repeated_tap_that_logs_nothing_offers_no_undo(infant, mother_client):
         )
     assert said(page) == ["Already logged: Luca’s spit-up at 10:00. A tap within 5 seconds counts once."]
     assert "data-undo-toast" not in page.content.decode()
+
+
+def test_undo_needs_the_csrf_token_of_her_page(mother, regimen, mother_client):
+    from django.test import Client
+
+    _, token = tap(mother_client, "/today/dose/", {"regimen": regimen.pk})
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(mother)
+    with at(NOW + timedelta(seconds=3)):
+        assert strict.post("/today/undo/", {"token": token}).status_code == 403
+    assert DoseLog.objects.count() == 1
