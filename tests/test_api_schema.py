@@ -47,7 +47,14 @@ def test_the_reference_page_loads_swagger_ui_from_the_apps_static_files(client, 
     html = page.content.decode()
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert any(s.endswith("swagger-ui-bundle.js") for s in sources)
-    assert all(s.startswith("/static/") or s.startswith("/api/docs/") for s in sources), sources
+    back = re.findall(r'<nav class="api-docs-bar"[^>]*>(.*?)</nav>', html, re.S)[0]
+    assert re.findall(r'href="([^"]+)">([^<]+)</a>', back) == [
+        ("/", "← Back to the tracker"),
+        ("/accounts/profile/", "Your API tokens"),
+    ]
+    assets = [s for s in sources if s not in ("/", "/accounts/profile/")]
+    assert all(s.startswith("/static/") or s.startswith("/api/docs/") for s in assets), sources
+    assert any(s.endswith("tracker/api_docs.css") for s in assets)
     assert "<style>" not in html and re.search(r"<script>\s*\S", html) is None  # nothing inline: the CSP
     script = client.get("/api/docs/?script")
     assert script.status_code == 200
@@ -142,8 +149,22 @@ def test_every_client_error_has_an_example(schema):
     take = schema["paths"]["/api/v1/doses/take/"]["post"]["responses"]["409"]["content"]["application/json"]
     assert {example["value"]["code"] for example in take["examples"].values()} == {
         "no_slot_due",
+        "already_logged",
         "all_logged",
     }
+
+
+def test_the_one_tap_actions_describe_at_with_an_example(schema):
+    components = schema["components"]["schemas"]
+    for name in ("FeedStartRequest", "TapRequest", "CryingStartRequest", "DoseTakeRequest"):
+        at = components[name]["properties"]["at"]
+        assert (at["format"], at["example"]) == ("date-time", "2026-11-16T03:12:00+01:00"), name
+        assert "2 minutes ahead" in at["description"] and "48 hours old" in at["description"], name
+        assert "at" not in components[name].get("required", []), name
+    for path in ("/api/v1/feeds/{id}/switch/", "/api/v1/feeds/{id}/stop/", "/api/v1/symptoms/{id}/stop/"):
+        body = schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["schema"] == {"$ref": "#/components/schemas/TapRequest"}, path
+        assert [example["value"] for example in body["examples"].values()][0]["at"].endswith("+01:00"), path
 
 
 def test_the_pages_envelope_is_described(schema):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tracker.localtime import local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
 from tracker.models.validators import in_hand
+from tracker.services.tap_times import errors_on_tap, tap_moment
 
 MSG_CRYING_RUNNING = "Crying is already being timed for {name}."
 
@@ -61,13 +62,15 @@ def symptom_log(
     return symptom_save(entry=entry), True
 
 
-def crying_start(*, infant: Infant, now: datetime | None = None) -> SymptomEntry:
-    """Start timing a crying spell."""
+def crying_start(*, infant: Infant, now: datetime | None = None, at: datetime | None = None) -> SymptomEntry:
+    """Start timing a crying spell, now or at the time she tapped (``at``, see ``tap_times``)."""
+    started = tap_moment(at, now)
     if SymptomEntry.objects.filter(infant=infant).running_crying().exists():
         raise ValidationError(MSG_CRYING_RUNNING.format(name=infant.name))
-    entry = SymptomEntry(infant=infant, kind=SymptomEntry.Kind.CRYING, occurred_at=now or timezone.now())
+    entry = SymptomEntry(infant=infant, kind=SymptomEntry.Kind.CRYING, occurred_at=started)
     # The running spell was looked for above, and a race with another start is caught below.
-    entry.full_clean(exclude=in_hand(entry, "infant"), validate_constraints=False)
+    with errors_on_tap(at, "occurred_at"):
+        entry.full_clean(exclude=in_hand(entry, "infant"), validate_constraints=False)
     try:
         with transaction.atomic():
             entry.save()
@@ -76,14 +79,23 @@ def crying_start(*, infant: Infant, now: datetime | None = None) -> SymptomEntry
     return entry
 
 
-def crying_stop(*, entry: SymptomEntry, now: datetime | None = None) -> SymptomEntry:
-    """Stop a timed crying spell; its minutes are kept as the duration."""
+def crying_stop(
+    *, entry: SymptomEntry, now: datetime | None = None, at: datetime | None = None
+) -> SymptomEntry:
+    """Stop a timed crying spell, now or at the time she tapped (``at``); its minutes are kept
+    as the duration. A spell already ended is returned as it is."""
+    ended = tap_moment(at, now)
     if not entry.is_running:
         return entry
-    now = now or timezone.now()
-    entry.ended_at = max(now, entry.occurred_at + timedelta(seconds=1))
+    if at is not None and at < entry.occurred_at:
+        local = entry.occurred_at.astimezone(entry.infant.mother.zone)
+        raise ValidationError(
+            {"at": f"That stop is before the crying started ({local:%H:%M:%S}): check the time."}
+        )
+    entry.ended_at = max(ended, entry.occurred_at + timedelta(seconds=1))
     entry.duration_minutes = entry.crying_minutes()
-    return symptom_save(entry=entry)
+    with errors_on_tap(at, "ended_at"):
+        return symptom_save(entry=entry)
 
 
 def crying_resume(*, entry: SymptomEntry) -> SymptomEntry:
