@@ -269,4 +269,4 @@ class DoseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         return Response(DoseSerializer(log).data)
 
     def perform_destroy(self, instance):
-        doses.dose_delete(log=instance)
+        self.destroy_audited(instance, lambda: doses.dose_delete(log=instance))

@@ -149,7 +149,7 @@ class FeedViewSet(
         feeding.feed_save(feed=feed)
 
     def perform_destroy(self, instance):
-        feeding.feed_delete(feed=instance)
+        self.destroy_audited(instance, lambda: feeding.feed_delete(feed=instance))
 
     @extend_schema(
         request=FeedStartSerializer,

@@ -152,7 +152,7 @@ class SymptomViewSet(
         symptoms.symptom_save(entry=entry)
 
     def perform_destroy(self, instance):
-        symptoms.symptom_delete(entry=instance)
+        self.destroy_audited(instance, lambda: symptoms.symptom_delete(entry=instance))
 
     @extend_schema(
         request=CryingStartSerializer,
@@ -256,4 +256,4 @@ class DailyCheckViewSet(
         serializer.instance = self._save(check.infant, {"day": check.day, **values})
 
     def perform_destroy(self, instance):
-        symptoms.daily_check_delete(check=instance)
+        self.destroy_audited(instance, lambda: symptoms.daily_check_delete(check=instance))

@@ -103,6 +103,51 @@ def feed_stop(
     return feed
 
 
+@transaction.atomic
+def feed_switch_undo(
+    *, feed: FeedingSession, side_started_at: datetime, left_seconds: int, right_seconds: int
+) -> FeedingSession:
+    """Undo a switch of a running breastfeed: back on the breast it was on, as if she had
+    never switched (the time since counts on that breast). The arguments are the feed's values
+    before the switch. ``ValidationError`` if it has ended or has no switch to undo."""
+    feed = _locked(feed)
+    if not feed.is_running or not feed.switches:
+        raise ValidationError("That feed has no switch to undo.")
+    feed.current_side = Side.other(feed.current_side)
+    feed.side_started_at = side_started_at
+    feed.left_seconds, feed.right_seconds = left_seconds, right_seconds
+    feed.switches -= 1
+    feed.save(update_fields=["left_seconds", "right_seconds", "current_side", "side_started_at", "switches"])
+    return feed
+
+
+@transaction.atomic
+def feed_resume(
+    *,
+    feed: FeedingSession,
+    current_side: str,
+    side_started_at: datetime | None,
+    left_seconds: int,
+    right_seconds: int,
+) -> FeedingSession:
+    """Undo a stop: the feed runs again as if never stopped (the time since counts on the
+    breast it was on). The arguments are the feed's values before the stop. ``ValidationError``
+    when another feed of this baby has started since (one feed runs at a time)."""
+    feed = _locked(feed)
+    feed.ended_at = None
+    feed.current_side, feed.side_started_at = current_side, side_started_at
+    feed.left_seconds, feed.right_seconds = left_seconds, right_seconds
+    feed.full_clean(exclude=in_hand(feed, "infant"), validate_constraints=False)
+    try:
+        with transaction.atomic():
+            feed.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            f"Another feed has started for {feed.infant.name} since, so this one can't run again."
+        ) from error
+    return feed
+
+
 def feed_save(*, feed: FeedingSession, validated: bool = False) -> FeedingSession:
     """Validate and save a feed typed in or edited by hand. ``validated``: the caller has just
     run ``feed.full_clean()`` on these values (a ModelForm's ``is_valid()`` does), so it is not

@@ -1,5 +1,6 @@
 """Logging the baby's symptoms and the daily check."""
 
+import copy
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -97,10 +98,29 @@ def crying_stop(
         return symptom_save(entry=entry)
 
 
-def daily_check_save(
+def crying_resume(*, entry: SymptomEntry) -> SymptomEntry:
+    """Undo a stop of the crying timer: the spell is timed again from its start.
+    ``ValidationError`` when another spell of this baby is being timed since."""
+    entry.ended_at = None
+    entry.duration_minutes = None
+    entry.full_clean(exclude=in_hand(entry, "infant"), validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as error:
+        raise ValidationError(MSG_CRYING_RUNNING.format(name=entry.infant.name)) from error
+    return entry
+
+
+#: What a daily check answers: what Undo puts back when a tap changed a check.
+DAILY_CHECK_ANSWERS = ("no_symptoms", "other_than_breast_milk", "notes")
+
+
+def daily_check_answer(
     *, infant: Infant, day: date, no_symptoms: bool, other_than_breast_milk: bool | None, notes: str = ""
-) -> DailyCheck:
-    """Create or replace the daily check of ``infant`` for local ``day``.
+) -> tuple[DailyCheck, DailyCheck | None]:
+    """Create or replace the daily check of ``infant`` for local ``day``. Returns the check and
+    a copy of it as it was before (not saved), None when the day had no check.
 
     "No symptoms today" is refused on a day with symptoms logged for her baby.
     """
@@ -115,14 +135,33 @@ def daily_check_save(
                 "so “no symptoms” can't be ticked. Delete them in History if they were a mistake."
             )
     DailyCheck(infant=infant, day=day, no_symptoms=no_symptoms).clean()
-    check, _ = DailyCheck.objects.update_or_create(
+    answers = {"no_symptoms": no_symptoms, "other_than_breast_milk": other_than_breast_milk, "notes": notes}
+    # update_or_create's steps (a locked read, then an UPDATE or an INSERT), keeping what was there.
+    with transaction.atomic():
+        check = DailyCheck.objects.select_for_update().filter(infant=infant, day=day).first()
+        if check is None:
+            try:
+                with transaction.atomic():
+                    return DailyCheck.objects.create(infant=infant, day=day, **answers), None
+            except IntegrityError:  # saved by another request a moment ago: replace it
+                check = DailyCheck.objects.select_for_update().get(infant=infant, day=day)
+        previous = copy.copy(check)
+        for name, value in answers.items():
+            setattr(check, name, value)
+        check.save(update_fields=[*DAILY_CHECK_ANSWERS])
+    return check, previous
+
+
+def daily_check_save(
+    *, infant: Infant, day: date, no_symptoms: bool, other_than_breast_milk: bool | None, notes: str = ""
+) -> DailyCheck:
+    """Create or replace the daily check of ``infant`` for local ``day`` (``daily_check_answer``)."""
+    check, _ = daily_check_answer(
         infant=infant,
         day=day,
-        defaults={
-            "no_symptoms": no_symptoms,
-            "other_than_breast_milk": other_than_breast_milk,
-            "notes": notes,
-        },
+        no_symptoms=no_symptoms,
+        other_than_breast_milk=other_than_breast_milk,
+        notes=notes,
     )
     return check
 
