@@ -35,6 +35,12 @@ def anna(db):
     return anna
 
 
+def go_offline(page) -> None:
+    """The network off, and the page told so (Chromium tells the page a moment later)."""
+    page.context.set_offline(True)
+    page.wait_for_function("!navigator.onLine")
+
+
 def rows(page):
     return page.get_by_test_id("queued-action")
 
@@ -48,7 +54,7 @@ def test_taps_made_offline_wait_then_sync_once_each_with_the_times_she_tapped(pa
 
     log_in(page, anna.email)
     controlled(page)
-    page.context.set_offline(True)
+    go_offline(page)
     page.get_by_role("button", name="Took my probiotic").click()
     page.get_by_role("button", name="Start left").click()
     running = page.get_by_test_id("running-feed")
@@ -102,7 +108,7 @@ def test_a_tap_the_server_refuses_is_explained_and_the_queue_moves_on(page, anna
 
     log_in(page, anna.email)
     controlled(page)
-    page.context.set_offline(True)
+    go_offline(page)
     page.get_by_role("button", name="Took my probiotic").click()
     page.get_by_role("button", name="Medium spit-up").click()
     expect(rows(page)).to_have_count(2)
@@ -135,7 +141,7 @@ def test_two_pages_sending_one_queue_and_a_queue_sent_twice_write_each_tap_once(
 
     log_in(page, anna.email)
     controlled(page)
-    page.context.set_offline(True)
+    go_offline(page)
     page.get_by_role("button", name="Start right").click()
     page.get_by_role("button", name="Large spit-up").click()
     other = page.context.new_page()
@@ -159,3 +165,29 @@ def test_two_pages_sending_one_queue_and_a_queue_sent_twice_write_each_tap_once(
     feed = FeedingSession.objects.get()
     assert (feed.started_at, feed.start_side, feed.is_running) == (at(queued[0]["tappedAt"]), "right", True)
     other.close()
+
+
+def test_undo_on_a_queued_tap_drops_it_before_it_is_ever_sent(page, anna):
+    from tracker.models import FeedingSession, IdempotencyKey, SymptomEntry
+
+    log_in(page, anna.email)
+    controlled(page)
+    go_offline(page)
+    page.get_by_role("button", name="Small spit-up").click()
+    toast = page.get_by_test_id("offline-toast")
+    expect(toast).to_contain_text("Small spit-up at ")
+    expect(toast).to_contain_text(": kept on this phone, waiting to sync.")
+    toast.get_by_role("button", name="Undo").click()
+    expect(rows(page)).to_have_count(0)
+    page.get_by_role("button", name="Start left").click()
+    expect(page.get_by_test_id("running-feed")).to_contain_text("Feeding on the left")
+    page.get_by_test_id("offline-toast").get_by_role("button", name="Undo").click()
+    # The page as it was before that tap (reopened from the worker's copy): no feed running.
+    expect(page.get_by_role("button", name="Start left")).to_be_visible()
+    expect(page.get_by_test_id("running-feed")).to_have_count(0)
+    expect(rows(page)).to_have_count(0)
+    assert page.evaluate("TrackerQueue.list()") == []
+    back_online(page)
+    page.reload()
+    assert not FeedingSession.objects.exists() and not SymptomEntry.objects.exists()
+    assert not IdempotencyKey.objects.exists()

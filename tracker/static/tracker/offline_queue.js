@@ -85,7 +85,9 @@
   }
 
   // Drop a queued action (her Undo), and any later one that names the record its start makes.
+  // Resolves with how many were dropped: 0 when it was sent already.
   function drop(seq) {
+    var dropped = [];
     return inTransaction([QUEUE], "readwrite", function (stores) {
       return request(stores[QUEUE].getAll()).then(function (actions) {
         var gone = actions.filter(function (a) { return a.seq === seq; });
@@ -93,10 +95,13 @@
         actions.forEach(function (a) {
           if (a.seq === seq || (client && a.endpoint.indexOf("{client:" + client + "}") !== -1)) {
             stores[QUEUE].delete(a.seq);
-            announce({ type: "dropped", action: a });
+            dropped.push(a);
           }
         });
       });
+    }).then(function () {
+      dropped.forEach(function (a) { announce({ type: "dropped", action: a }); });
+      return dropped.length;
     });
   }
 

@@ -77,9 +77,13 @@
     row.dataset.state = state;
   }
 
-  function toast(text, onUndo) {
+  // One toast at a time from here: the newest says what just happened (the list keeps the rest).
+  var shown = null;
+  function toast(text, onUndo, tone) {
     if (!window.TrackerToast) return;
-    window.TrackerToast.show({ text: text, onUndo: onUndo, undo: !!onUndo });
+    if (shown) shown.hide();
+    shown = window.TrackerToast.show({ text: text, onUndo: onUndo, undo: !!onUndo, tone: tone });
+    shown.element.dataset.testid = "offline-toast";
   }
 
   // What the tap changes on the page, so the next tap makes sense offline.
@@ -214,8 +218,10 @@
       showRow(saved, "waiting");
       apply(form, saved);
       toast(saved.label + " at " + hhmm(saved.tappedAt) + ": kept on this phone, waiting to sync.", function () {
-        Queue.drop(saved.seq);
-      });
+        Queue.drop(saved.seq).then(function (dropped) {
+          if (!dropped) toast("That was sent already: to remove it, delete it in History.", null, "warning");
+        });
+      }, "warning");
       askForSync();
       if (navigator.onLine) send();
     });
@@ -260,10 +266,10 @@
         showRow(action, "waiting");
       } else if (message.type === "saved") {
         showRow(action, "saved");
-        toast("Saved: " + action.label + " at " + hhmm(action.tappedAt) + ".", null);
+        toast("Saved: " + action.label + " at " + hhmm(action.tappedAt) + ".", null, "success");
       } else if (message.type === "refused") {
         showRow(action, "refused", message.reason);
-        toast("Not saved: " + action.label + " at " + hhmm(action.tappedAt) + ". " + message.reason, null);
+        toast("Not saved: " + action.label + " at " + hhmm(action.tappedAt) + ". " + message.reason, null, "danger");
       } else if (message.type === "later" && rowOf(action.seq)) {
         showRow(action, "waiting", message.reason);
       } else if (message.type === "dropped") {
