@@ -264,7 +264,7 @@ def test_an_installed_app_keeps_clear_of_the_notch_and_the_home_indicator(page, 
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setSafeAreaInsetsOverride", {"insets": {"top": 47, "bottom": 34}})
     page.goto(f"{page.base_url}/")
-    assert 'viewport-fit=cover' in page.locator('meta[name="viewport"]').get_attribute("content")
+    assert "viewport-fit=cover" in page.locator('meta[name="viewport"]').get_attribute("content")
     padding = page.evaluate(
         """() => ({
             top: getComputedStyle(document.querySelector('nav.navbar')).paddingTop,
