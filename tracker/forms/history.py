@@ -273,7 +273,7 @@ class FeedForm(HerInfantChecked, StoredPrecisionMixin, ModelMessagesMixin, Crisp
             "start_side": "Started on the",
             "switches": "Side switches",
         }
-        help_texts = {"ended_at": "Your local time."}
+        help_texts = {"ended_at": "Your local time.", "start_side": "Leave it “Not noted” for a bottle feed."}
         error_messages = {
             "infant": {"invalid_choice": MSG_OWN_INFANT},
             "bottle_ml": _range_messages(MSG_BOTTLE_RANGE),
@@ -296,9 +296,7 @@ class FeedForm(HerInfantChecked, StoredPrecisionMixin, ModelMessagesMixin, Crisp
                     self._running_side = feed.current_side
                     since = time_format(timezone.localtime(feed.side_started_at), "H:i")
                     self.intro = f"You were on the {feed.current_side} breast since {since}."
-        # Not "bottle only": a new feed's method is "Breast", and a breast feed's side may go unnoted.
-        self.fields["start_side"].choices = [("", "Not noted"), *Side.choices]
-        self.fields["start_side"].help_text = "Leave it “Not noted” for a bottle feed."
+        self.fields["start_side"].choices = [("", "Not noted"), *Side.choices]  # a breast feed may lack it
         self.initial.setdefault("minutes_left", round(feed.left_seconds / 60))
         self.initial.setdefault("minutes_right", round(feed.right_seconds / 60))
         self.order_fields(
