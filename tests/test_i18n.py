@@ -50,6 +50,18 @@ def test_every_message_is_translated_and_none_is_fuzzy(language):
     assert len(keys(po)) > 0 and po.metadata["Language"] == language
 
 
+@pytest.mark.parametrize("language", SHIPPED)
+def test_each_catalogue_compiles_with_gettext_s_checks(language):
+    """Placeholders kept, every plural form of the language given, the header complete."""
+    po_file = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
+    checked = subprocess.run(  # noqa: S603
+        ["msgfmt", "--check", "-o", "/dev/null", str(po_file)],
+        capture_output=True,
+        text=True,  # noqa: S607
+    )
+    assert (checked.returncode, checked.stderr) == (0, "")
+
+
 def test_the_catalogues_hold_exactly_the_messages_the_code_marks(tmp_path):
     """``makemessages`` run on a copy of the code, into an empty locale folder: a message the
     code marks that a catalogue lacks, or one it no longer marks, fails here."""
@@ -125,3 +137,14 @@ def test_the_switcher_offers_every_language_in_its_own_name_and_marks_the_curren
         selected = " selected" if code == "fr" else ""
         assert f'<option value="{code}" lang="{code}"{selected}>{name}</option>' in page
     assert "Changer" in page and "Langue" in page
+
+
+@pytest.mark.django_db
+def test_the_log_in_page_and_its_form_speak_italian(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "it"
+    page = client.get("/accounts/login/").content.decode()
+    refused = client.post("/accounts/login/", {"username": "nobody@example.org", "password": "wrong"})
+
+    assert '<h1 class="h4 mb-3">Accedi</h1>' in page
+    assert 'Sei nuova? <a href="/accounts/signup/">Crea un account</a>' in page
+    assert "Email e password non corrispondono." in refused.content.decode()
