@@ -86,12 +86,14 @@ class SignupForm(forms.Form):
 class SignupFinishForm(SetPasswordMixin, forms.Form):
     """The second step, from the link in her email: she chooses her password."""
 
-    password1, password2 = SetPasswordMixin.create_password_fields(label1="Password", label2="Password again")
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Password"), label2=_("Password again")
+    )
 
     def __init__(self, user: User, *args, **kwargs) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["password2"].help_text = "Type the same password once more, to catch typos."
+        self.fields["password2"].help_text = _("Type the same password once more, to catch typos.")
 
     def clean(self):
         self.validate_passwords()
