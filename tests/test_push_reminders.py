@@ -18,6 +18,8 @@ from tracker.models import DoseLog, DoseReminder, PushSubscription, ReminderSett
 from tracker.reminders import sending
 from tracker.reminders.batches import reminders_send_batch
 from tracker.reminders.dispatch import reminders_dispatch
+from tracker.reminders.push import PushUnavailable
+from tracker.reminders.sending import reminder_send
 from tracker.reminders.tokens import read_token
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminder_outbox", "push_keys")]
@@ -251,3 +253,33 @@ def test_the_endpoint_host_is_what_the_token_is_for(anna, anna_regimen, phone, p
     run(ROME_0800)
     claims = _jwt_claims(push_service.received[0].headers["authorization"])
     assert claims["aud"] == f"http://{urlsplit(phone.subscription.endpoint).netloc}"
+
+
+def test_push_only_with_the_push_service_down_retries_like_email_then_fails(
+    anna, anna_regimen, phone, push_service, settings
+):
+    """The Celery path's single send (a batch's retry): the error is a transient one, the row
+    waits queued; the attempt that reaches the cap ends "failed" with the push service's answer."""
+    settings.REMINDER_MAX_RETRIES = 1
+    ReminderSettings.objects.filter(mother=anna).update(email_enabled=False)
+    push_service.statuses["/push/anna-phone"] = 503
+    [reminder_id] = reminders_dispatch(now=ROME_0800).claimed
+    with pytest.raises(PushUnavailable):
+        reminder_send(reminder_id=reminder_id, now=ROME_0800)
+    reminder = DoseReminder.objects.get()
+    assert (reminder.status, reminder.attempts) == ("queued", 1)
+    assert reminder_send(reminder_id=reminder_id, now=ROME_0800 + timedelta(seconds=20)) == "failed"
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts) == ("failed", 2)
+    assert reminder.status_reason == "push unavailable: 503 Service Unavailable"
+    assert len(push_service.received) == 2 and mail.outbox == []
+
+
+def test_with_push_configured_a_batch_without_push_mothers_costs_one_query_more(
+    anna, anna_regimen, django_assert_num_queries
+):
+    """The email path is unchanged for mothers without push: the batch asks once which of
+    its mothers turned push on (tests/test_reminders_leases.py counts the rest: 4 + 1 per email)."""
+    claimed = reminders_dispatch(now=ROME_0800).claimed
+    with django_assert_num_queries(4 + 1 + 1):
+        assert reminders_send_batch(claimed, now=ROME_0800) == {"sent": 1}
