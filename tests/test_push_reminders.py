@@ -283,3 +283,15 @@ def test_with_push_configured_a_batch_without_push_mothers_costs_one_query_more(
     claimed = reminders_dispatch(now=ROME_0800).claimed
     with django_assert_num_queries(4 + 1 + 1):
         assert reminders_send_batch(claimed, now=ROME_0800) == {"sent": 1}
+
+
+def test_a_vapid_subject_push_services_refuse_fails_the_push_not_the_batch(
+    anna, anna_regimen, phone, push_service, settings
+):
+    settings.VAPID_SUBJECT = "the admin"  # not a mailto: or https: address
+    run(ROME_0800)
+    reminder = DoseReminder.objects.get()
+    assert reminder.status == "sent" and len(mail.outbox) == 1 and push_service.received == []
+    assert reminder.status_reason.startswith(
+        "push refused: cannot encrypt or sign: Missing 'sub' from claims."
+    )

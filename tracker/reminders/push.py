@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from django.urls import reverse
-from py_vapid import Vapid02
+from py_vapid import Vapid02, VapidException
 from pywebpush import WebPusher
 
 from tracker.models import DoseReminder, PushSubscription, ReminderSettings
@@ -146,8 +146,8 @@ def push_reminder(
         except (requests.RequestException, OSError) as error:
             outcome.unavailable.append(f"{type(error).__name__}: {error}"[:120])
             continue
-        except ValueError as error:  # keys the browser gave that do not make a P-256 point
-            outcome.refused.append(f"unusable keys: {error}"[:120])
+        except (ValueError, VapidException) as error:  # the browser's keys, or this server's VAPID settings
+            outcome.refused.append(f"cannot encrypt or sign: {error}"[:120])
             continue
         status = response.status_code
         if 200 <= status < 300:
