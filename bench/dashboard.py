@@ -10,7 +10,8 @@ in-process test client. For each range of the page and each history it prints:
 - warm: the median of 30 views after 5 warm-up views, and its SQL query count;
 - cold, four ways (medians; the query count of the first):
   - "empty": after emptying the cache (a new web process with each process's own memory,
-    the default without CACHE_URL; the worst case);
+    the default without CACHE_URL, or a flushed Redis; her settled months are then read from
+    the database, ``DayTotalsMonth``; the worst case);
   - "new day": the first view the next morning at 08:00 (time moved on a day each time);
   - "past edit": the first view after a feed of 100 days ago was edited;
 - bytes: the page as sent to a browser that accepts gzip, and uncompressed.

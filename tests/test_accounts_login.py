@@ -78,7 +78,7 @@ def test_public_account_pages_link_to_each_other(client, url):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('href="/accounts/') >= 1
-    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">' in html
 
 
 # The lockout

@@ -47,7 +47,14 @@ def test_the_reference_page_loads_swagger_ui_from_the_apps_static_files(client, 
     html = page.content.decode()
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert any(s.endswith("swagger-ui-bundle.js") for s in sources)
-    assert all(s.startswith("/static/") or s.startswith("/api/docs/") for s in sources), sources
+    back = re.findall(r'<nav class="api-docs-bar"[^>]*>(.*?)</nav>', html, re.S)[0]
+    assert re.findall(r'href="([^"]+)">([^<]+)</a>', back) == [
+        ("/", "← Back to the tracker"),
+        ("/accounts/profile/", "Your API tokens"),
+    ]
+    assets = [s for s in sources if s not in ("/", "/accounts/profile/")]
+    assert all(s.startswith("/static/") or s.startswith("/api/docs/") for s in assets), sources
+    assert any(s.endswith("tracker/api_docs.css") for s in assets)
     assert "<style>" not in html and re.search(r"<script>\s*\S", html) is None  # nothing inline: the CSP
     script = client.get("/api/docs/?script")
     assert script.status_code == 200

@@ -248,3 +248,19 @@ def test_no_wcag_aa_violations_on_her_other_pages_and_a_clinician_s(page, demo_m
         look(page, f"clinician-{scheme}")
     listed = listed_violations(found)
     assert listed == [], "\n".join(listed)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_api_reference_follows_the_phone_s_theme_and_leads_back(page, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(f"{page.base_url}/api/docs/")
+    page.wait_for_selector("#swagger-ui .info")
+    swagger_filter = page.evaluate("getComputedStyle(document.getElementById('swagger-ui')).filter")
+    background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    look(page, f"api-docs-{scheme}")
+    if scheme == "dark":
+        assert swagger_filter.startswith("invert(0.9)") and background == "rgb(27, 27, 27)"
+    else:
+        assert swagger_filter == "none" and background == "rgba(0, 0, 0, 0)"
+    page.get_by_role("link", name="← Back to the tracker").click()
+    page.wait_for_url(f"{page.base_url}/accounts/login/?next=/")  # signed out: her Today asks her in

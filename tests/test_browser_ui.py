@@ -234,3 +234,42 @@ def test_history_links_name_their_record(page, anna):
     assert page.get_by_role("link", name="Edit the spit-up at 15:05 on 16 Nov", exact=True).count() == 1
     page.goto(f"{base}/history/checks/")
     assert page.get_by_role("link", name="Delete Luca’s daily check for 16 Nov", exact=True).count() == 1
+
+
+def test_the_history_filter_stacks_on_a_phone_with_nothing_cut(page, anna):
+    """Each control of the open filter takes the width of the card, so the symptom select shows
+    its longest choice and a date keeps its day, month and year clear of its calendar button."""
+    InfantFactory(mother=anna, name="Luca")
+    log_in(page, anna.email)
+    page.goto(f"{page.base_url}/history/symptoms/")
+    page.locator("summary", has_text="Filter").click()
+    page.get_by_label("From").wait_for(state="visible")
+    look(page, "history-filter")
+    controls = page.evaluate(
+        """() => [...document.querySelectorAll('details select, details input')].map(c => {
+            const box = c.getBoundingClientRect();
+            return {name: c.name, width: box.width, right: box.right, scroll: c.scrollWidth, client: c.clientWidth};
+        })"""
+    )
+    assert [c["name"] for c in controls] == ["infant", "kind", "date_from", "date_to"]
+    for control in controls:
+        assert control["width"] >= 280 and control["right"] <= 375, control
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_an_installed_app_keeps_clear_of_the_notch_and_the_home_indicator(page, anna):
+    """An iPhone's insets, as Chromium's DevTools emulate them: the top bar starts below the
+    notch and the bottom bar's links sit above the home indicator."""
+    log_in(page, anna.email)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setSafeAreaInsetsOverride", {"insets": {"top": 47, "bottom": 34}})
+    page.goto(f"{page.base_url}/")
+    assert "viewport-fit=cover" in page.locator('meta[name="viewport"]').get_attribute("content")
+    padding = page.evaluate(
+        """() => ({
+            top: getComputedStyle(document.querySelector('nav.navbar')).paddingTop,
+            bottom: getComputedStyle(document.querySelector('.bottom-nav')).paddingBottom,
+            body: getComputedStyle(document.body).paddingBottom,
+        })"""
+    )
+    assert padding == {"top": "47px", "bottom": "34px", "body": f"{64 + 34}px"}, padding

@@ -200,5 +200,11 @@ class CachedDashboardEqualsUncached(TestCase):
                     mock.patch.object(tracker.closed_days, "cache", uncached),
                     mock.patch.object(tracker.day_totals, "cache", uncached),
                 ):
-                    cold = dashboard_numbers(family.mother.pk)
+                    stored = dashboard_numbers(family.mother.pk)  # the months kept in the database
+                    with (
+                        mock.patch.object(tracker.day_totals, "_stored_months", lambda *args: {}),
+                        mock.patch.object(tracker.day_totals, "_store_months", lambda *args: False),
+                    ):
+                        cold = dashboard_numbers(family.mother.pk)  # from the records alone
                 assert warm == cold, f"after step {number} of {steps}"
+                assert stored == cold, f"after step {number} of {steps}, from the stored months"

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from tests.factories import (
     DoseLogFactory,
@@ -145,8 +146,10 @@ def seed_history(mother, days: int):
 def test_query_count_is_small_and_the_same_for_a_week_and_two_years(
     mother, mother_client, outsider, django_assert_max_num_queries, range_key
 ):
-    """Cold (the first view, or the first after a past record changed) and warm (every
-    other view: the closed days come from the cache) counts, each the same for both."""
+    """The first view (nothing cached, nothing stored), a view with the cache emptied (a new
+    web process: the months come from the database) and a warm view (the closed days come from
+    the cache): their counts, each the same for both."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -161,14 +164,20 @@ def test_query_count_is_small_and_the_same_for_a_week_and_two_years(
             client.get(f"/dashboard/?range={range_key}")
         with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as warm:
             response = client.get(f"/dashboard/?range={range_key}")
-        counts[who] = (len(cold.captured_queries), len(warm.captured_queries))
+        cache.clear()
+        with CaptureQueriesContext(connection) as emptied:
+            client.get(f"/dashboard/?range={range_key}")
+        counts[who] = (len(cold.captured_queries), len(warm.captured_queries), len(emptied.captured_queries))
     # 730 days to yesterday; at 21:00 today, with nothing logged, the 20:00 slot's hour is not
     # over yet (a dose taken at 21:00 is still on time), so today is not counted
     assert response.context["board"].regimens[0].adherence.days_elapsed == 730
     assert counts["years"] == counts["week"]
-    cold, warm = counts["years"]
-    # cold, the closed days are read with today's: only the dose times' changes and a birth more
-    assert warm <= 11 and cold <= warm + 2
+    first, warm, emptied = counts["years"]
+    # emptied, the closed days are read with today's: the dose times' changes, a birth, and each
+    # kind's stored months more (one read each for doses, feeds and symptoms)
+    assert warm <= 11 and emptied <= warm + 2 + 3 <= 15
+    # the first view also stores each kind's months (one write each)
+    assert first == emptied + 3
 
 
 def test_the_trend_sentence_compares_the_first_full_week_with_the_week_to_yesterday(mother, mother_client):
@@ -228,3 +237,20 @@ def test_each_calendar_key_keeps_its_swatch_and_its_words_on_one_line(mother, mo
         "today, not counted yet",
         "to come",
     ]
+
+
+def test_a_range_of_days_shows_each_days_number_in_its_cell_and_all_keeps_them_small(mother, mother_client):
+    """A phone shows no tooltip: on the 7- and 30-day ranges each cell shows its day of the month."""
+    import re
+
+    RegimenFactory(mother=mother, start_date=date(2026, 11, 1))
+    week = mother_client.get("/dashboard/?range=7").content.decode()
+    everything = mother_client.get("/dashboard/?range=all").content.decode()
+
+    numbers = re.findall(
+        r'class="cal cal-\w+ cal-numbered[^"]*"[^>]*>.*?<span aria-hidden="true">(\d+)</span>', week
+    )
+    today = timezone.localdate(timezone=mother.zone)
+    assert [int(n) for n in numbers] == [(today - timedelta(days=back)).day for back in range(6, -1, -1)]
+    assert "cal-numbered" not in everything
+    assert everything.count('role="listitem" class="cal cal-') == (today - date(2026, 11, 1)).days + 1

@@ -1,6 +1,7 @@
-"""The settled days' totals cached a month at a time: a new day regroups that day, an edit of
-the past regroups its month, a day is stored once it ended an hour ago, and the dashboard
-computed from them equals the one computed from the records alone."""
+"""The settled days' totals kept a month at a time (in the cache and in the database): a new day
+regroups that day, an edit of the past regroups its month, a day is stored once it ended an hour
+ago, and the dashboard computed from them, cached or stored, equals the one computed from the
+records alone."""
 
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
@@ -15,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from tests.factories import FeedingSessionFactory
 from tracker.day_totals import Kind, settled_day_totals
-from tracker.models import DoseLog, FeedingSession, Infant, SymptomEntry
+from tracker.models import DayTotalsMonth, DoseLog, FeedingSession, Infant, SymptomEntry
 from tracker.selectors import feeding_stats
 from tracker.selectors.dashboard import dashboard_for
 from tracker.selectors.feeding_stats import feeding_summary
@@ -112,16 +113,21 @@ def test_the_dashboard_from_cached_totals_equals_the_one_from_the_records():
             dashboard_for(mother=User.objects.get(pk=mother.pk), range_key=key) for key in ("7", "30", "all")
         ]
 
-    def fresh():
+    def emptied():  # a new web process: the months come from the database
         cache.clear()
+        return boards()
+
+    def fresh():  # from the records alone
+        cache.clear()
+        DayTotalsMonth.objects.all().delete()
         return boards()
 
     with time_machine.travel(datetime.now(UTC), tick=False):
         boards()
-        assert boards() == fresh()
+        assert boards() == emptied() == fresh()
     with time_machine.travel(datetime.now(UTC) + timedelta(days=1), tick=False):
         next_morning = boards()
-        assert next_morning == fresh()
+        assert next_morning == emptied() == fresh()
         boards()
         dose = DoseLog.objects.filter(regimen__mother=mother).order_by("slot_date")[40]
         dose.status, dose.taken_at = DoseLog.Status.SKIPPED, None
@@ -130,8 +136,9 @@ def test_the_dashboard_from_cached_totals_equals_the_one_from_the_records():
         feed.ended_at = feed.started_at + timedelta(minutes=45)
         feed.save()
         SymptomEntry.objects.filter(infant__mother=mother).order_by("occurred_at")[30].delete()
+        after_edits = emptied()  # the edits deleted their months' stored rows
         edited = boards()
-        assert edited == fresh()
+        assert after_edits == edited == fresh()
         assert edited != next_morning
 
 

@@ -155,7 +155,8 @@ def test_feeding_symptoms_and_a_flag_worded_as_screening_with_its_day(mother, in
     assert "Spit-up (not counting vomiting) 2 or more" not in text  # not met, so not printed
     assert "They are screening, not a diagnosis: talk to your clinician." in text
     assert (
-        "Pale line: each day. Bold line: the 7-day average, over the days with records (at least 4)." in text
+        "Thin grey line: each day. Bold blue line: the 7-day average, over the days with records (at least 4)."
+        in text
     )
 
 

@@ -98,3 +98,32 @@ def test_the_axes_are_reportlabs_value_axes_segment_for_segment_and_label_for_la
         *"012345",
     ]
     assert ("polyline", 2 * 4) in drawn["segments"]  # the data: runs between the gaps
+
+
+def test_each_line_of_a_daily_chart_stands_out_on_paper_at_three_to_one():
+    """WCAG 1.4.11: the daily line and its 7-day average, against white and told apart."""
+    from tests.test_chart_colours import contrast_ratio
+
+    days = [date(2026, 10, 1) + timedelta(days=i) for i in range(30)]
+    daily = [float(i % 5) for i in range(30)]
+    rolling = [None] * 6 + [2.0] * 24
+    drawing = pdf_charts.daily_lines(
+        title="Stools a day",
+        days=days,
+        daily=daily,
+        rolling=rolling,
+        marker_days=[],
+        width=130.0,
+        height=96.0,
+    )
+    lines = {
+        (node.strokeColor.hexval(), node.strokeWidth)
+        for node in drawing.contents
+        if isinstance(node, PolyLine) and node.strokeColor is not None
+    }
+
+    assert len(lines) == 2, lines
+    for colour, _ in lines:
+        assert contrast_ratio("#" + colour[2:], "#ffffff") >= 3, colour
+    (daily_colour, daily_width), (mean_colour, mean_width) = sorted(lines, key=lambda line: line[1])
+    assert daily_colour != mean_colour and daily_width < mean_width

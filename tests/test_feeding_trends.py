@@ -4,9 +4,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 from tests.factories import DailyCheckFactory, FeedingSessionFactory, InfantFactory
-from tracker.models import DailyCheck, FeedingSession
+from tracker.models import DailyCheck, FeedingSession, Infant
 from tracker.selectors.feeding_stats import FeedingDay, feeding_summary
 
 pytestmark = pytest.mark.django_db
@@ -225,11 +226,20 @@ def seed_feeds(infant, days: int) -> date:
 @pytest.mark.parametrize("days", [7, 730])
 def test_the_query_count_does_not_grow_with_the_data(infant, days, django_assert_num_queries):
     last_day = seed_feeds(infant, days)
+    infant = Infant.objects.select_related("mother").get(pk=infant.pk)  # her records stamp as it is now
 
     with time_machine.travel(datetime.combine(last_day, time(20, 0), tzinfo=UTC), tick=False):
         # The feeds with their starts (one query), the daily checks, the last feed.
-        with django_assert_num_queries(3):  # cold: the closed days read with today's (2), the last feed
+        # The first time: the stored months (none), the closed days read with today's (2), the
+        # months stored, the last feed.
+        with django_assert_num_queries(5):
             summary = feeding_summary(infant=infant, first_day=date(2026, 11, 1), last_day=last_day, now=NOW)
+        cache.clear()
+        with django_assert_num_queries(4):  # a new web process: the stored months, today's 2, the last feed
+            assert (
+                feeding_summary(infant=infant, first_day=date(2026, 11, 1), last_day=last_day, now=NOW)
+                == summary
+            )
         with django_assert_num_queries(3):  # warm: today's 2 and the last feed
             again = feeding_summary(infant=infant, first_day=date(2026, 11, 1), last_day=last_day, now=NOW)
     assert again == summary

@@ -145,9 +145,13 @@ def test_a_bottle_feed_with_breast_minutes_is_refused(mother_client, infant):
     assert FeedingSession.objects.get().bottle_ml == 90
 
 
-def test_the_feed_form_says_bottle_only_for_no_breast(mother_client, infant):
+def test_a_new_feeds_side_is_not_noted_rather_than_contradicting_its_method(mother_client, infant):
+    """A new feed is a breast feed by default: its empty side must not read "bottle only"."""
     page = mother_client.get("/history/feeds/add/").content.decode()
-    assert '<option value="" selected>No breast (bottle only)</option>' in page
+    assert '<option value="breast" selected>Breast</option>' in page
+    assert '<option value="" selected>Not noted</option>' in page
+    assert "Leave it “Not noted” for a bottle feed." in page
+    assert "bottle only" not in page
     assert "---------" not in page
 
 

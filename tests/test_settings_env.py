@@ -59,3 +59,20 @@ def test_the_app_refuses_to_start_with_a_typo_in_debug():
     )
     assert result.returncode != 0
     assert "DEBUG='ture' is not a yes or no" in result.stderr
+
+
+def test_the_deploy_check_warns_when_each_process_has_its_own_cache(settings):
+    from django.core.checks import run_checks
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    warned = [message.id for message in run_checks(include_deployment_checks=True)]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/1",
+        }
+    }
+    shared = [message.id for message in run_checks(include_deployment_checks=True)]
+
+    assert "tracker.W001" in warned
+    assert "tracker.W001" not in shared

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 from tests.factories import DailyCheckFactory, InfantFactory, SymptomEntryFactory
 from tracker.localtime import days_between
-from tracker.models import DailyCheck, SymptomEntry
+from tracker.models import DailyCheck, Infant, SymptomEntry
 from tracker.selectors.symptom_trends import SymptomDay, symptom_trends
 
 pytestmark = pytest.mark.django_db
@@ -324,10 +325,16 @@ def seed_symptoms(infant, days: int) -> date:
 @pytest.mark.parametrize("days", [7, 730])
 def test_the_query_count_does_not_grow_with_the_data(infant, days, django_assert_num_queries):
     last_day = seed_symptoms(infant, days)
+    infant = Infant.objects.select_related("mother").get(pk=infant.pk)  # her records stamp as it is now
 
     with time_machine.travel(at(last_day, 20), tick=False):  # the evening of the last day
-        with django_assert_num_queries(2):  # cold: entries and checks of the closed days and today at once
+        # The first time: the stored months (none), the entries and checks of the closed days and
+        # today at once, the months stored.
+        with django_assert_num_queries(4):
             trends = symptom_trends(infant=infant, first_day=date(2026, 11, 1), last_day=last_day)
+        cache.clear()
+        with django_assert_num_queries(3):  # a new web process: the stored months, today's entries and checks
+            assert symptom_trends(infant=infant, first_day=date(2026, 11, 1), last_day=last_day) == trends
         with django_assert_num_queries(2):  # warm: today's only
             assert symptom_trends(infant=infant, first_day=date(2026, 11, 1), last_day=last_day) == trends
 

@@ -6,6 +6,6 @@ class TrackerConfig(AppConfig):
     verbose_name = "Probiotic and feeding tracker"
 
     def ready(self) -> None:
-        from tracker import closed_days
+        from tracker import checks, closed_days  # noqa: F401 (checks registers itself)
 
         closed_days.connect()

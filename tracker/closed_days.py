@@ -29,7 +29,7 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from accounts.models import User, new_records_stamp
-from tracker.day_totals import Kind, forget_months, forget_mothers
+from tracker.day_totals import Kind, forget_months, forget_mothers, forget_object
 from tracker.localtime import local_date, local_today
 from tracker.models import (
     DailyCheck,
@@ -234,7 +234,9 @@ def _logged_written(sender, instance, origin=None, **kwargs) -> None:
     if closed_days:
         records_changed(mother_id)
         owner_id = getattr(instance, logged.owner_field)
-        forget_months(mother_id=mother_id, kinds=logged.kinds, object_id=owner_id, days=closed_days)
+        forget_months(
+            mother_id=mother_id, zone=zone.key, kinds=logged.kinds, object_id=owner_id, days=closed_days
+        )
 
 
 def _remember_old_zone(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
@@ -266,6 +268,16 @@ def _family_changed(sender, instance, **kwargs) -> None:
     records_changed(mother_id)
 
 
+#: The per-day totals kept of a regimen's or a baby's records (``tracker.day_totals``).
+KEPT_TOTALS = {Regimen: (Kind.DOSES,), Infant: (Kind.FEEDING, Kind.SYMPTOMS)}
+
+
+def _family_deleted(sender, instance, **kwargs) -> None:
+    _family_changed(sender, instance)
+    if sender in KEPT_TOTALS:
+        forget_object(mother_id=instance.mother_id, kinds=KEPT_TOTALS[sender], object_id=instance.pk)
+
+
 def connect() -> None:
     """Called once from ``TrackerConfig.ready``."""
     uid = "tracker.closed_days"
@@ -277,7 +289,7 @@ def connect() -> None:
     for model in FAMILY:
         name = f"{uid}.{model.__name__}"
         post_save.connect(_family_changed, sender=model, dispatch_uid=f"{name}.saved")
-        post_delete.connect(_family_changed, sender=model, dispatch_uid=f"{name}.gone")
+        post_delete.connect(_family_deleted, sender=model, dispatch_uid=f"{name}.gone")
     bulk_written.connect(_bulk_written, dispatch_uid=f"{uid}.bulk")
     pre_save.connect(_remember_old_zone, sender=User, dispatch_uid=f"{uid}.zone.before")
     post_save.connect(_zone_changed, sender=User, dispatch_uid=f"{uid}.zone.saved")

@@ -61,7 +61,7 @@ class HistoryFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Row(
-                *[Column(name, css_class="col-6 col-sm") for name in self.fields],
+                *[Column(name, css_class="col-12 col-sm") for name in self.fields],
                 Column(
                     HTML('<button class="btn btn-outline-primary w-100 mb-3" type="submit">Filter</button>'),
                     css_class="col-12 col-sm-auto align-self-end",
@@ -273,7 +273,7 @@ class FeedForm(HerInfantChecked, StoredPrecisionMixin, ModelMessagesMixin, Crisp
             "start_side": "Started on the",
             "switches": "Side switches",
         }
-        help_texts = {"ended_at": "Your local time."}
+        help_texts = {"ended_at": "Your local time.", "start_side": "Leave it “Not noted” for a bottle feed."}
         error_messages = {
             "infant": {"invalid_choice": MSG_OWN_INFANT},
             "bottle_ml": _range_messages(MSG_BOTTLE_RANGE),
@@ -296,7 +296,7 @@ class FeedForm(HerInfantChecked, StoredPrecisionMixin, ModelMessagesMixin, Crisp
                     self._running_side = feed.current_side
                     since = time_format(timezone.localtime(feed.side_started_at), "H:i")
                     self.intro = f"You were on the {feed.current_side} breast since {since}."
-        self.fields["start_side"].choices = [("", "No breast (bottle only)"), *Side.choices]
+        self.fields["start_side"].choices = [("", "Not noted"), *Side.choices]  # a breast feed may lack it
         self.initial.setdefault("minutes_left", round(feed.left_seconds / 60))
         self.initial.setdefault("minutes_right", round(feed.right_seconds / 60))
         self.order_fields(

@@ -1,4 +1,5 @@
 from tracker.models.api import ApiToken, IdempotencyKey
+from tracker.models.day_totals import DayTotalsMonth
 from tracker.models.family import Infant, Pregnancy
 from tracker.models.feeding import FeedingSession, Side
 from tracker.models.push import PushSubscription
@@ -12,6 +13,7 @@ __all__ = [
     "AuditEvent",
     "CareGrant",
     "DailyCheck",
+    "DayTotalsMonth",
     "DoseLog",
     "DoseReminder",
     "DoseSchedule",

@@ -149,5 +149,7 @@ def dose_calendar(adherence, today, first_day=None, last_day=None) -> dict:
             continue
         state = "open" if day == today and adherence.today_is_open else str(state)
         when = f"{weekdays[day.weekday()]} {day.day} {months[day.month]}"
-        cells.append((when, state, CALENDAR_LABELS[state], day == today))
-    return {"cells": cells}
+        cells.append((when, state, CALENDAR_LABELS[state], day == today, day.day))
+    # A range of days shows each day's number in its cell: a phone shows no tooltip. "All" (up
+    # to two years of cells) keeps them small, their days in the tooltip and for screen readers.
+    return {"cells": cells, "numbered": last_day is not None}
