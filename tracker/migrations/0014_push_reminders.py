@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0012_api_tokens_idempotency'),
+        ('tracker', '0013_day_totals_month'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
