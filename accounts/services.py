@@ -78,7 +78,7 @@ def account_delete(*, user: User) -> dict[str, int]:
     - Grants she gave cascade, so a clinician's next request for her is a 404.
     - Audit events about her stay, because the log is append-only, but with ``mother`` NULL and
       ``detail`` blank (it may name her baby). ``actor_email`` is the clinician's, not hers, so
-      it stays. The model refuses ``save()``/``delete()``; a queryset UPDATE is the only change
+      it stays; on the events she made herself (her deletes, her Undos) it is blanked too. The model refuses ``save()``/``delete()``; a queryset UPDATE is the only change
       it allows, and this is the one place that makes it.
     - A clinician who deletes her account loses the grants mothers gave her (cascade) and her
       audit events keep ``actor_email`` with ``actor`` NULL: each mother's trail must still say
@@ -92,6 +92,8 @@ def account_delete(*, user: User) -> dict[str, int]:
             deleted[label] = deleted.get(label, 0) + n
 
     with transaction.atomic():
+        # Her own deletes and Undos (actor and mother both her) keep no address of hers either.
+        AuditEvent.objects.for_mother(user).filter(actor=user).update(actor_email="")
         anonymised = AuditEvent.objects.for_mother(user).update(mother=None, detail="")
         # Explicit rather than by cascade, so the result counts the grants a clinician
         # received as well as the ones a mother gave.

@@ -113,6 +113,7 @@ POST_ONLY = {
     "crying_start",
     "crying_stop",
     "daily_check",
+    "undo",
     "logout",
     "api_token_create",
     "push_subscribe",

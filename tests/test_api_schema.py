@@ -149,8 +149,22 @@ def test_every_client_error_has_an_example(schema):
     take = schema["paths"]["/api/v1/doses/take/"]["post"]["responses"]["409"]["content"]["application/json"]
     assert {example["value"]["code"] for example in take["examples"].values()} == {
         "no_slot_due",
+        "already_logged",
         "all_logged",
     }
+
+
+def test_the_one_tap_actions_describe_at_with_an_example(schema):
+    components = schema["components"]["schemas"]
+    for name in ("FeedStartRequest", "TapRequest", "CryingStartRequest", "DoseTakeRequest"):
+        at = components[name]["properties"]["at"]
+        assert (at["format"], at["example"]) == ("date-time", "2026-11-16T03:12:00+01:00"), name
+        assert "2 minutes ahead" in at["description"] and "48 hours old" in at["description"], name
+        assert "at" not in components[name].get("required", []), name
+    for path in ("/api/v1/feeds/{id}/switch/", "/api/v1/feeds/{id}/stop/", "/api/v1/symptoms/{id}/stop/"):
+        body = schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["schema"] == {"$ref": "#/components/schemas/TapRequest"}, path
+        assert [example["value"] for example in body["examples"].values()][0]["at"].endswith("+01:00"), path
 
 
 def test_the_pages_envelope_is_described(schema):

@@ -111,7 +111,7 @@ def test_offline_the_page_says_so_and_a_tap_stays_on_it_unsaved(page, anna):
     expect(notice).to_have_count(0)
     assert DoseLog.objects.filter(regimen__mother=anna).count() == 0
     page.get_by_role("button", name="Took my probiotic").click()  # online again: the server answers
-    page.get_by_role("alert").first.wait_for()
+    expect(page.get_by_test_id("undo-toast")).to_contain_text("Logged: your")  # with its Undo
 
 
 def test_logging_out_forgets_her_pages(page, anna):

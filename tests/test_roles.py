@@ -85,7 +85,7 @@ EXPECTED_ROLES = {
         "push_device_remove",
         "dashboard",
         *("dose_take", "dose_slot", "feed_start", "feed_switch", "feed_stop"),
-        *("symptom_quick", "crying_start", "crying_stop", "daily_check"),
+        *("symptom_quick", "crying_start", "crying_stop", "daily_check", "undo"),
         *("setup", "setup_due_date", "infant_add", "infant_edit", "infant_delete"),
         *("regimen_add", "regimen_edit", "reminder_settings", "sharing", "grant_revoke"),
         *("history_doses", "dose_add", "dose_edit", "dose_delete"),

@@ -40,6 +40,7 @@ urlpatterns = [
     path("today/crying/start/", today.crying_start, name="crying_start"),
     path("today/crying/<int:pk>/stop/", today.crying_stop, name="crying_stop"),
     path("today/check/", today.daily_check, name="daily_check"),
+    path("today/undo/", today.undo, name="undo"),
     # Set-up
     path("setup/", setup.overview, name="setup"),
     path("setup/due-date/", setup.due_date, name="setup_due_date"),

@@ -7,18 +7,33 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from tracker.api.errors import ErrorSerializer
-from tracker.api.fields import ApiModelSerializer, AwareDateTimeField, LocalTimeField
+from tracker.api.fields import (
+    TAP_AT_EXAMPLE,
+    TAP_AT_HELP,
+    ApiModelSerializer,
+    AwareDateTimeField,
+    LocalTimeField,
+    TapTimeField,
+)
 from tracker.api.filters import cursor_on, time_range_filter
 from tracker.api.relations import HerRecordField
 from tracker.api.scoping import RecordViewSet
-from tracker.localtime import local_today
+from tracker.localtime import local_date, local_today
 from tracker.models import DoseLog, Regimen
-from tracker.selectors.slots import open_slots_on
+from tracker.selectors.slots import logged_slot_due_at, open_slots_on
 from tracker.services import doses
 
 REGIMEN_HELP = "Her regimen's id; may be left out when exactly one of her regimens covers today."
 STATUS_HELP = "taken or skipped (a slot without a log is not answered yet, or missed)."
 SKIP_REASON_HELP = "Why she skipped it: one line, at most 200 characters; blank when taken or not given."
+
+
+#: Where a dose was logged, as the refusal of a late tap says it.
+LOGGED_FROM = {
+    DoseLog.Source.EMAIL: "from the reminder email, ",
+    DoseLog.Source.WEB: "in the app, ",
+    DoseLog.Source.API: "through the API, ",
+}
 
 
 class DoseSerializer(ApiModelSerializer):
@@ -75,6 +90,7 @@ class DoseLogSerializer(serializers.Serializer):
 
 class DoseTakeSerializer(serializers.Serializer):
     regimen = HerRecordField(Regimen, required=False, help_text=REGIMEN_HELP)
+    at = TapTimeField(help_text="The slot due at that time is answered, taken then. " + TAP_AT_HELP)
 
 
 class DoseUpdateSerializer(serializers.Serializer):
@@ -171,6 +187,16 @@ class DoseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
                         status_codes=["409"],
                     ),
                     OpenApiExample(
+                        "already logged",
+                        value={
+                            "detail": "Your 08:00 dose of 16 Nov was already logged (from the reminder "
+                            "email, taken at 08:04), so this tap was not logged again.",
+                            "code": "already_logged",
+                            "errors": {},
+                        },
+                        status_codes=["409"],
+                    ),
+                    OpenApiExample(
                         "all logged",
                         value={
                             "detail": "Every dose for today is already logged.",
@@ -182,22 +208,50 @@ class DoseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
                 ],
             ),
         },
-        examples=[OpenApiExample("Her one regimen", value={}, request_only=True)],
+        examples=[
+            OpenApiExample("Her one regimen", value={}, request_only=True),
+            OpenApiExample(
+                "Tapped at 03:12, sent later from the offline queue",
+                value={"regimen": 1, "at": TAP_AT_EXAMPLE},
+                request_only=True,
+            ),
+        ],
     )
     @action(detail=False, methods=["post"])
     def take(self, request, **kwargs):
-        """ "Took my probiotic": the slot due now, taken now (as Today's big button)."""
+        """ "Took my probiotic": the slot due now, taken now (as Today's big button); with ``at``,
+        the slot that was due when she tapped, taken then."""
         form = DoseTakeSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
         regimen = regimen_of(form.validated_data, self.mother)
-        log = doses.dose_take_now(regimen=regimen, source=DoseLog.Source.API)
+        at = form.validated_data.get("at")
+        log = doses.dose_take_now(regimen=regimen, source=DoseLog.Source.API, at=at)
         if log is not None:
             return self._answer(log, True)
-        if open_slots_on(regimen=regimen, day=local_today(self.mother.zone)):
-            detail, code = "No dose is due right now: log a slot by its time instead.", "no_slot_due"
-        else:
-            detail, code = "Every dose for today is already logged.", "all_logged"
+        detail, code = self._why_none_due(regimen, at)
         return Response({"detail": detail, "code": code, "errors": {}}, status=status.HTTP_409_CONFLICT)
+
+    def _why_none_due(self, regimen: Regimen, at) -> tuple[str, str]:
+        zone = self.mother.zone
+        if at is not None:
+            logged = logged_slot_due_at(regimen=regimen, moment=at, zone=zone)
+            if logged is not None:
+                how = LOGGED_FROM.get(logged.source, "")
+                when = f"taken at {logged.taken_at.astimezone(zone):%H:%M}" if logged.taken_at else "skipped"
+                return (
+                    f"Your {logged.slot_time:%H:%M} dose of {logged.slot_date:%-d %b} was already logged "
+                    f"({how}{when}), so this tap was not logged again.",
+                    "already_logged",
+                )
+        day = local_date(at, zone) if at is not None else local_today(zone)
+        if open_slots_on(regimen=regimen, day=day):
+            if at is not None:
+                return (
+                    f"No dose was due at {at.astimezone(zone):%H:%M}: log a slot by its time instead.",
+                    "no_slot_due",
+                )
+            return "No dose is due right now: log a slot by its time instead.", "no_slot_due"
+        return f"Every dose for {'today' if at is None else f'{day:%-d %b}'} is already logged.", "all_logged"
 
     @extend_schema(request=DoseUpdateSerializer, responses={200: DoseSerializer})
     def partial_update(self, request, **kwargs):
@@ -215,4 +269,4 @@ class DoseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Destr
         return Response(DoseSerializer(log).data)
 
     def perform_destroy(self, instance):
-        doses.dose_delete(log=instance)
+        self.destroy_audited(instance, lambda: doses.dose_delete(log=instance))

@@ -6,7 +6,15 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tracker.api.fields import CREATED_HELP, NOTES_HELP, ApiModelSerializer, AwareDateTimeField
+from tracker.api.fields import (
+    CREATED_HELP,
+    NOTES_HELP,
+    TAP_AT_EXAMPLE,
+    ApiModelSerializer,
+    AwareDateTimeField,
+    TapSerializer,
+    TapTimeField,
+)
 from tracker.api.filters import cursor_on, time_range_filter
 from tracker.api.relations import HerRecordField
 from tracker.api.scoping import RecordViewSet
@@ -88,6 +96,10 @@ class FeedSerializer(ApiModelSerializer):
 class FeedStartSerializer(serializers.Serializer):
     infant = HerRecordField(Infant, help_text="Her baby's id.")
     side = serializers.ChoiceField(choices=Side.choices, help_text="The breast she starts on.")
+    at = TapTimeField()
+
+
+SENT_LATER = OpenApiExample("Tapped at 03:12, sent later", value={"at": TAP_AT_EXAMPLE}, request_only=True)
 
 
 PAST_FEED = OpenApiExample(
@@ -137,18 +149,24 @@ class FeedViewSet(
         feeding.feed_save(feed=feed)
 
     def perform_destroy(self, instance):
-        feeding.feed_delete(feed=instance)
+        self.destroy_audited(instance, lambda: feeding.feed_delete(feed=instance))
 
     @extend_schema(
         request=FeedStartSerializer,
         responses={201: FeedSerializer},
         examples=[
-            OpenApiExample("Start on the left", value={"infant": 1, "side": "left"}, request_only=True)
+            OpenApiExample("Start on the left", value={"infant": 1, "side": "left"}, request_only=True),
+            OpenApiExample(
+                "Started at 03:12, sent later from the offline queue",
+                value={"infant": 1, "side": "left", "at": TAP_AT_EXAMPLE},
+                request_only=True,
+            ),
         ],
     )
     @action(detail=False, methods=["post"])
     def start(self, request, **kwargs):
-        """Start a breastfeed now on a side, with the timer running (one running feed per baby)."""
+        """Start a breastfeed on a side, now or ``at`` the time she tapped, with the timer running
+        (one running feed per baby)."""
         form = FeedStartSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
         feed = feeding.feed_start(**form.validated_data)
@@ -156,16 +174,25 @@ class FeedViewSet(
             FeedSerializer(feed, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=None, responses={200: FeedSerializer})
+    def _tap_at(self, request):
+        form = TapSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return form.validated_data.get("at")
+
+    @extend_schema(request=TapSerializer, responses={200: FeedSerializer}, examples=[SENT_LATER])
     @action(detail=True, methods=["post"])
     def switch(self, request, **kwargs):
-        """Move the running feed to the other breast now."""
-        feed = feeding.feed_switch_side(feed=self.get_object())
+        """Move the running feed to the other breast, now or ``at`` the time she tapped (the time
+        on the breast it leaves counts up to then; not before the start or the last switch)."""
+        at = self._tap_at(request)
+        feed = feeding.feed_switch_side(feed=self.get_object(), at=at)
         return Response(FeedSerializer(feed, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=None, responses={200: FeedSerializer})
+    @extend_schema(request=TapSerializer, responses={200: FeedSerializer}, examples=[SENT_LATER])
     @action(detail=True, methods=["post"])
     def stop(self, request, **kwargs):
-        """Stop the running feed now (a feed already ended is returned as it is)."""
-        feed = feeding.feed_stop(feed=self.get_object())
+        """Stop the running feed, now or ``at`` the time she tapped (not before the start or the
+        last switch). A feed already ended is returned as it is."""
+        at = self._tap_at(request)
+        feed = feeding.feed_stop(feed=self.get_object(), at=at)
         return Response(FeedSerializer(feed, context=self.get_serializer_context()).data)

@@ -69,3 +69,28 @@ class ApiModelSerializer(serializers.ModelSerializer):
         # Uniqueness is the model's and the services' to check (full_clean, and their catch of a
         # race's IntegrityError), in the forms' words: no second check in the serializer.
         return []
+
+
+#: The time of a one-tap action sent later (an offline queue): ``tap_times`` checks it.
+TAP_AT_HELP = (
+    "When she tapped, with an offset (ISO 8601), for a tap sent later from the app's offline queue; "
+    "left out: now. At most 2 minutes ahead of the server's clock (a phone's clock drifts) and at "
+    "most 48 hours old (older: log it in History with its time). A time without an offset is refused."
+)
+TAP_AT_EXAMPLE = "2026-11-16T03:12:00+01:00"
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "example": TAP_AT_EXAMPLE})
+class TapTimeField(AwareDateTimeField):
+    """The optional ``at`` of a one-tap action: when she tapped."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", TAP_AT_HELP)
+        super().__init__(**kwargs)
+
+
+class TapSerializer(serializers.Serializer):
+    """The body of a one-tap action on a record (switch, stop): only, optionally, when."""
+
+    at = TapTimeField()

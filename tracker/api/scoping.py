@@ -7,14 +7,19 @@ any active grant, the records only with a grant that covers the downloads. Anyth
 revoked or expired grant included, is a 404 at once. Objects are fetched with
 ``get_owned_or_404`` over ``for_mother`` querysets, so another mother's id is a 404 too."""
 
+from collections.abc import Callable
+
+from django.db import models, transaction
 from django.http import Http404
+from django.utils import timezone
 from rest_framework import mixins, permissions, viewsets
 
 from accounts.models import User
 from tracker.access import get_owned_or_404, get_patient_or_404
 from tracker.api.idempotency import IdempotentMixin
 from tracker.models import AuditEvent
-from tracker.sharing.services import audit_record
+from tracker.selectors.history import record_label
+from tracker.sharing.services import audit_deleted, audit_record
 
 #: The URL keyword naming the patient on a clinician's routes.
 PATIENT_KWARG = "mother_id"
@@ -71,6 +76,17 @@ class RecordViewSet(IdempotentMixin, viewsets.GenericViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "mother": getattr(self, "mother", None)}
+
+    def destroy_audited(self, record: models.Model, delete: Callable[[], None]) -> None:
+        """Delete ``record`` through ``delete`` (a service) and put the delete in her audit
+        trail, as History and Undo do (both or neither); named in her time zone."""
+        with timezone.override(self.mother.zone):
+            what = record_label(record)
+        with transaction.atomic():
+            delete()
+            audit_deleted(
+                actor=self.request.user, mother=self.mother, what=what, how="the API", request=self.request
+            )
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -6,7 +6,15 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tracker.api.fields import CREATED_HELP, ID_HELP, NOTES_HELP, ApiModelSerializer
+from tracker.api.fields import (
+    CREATED_HELP,
+    ID_HELP,
+    NOTES_HELP,
+    TAP_AT_EXAMPLE,
+    ApiModelSerializer,
+    TapSerializer,
+    TapTimeField,
+)
 from tracker.api.filters import checks_filter, cursor_on, time_range_filter
 from tracker.api.relations import HerRecordField
 from tracker.api.scoping import RecordViewSet
@@ -77,6 +85,7 @@ class SymptomSerializer(ApiModelSerializer):
 
 class CryingStartSerializer(serializers.Serializer):
     infant = HerRecordField(Infant, help_text="Her baby's id.")
+    at = TapTimeField()
 
 
 class SymptomViewSet(
@@ -143,25 +152,47 @@ class SymptomViewSet(
         symptoms.symptom_save(entry=entry)
 
     def perform_destroy(self, instance):
-        symptoms.symptom_delete(entry=instance)
+        self.destroy_audited(instance, lambda: symptoms.symptom_delete(entry=instance))
 
-    @extend_schema(request=CryingStartSerializer, responses={201: SymptomSerializer})
+    @extend_schema(
+        request=CryingStartSerializer,
+        responses={201: SymptomSerializer},
+        examples=[
+            OpenApiExample("Crying now", value={"infant": 1}, request_only=True),
+            OpenApiExample(
+                "Crying since 03:12, sent later from the offline queue",
+                value={"infant": 1, "at": TAP_AT_EXAMPLE},
+                request_only=True,
+            ),
+        ],
+    )
     @action(detail=False, methods=["post"], url_path="crying/start")
     def crying_start(self, request, **kwargs):
-        """Start timing a crying spell now (one at a time per baby)."""
+        """Start timing a crying spell, now or ``at`` the time she tapped (one at a time per baby)."""
         form = CryingStartSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
-        entry = symptoms.crying_start(infant=form.validated_data["infant"])
+        data = form.validated_data
+        entry = symptoms.crying_start(infant=data["infant"], at=data.get("at"))
         return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: SymptomSerializer})
+    @extend_schema(
+        request=TapSerializer,
+        responses={200: SymptomSerializer},
+        examples=[
+            OpenApiExample("Stopped at 03:40", value={"at": "2026-11-16T03:40:00+01:00"}, request_only=True)
+        ],
+    )
     @action(detail=True, methods=["post"])
     def stop(self, request, **kwargs):
-        """Stop a timed crying spell now; its minutes are kept. An ended one is returned as it is."""
+        """Stop a timed crying spell, now or ``at`` the time she tapped (not before it started);
+        its minutes are kept. An ended one is returned as it is."""
+        form = TapSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
         entry = self.get_object()
         if entry.kind != SymptomEntry.Kind.CRYING:
             raise ValidationError("Only a crying spell has a timer to stop.")
-        return Response(self.get_serializer(symptoms.crying_stop(entry=entry)).data)
+        entry = symptoms.crying_stop(entry=entry, at=form.validated_data.get("at"))
+        return Response(self.get_serializer(entry).data)
 
 
 class DailyCheckSerializer(ApiModelSerializer):
@@ -225,4 +256,4 @@ class DailyCheckViewSet(
         serializer.instance = self._save(check.infant, {"day": check.day, **values})
 
     def perform_destroy(self, instance):
-        symptoms.daily_check_delete(check=instance)
+        self.destroy_audited(instance, lambda: symptoms.daily_check_delete(check=instance))

@@ -84,8 +84,9 @@ class AuditEventQuerySet(MotherScopedQuerySet):
 
 
 class AuditEvent(models.Model):
-    """One look at (or download of) a mother's record. Append-only: rows are never changed
-    or deleted by the app. ``actor_email`` keeps who it was if the account goes."""
+    """One look at (or download of) a mother's record, or one record deleted from it (from
+    History, by Undo on Today or through the API). Append-only: rows are never changed or
+    deleted by the app. ``actor_email`` keeps who it was if the account goes."""
 
     class Action(models.TextChoices):
         VIEW_SUMMARY = "view_summary", "Viewed the summary"
@@ -94,6 +95,8 @@ class AuditEvent(models.Model):
         EXPORT_FHIR = "export_fhir", "Downloaded the FHIR bundle"
         EXPORT_COHORT = "export_cohort", "Included in a de-identified cohort export"
         API_READ = "api_read", "Read records through the API"
+        DELETED = "deleted", "Deleted a record"
+        UNDONE = "undone", "Undid a tap on Today"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="audit_events_made"

@@ -139,3 +139,14 @@ def dose_rows(
         if by_slot:
             logged[row["slot_date"]].add(row["slot_time"])
     return totals, logged
+
+
+def logged_slot_due_at(*, regimen: Regimen, moment: datetime, zone: ZoneInfo) -> DoseLog | None:
+    """The log of the slot "Took my probiotic" would have answered at ``moment`` had none of
+    that day been logged, if it is logged: why a tap sent late (from an offline queue) found
+    no dose due (she logged it meanwhile, from the reminder email say)."""
+    day = moment.astimezone(zone).date()
+    slot = pick_current_slot(regimen_slots_on(regimen=regimen, day=day), set(), moment)
+    if slot is None:
+        return None
+    return DoseLog.objects.filter(regimen=regimen, slot_date=slot.day, slot_time=slot.at).first()

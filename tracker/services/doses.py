@@ -9,6 +9,7 @@ from tracker.localtime import local_date
 from tracker.models import DoseLog, Regimen
 from tracker.models.validators import in_hand
 from tracker.selectors.slots import pick_current_slot, regimen_slots_on
+from tracker.services.tap_times import tap_moment
 
 
 def dose_log(
@@ -54,10 +55,16 @@ def dose_log(
 
 
 def dose_take_now(
-    *, regimen: Regimen, now: datetime | None = None, source: str = DoseLog.Source.WEB
+    *,
+    regimen: Regimen,
+    now: datetime | None = None,
+    source: str = DoseLog.Source.WEB,
+    at: datetime | None = None,
 ) -> DoseLog | None:
-    """ "Took my probiotic": log ``pick_current_slot`` as taken now; None if there is none."""
-    now = now or timezone.now()
+    """ "Took my probiotic": log ``pick_current_slot`` as taken now; None if there is none.
+    With ``at`` (the time she tapped, see ``tap_times``): the slot the button answered then,
+    taken then."""
+    now = tap_moment(at, now)
     today = local_date(now, regimen.mother.zone)
     logged = set(DoseLog.objects.filter(regimen=regimen, slot_date=today).values_list("slot_time", flat=True))
     slot = pick_current_slot(regimen_slots_on(regimen=regimen, day=today), logged, now)

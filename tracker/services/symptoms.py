@@ -1,5 +1,6 @@
 """Logging the baby's symptoms and the daily check."""
 
+import copy
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils import timezone
 from tracker.localtime import local_day_bounds
 from tracker.models import DailyCheck, Infant, SymptomEntry
 from tracker.models.validators import in_hand
+from tracker.services.tap_times import errors_on_tap, tap_moment
 
 MSG_CRYING_RUNNING = "Crying is already being timed for {name}."
 
@@ -60,13 +62,15 @@ def symptom_log(
     return symptom_save(entry=entry), True
 
 
-def crying_start(*, infant: Infant, now: datetime | None = None) -> SymptomEntry:
-    """Start timing a crying spell."""
+def crying_start(*, infant: Infant, now: datetime | None = None, at: datetime | None = None) -> SymptomEntry:
+    """Start timing a crying spell, now or at the time she tapped (``at``, see ``tap_times``)."""
+    started = tap_moment(at, now)
     if SymptomEntry.objects.filter(infant=infant).running_crying().exists():
         raise ValidationError(MSG_CRYING_RUNNING.format(name=infant.name))
-    entry = SymptomEntry(infant=infant, kind=SymptomEntry.Kind.CRYING, occurred_at=now or timezone.now())
+    entry = SymptomEntry(infant=infant, kind=SymptomEntry.Kind.CRYING, occurred_at=started)
     # The running spell was looked for above, and a race with another start is caught below.
-    entry.full_clean(exclude=in_hand(entry, "infant"), validate_constraints=False)
+    with errors_on_tap(at, "occurred_at"):
+        entry.full_clean(exclude=in_hand(entry, "infant"), validate_constraints=False)
     try:
         with transaction.atomic():
             entry.save()
@@ -75,20 +79,48 @@ def crying_start(*, infant: Infant, now: datetime | None = None) -> SymptomEntry
     return entry
 
 
-def crying_stop(*, entry: SymptomEntry, now: datetime | None = None) -> SymptomEntry:
-    """Stop a timed crying spell; its minutes are kept as the duration."""
+def crying_stop(
+    *, entry: SymptomEntry, now: datetime | None = None, at: datetime | None = None
+) -> SymptomEntry:
+    """Stop a timed crying spell, now or at the time she tapped (``at``); its minutes are kept
+    as the duration. A spell already ended is returned as it is."""
+    ended = tap_moment(at, now)
     if not entry.is_running:
         return entry
-    now = now or timezone.now()
-    entry.ended_at = max(now, entry.occurred_at + timedelta(seconds=1))
+    if at is not None and at < entry.occurred_at:
+        local = entry.occurred_at.astimezone(entry.infant.mother.zone)
+        raise ValidationError(
+            {"at": f"That stop is before the crying started ({local:%H:%M:%S}): check the time."}
+        )
+    entry.ended_at = max(ended, entry.occurred_at + timedelta(seconds=1))
     entry.duration_minutes = entry.crying_minutes()
-    return symptom_save(entry=entry)
+    with errors_on_tap(at, "ended_at"):
+        return symptom_save(entry=entry)
 
 
-def daily_check_save(
+def crying_resume(*, entry: SymptomEntry) -> SymptomEntry:
+    """Undo a stop of the crying timer: the spell is timed again from its start.
+    ``ValidationError`` when another spell of this baby is being timed since."""
+    entry.ended_at = None
+    entry.duration_minutes = None
+    entry.full_clean(exclude=in_hand(entry, "infant"), validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as error:
+        raise ValidationError(MSG_CRYING_RUNNING.format(name=entry.infant.name)) from error
+    return entry
+
+
+#: What a daily check answers: what Undo puts back when a tap changed a check.
+DAILY_CHECK_ANSWERS = ("no_symptoms", "other_than_breast_milk", "notes")
+
+
+def daily_check_answer(
     *, infant: Infant, day: date, no_symptoms: bool, other_than_breast_milk: bool | None, notes: str = ""
-) -> DailyCheck:
-    """Create or replace the daily check of ``infant`` for local ``day``.
+) -> tuple[DailyCheck, DailyCheck | None]:
+    """Create or replace the daily check of ``infant`` for local ``day``. Returns the check and
+    a copy of it as it was before (not saved), None when the day had no check.
 
     "No symptoms today" is refused on a day with symptoms logged for her baby.
     """
@@ -103,14 +135,33 @@ def daily_check_save(
                 "so “no symptoms” can't be ticked. Delete them in History if they were a mistake."
             )
     DailyCheck(infant=infant, day=day, no_symptoms=no_symptoms).clean()
-    check, _ = DailyCheck.objects.update_or_create(
+    answers = {"no_symptoms": no_symptoms, "other_than_breast_milk": other_than_breast_milk, "notes": notes}
+    # update_or_create's steps (a locked read, then an UPDATE or an INSERT), keeping what was there.
+    with transaction.atomic():
+        check = DailyCheck.objects.select_for_update().filter(infant=infant, day=day).first()
+        if check is None:
+            try:
+                with transaction.atomic():
+                    return DailyCheck.objects.create(infant=infant, day=day, **answers), None
+            except IntegrityError:  # saved by another request a moment ago: replace it
+                check = DailyCheck.objects.select_for_update().get(infant=infant, day=day)
+        previous = copy.copy(check)
+        for name, value in answers.items():
+            setattr(check, name, value)
+        check.save(update_fields=[*DAILY_CHECK_ANSWERS])
+    return check, previous
+
+
+def daily_check_save(
+    *, infant: Infant, day: date, no_symptoms: bool, other_than_breast_milk: bool | None, notes: str = ""
+) -> DailyCheck:
+    """Create or replace the daily check of ``infant`` for local ``day`` (``daily_check_answer``)."""
+    check, _ = daily_check_answer(
         infant=infant,
         day=day,
-        defaults={
-            "no_symptoms": no_symptoms,
-            "other_than_breast_milk": other_than_breast_milk,
-            "notes": notes,
-        },
+        no_symptoms=no_symptoms,
+        other_than_breast_milk=other_than_breast_milk,
+        notes=notes,
     )
     return check
 

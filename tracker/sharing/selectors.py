@@ -15,7 +15,7 @@ def grants_for_mother(*, mother: User) -> QuerySet[CareGrant]:
 
 
 def audit_events_for_mother(*, mother: User) -> QuerySet[AuditEvent]:
-    """Every look at her record, newest first (``created_at`` is UTC)."""
+    """Every look at her record and every delete from it, newest first (``created_at`` is UTC)."""
     return AuditEvent.objects.for_mother(mother)
 
 

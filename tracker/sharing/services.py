@@ -113,3 +113,13 @@ def audit_record(
         detail=detail[:200],
         ip_address=client_ip(request) if request is not None else None,
     )
+
+
+def audit_deleted(
+    *, actor: User, mother: User, what: str, how: str, request: HttpRequest | None = None
+) -> None:
+    """Put a deleted record in the mother's audit trail: ``what`` names it ("the 08:00 dose of
+    16 Nov"), ``how`` says where it was deleted from ("History", "Undo on Today", "the API")."""
+    audit_record(
+        actor=actor, mother=mother, action=AuditEvent.Action.DELETED, request=request, detail=f"{what}, {how}"
+    )

@@ -8,6 +8,7 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from tracker import undo
 from tracker.selectors.history import record_label
 
 register = template.Library()
@@ -153,3 +154,15 @@ def dose_calendar(adherence, today, first_day=None, last_day=None) -> dict:
     # A range of days shows each day's number in its cell: a phone shows no tooltip. "All" (up
     # to two years of cells) keeps them small, their days in the tooltip and for screen readers.
     return {"cells": cells, "numbered": last_day is not None}
+
+
+@register.filter
+def undo_token(message) -> str:
+    """The signed Undo token a message carries (a toast after a tap on Today), or ""."""
+    return undo.undo_token_of(message)
+
+
+@register.simple_tag
+def undo_shown_ms() -> int:
+    """How long the Undo toast stays, in milliseconds (read at each render)."""
+    return undo.UNDO_SHOWN_MS

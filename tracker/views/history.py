@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import models, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,6 +38,7 @@ from tracker.selectors.history import (
     symptom_label,
 )
 from tracker.services import doses, feeding, symptoms
+from tracker.sharing.services import audit_deleted
 
 PER_PAGE = 25
 TABS = [
@@ -130,11 +131,14 @@ def _form_page(
 def _confirm_delete(
     request: HttpRequest, delete: Callable[[], None], *, label: str, back: str
 ) -> HttpResponse:
-    """GET asks; only a POST deletes, through ``delete`` (a service). Then back to the safe
-    ``next`` page, else the URL named ``back``."""
+    """GET asks; only a POST deletes, through ``delete`` (a service), and puts the delete in
+    her audit trail (both or neither). Then back to the safe ``next`` page, else the URL named
+    ``back``."""
     back_url = _back_url(request, back)
     if request.method == "POST":
-        delete()
+        with transaction.atomic():
+            delete()
+            audit_deleted(actor=request.user, mother=request.user, what=label, how="History", request=request)
         messages.success(request, f"Deleted {label}.")
         return redirect(back_url)
     context = {"question": f"Delete {label}? This can't be undone.", "back": back_url}

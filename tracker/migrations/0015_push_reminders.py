@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0013_day_totals_month'),
+        ('tracker', '0014_audit_deletes_and_undo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
