@@ -70,6 +70,7 @@ messages: $(RUN_STAMP)
 run: $(RUN_STAMP) messages
 	mkdir -p $(VAR_DIR)/mail
 	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py vapid_keys
 	DEBUG=1 $(PY) manage.py seed_demo --days 21 --email $(DEMO_EMAIL) --tz $(DEMO_TZ) | tee $(VAR_DIR)/demo-login.txt
 	@# The worker's banner and the server's start-up lines bury the seed's output: once the
 	@# app answers, say again where it is and how to log in, last, where it is seen.

@@ -249,6 +249,18 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # The public address of the app, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Probiotic tracker <reminders@localhost>")
+# Web Push reminders (tracker/reminders/push.py): the VAPID key pair, base64url (the raw private
+# key; the public key as the uncompressed point a browser takes), and a contact (mailto: or
+# https:). Unset, the pair `make run` wrote to var/vapid.env (manage.py vapid_keys); none: no push.
+_VAPID_FILE = VAR_DIR / "vapid.env"
+_vapid_saved = dict(
+    line.split("=", 1)
+    for line in (_VAPID_FILE.read_text().splitlines() if _VAPID_FILE.is_file() else [])
+    if "=" in line
+)
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", _vapid_saved.get("VAPID_PUBLIC_KEY", ""))
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", _vapid_saved.get("VAPID_PRIVATE_KEY", ""))
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", _vapid_saved.get("VAPID_SUBJECT", ""))
 
 # Celery: Redis in production and CI; the embedded filesystem transport for
 # `make run`, so a laptop needs no broker server.

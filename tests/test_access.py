@@ -21,7 +21,7 @@ from tests.factories import (
     SymptomEntryFactory,
     clinician_with_grant,
 )
-from tracker.models import ApiToken
+from tracker.models import ApiToken, PushSubscription
 from tracker.roles import Role, role_of
 
 # URL name prefix -> the record its <pk> names.
@@ -35,6 +35,7 @@ OWNED_BY_PREFIX = {
     "regimen_": "regimen",
     "grant_": "grant",
     "api_token_": "api_token",
+    "push_device_": "push_device",
 }
 #: The route parameter naming the mother on a clinician's patient URL.
 PATIENT_PARAM = "<int:mother_id>"
@@ -83,6 +84,13 @@ def records(mother, infant, regimen):
         "check": DailyCheckFactory(infant=infant),
         "grant": CareGrantFactory(mother=mother),
         "api_token": ApiToken.issue(owner=mother, name="shortcut")[0],
+        "push_device": PushSubscription.objects.create(
+            mother=mother,
+            endpoint="https://push.example.net/d1",
+            p256dh="k",
+            auth="a",
+            name="Chrome on Android",
+        ),
         "patient": mother,
     }
 
@@ -108,6 +116,10 @@ POST_ONLY = {
     "undo",
     "logout",
     "api_token_create",
+    "push_subscribe",
+    "push_device_remove",
+    "reminder_push_took",
+    "reminder_push_snooze",
 }
 
 

@@ -5,6 +5,7 @@ import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 
 from tracker import pwa
 from tracker.roles import public
@@ -25,6 +26,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "shell": pwa.shell_urls(),
         "offlinePages": pwa.offline_paths(),
         "today": pwa.offline_paths()[0],
+        "icon": static("tracker/icons/icon-192.png"),
     }
     script = render_to_string("pwa/sw.js", {"config": json.dumps(config, indent=2)})
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
