@@ -38,6 +38,7 @@ EXPECTED_ROLES = {
         "manifest",
         "service_worker",
         "invite_accept",
+        "language",
         "login",
         "logout",
         "password_reset",
