@@ -20,7 +20,7 @@ TEST_WORKERS ?= auto
 VAR_DIR ?= var
 export VAR_DIR
 
-.PHONY: run test install lint format chromium clean
+.PHONY: run test install lint format chromium messages clean
 
 # Two stamps: `make run` installs only what running needs (requirements.txt); `make test` and
 # the tools install requirements-dev.txt (which includes it). A run-only install leaves the dev
@@ -59,9 +59,18 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
 	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
 
-run: $(RUN_STAMP)
+# The translations (locale/*/LC_MESSAGES/django.po) compiled for Django: the .mo files are built
+# here, never committed. GNU gettext (msgfmt, and xgettext for tests/test_i18n.py) from Debian.
+messages: $(RUN_STAMP)
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q gettext; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q gettext; fi; }
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+
+run: $(RUN_STAMP) messages
 	mkdir -p $(VAR_DIR)/mail
 	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py vapid_keys
 	DEBUG=1 $(PY) manage.py seed_demo --days 21 --email $(DEMO_EMAIL) --tz $(DEMO_TZ) | tee $(VAR_DIR)/demo-login.txt
 	@# The worker's banner and the server's start-up lines bury the seed's output: once the
 	@# app answers, say again where it is and how to log in, last, where it is seen.
@@ -79,7 +88,7 @@ run: $(RUN_STAMP)
 # The whole suite, one pytest-xdist worker per core (TEST_WORKERS=0: in one process). Each
 # worker has its own test database on PostgreSQL (test_<name>_gw0, _gw1, ...); the tests of an
 # xdist_group (the browser tests: one Chromium) run in one worker.
-test: install chromium
+test: install chromium messages
 	DEBUG=1 $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install

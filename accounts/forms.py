@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, time_zone_names
 from tracker.models.validators import validate_single_line
@@ -11,7 +12,7 @@ from tracker.models.validators import validate_single_line
 #: The longest address an account can have (the model's field, as Django's EmailField sets it).
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
-TIME_ZONE_HELP = "Reminders and “today” follow this time zone. Change it here if you travel."
+TIME_ZONE_HELP = _("Reminders and “today” follow this time zone. Change it here if you travel.")
 
 
 #: Legacy aliases kept by the tz database for old systems; nobody picks these.
@@ -31,13 +32,14 @@ def time_zone_field(*, fill_from_browser: bool = False) -> forms.ChoiceField:
     # The JS in accounts/time_zone.js reads this attribute; on sign-up it picks the phone's zone.
     mode = "fill" if fill_from_browser else "offer"
     return forms.ChoiceField(
-        label="Time zone",
+        label=_("Time zone"),
         choices=time_zone_choices,
         initial="UTC",
         help_text=TIME_ZONE_HELP,
         error_messages={
-            "invalid_choice": "“%(value)s” is not a time zone we know. Pick one from the list, "
-            "for example Europe/Rome."
+            "invalid_choice": _(
+                "“%(value)s” is not a time zone we know. Pick one from the list, for example Europe/Rome."
+            )
         },
         widget=forms.Select(attrs={"data-browser-time-zone": mode, "autocomplete": "off"}),
     )
@@ -50,21 +52,21 @@ class SignupForm(forms.Form):
     anyone who uses the app (accounts.signup emails the owner instead)."""
 
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autocapitalize": "none"}),
     )
     display_name = forms.CharField(
-        label="Display name",
+        label=_("Display name"),
         max_length=User._meta.get_field("display_name").max_length,
-        help_text="What the app calls you. A first name is fine.",
+        help_text=_("What the app calls you. A first name is fine."),
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     role = forms.ChoiceField(
-        label="I am",
+        label=_("I am"),
         choices=[
-            (User.Role.MOTHER, "A mother (or expecting)"),
-            (User.Role.CLINICIAN, "A clinician, lactation consultant or researcher"),
+            (User.Role.MOTHER, _("A mother (or expecting)")),
+            (User.Role.CLINICIAN, _("A clinician, lactation consultant or researcher")),
         ],
         initial=User.Role.MOTHER,
         widget=forms.RadioSelect,
@@ -84,12 +86,14 @@ class SignupForm(forms.Form):
 class SignupFinishForm(SetPasswordMixin, forms.Form):
     """The second step, from the link in her email: she chooses her password."""
 
-    password1, password2 = SetPasswordMixin.create_password_fields(label1="Password", label2="Password again")
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Password"), label2=_("Password again")
+    )
 
     def __init__(self, user: User, *args, **kwargs) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["password2"].help_text = "Type the same password once more, to catch typos."
+        self.fields["password2"].help_text = _("Type the same password once more, to catch typos.")
 
     def clean(self):
         self.validate_passwords()
@@ -105,14 +109,15 @@ class SignupFinishForm(SetPasswordMixin, forms.Form):
 class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That email and password don’t match. Check both and try again, "
-        "or reset your password.",
+        "invalid_login": _(
+            "That email and password don’t match. Check both and try again, or reset your password."
+        ),
     }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
-        field.label = "Email"
+        field.label = _("Email")
         field.widget.input_type = "email"
         field.widget.attrs.update({"autocomplete": "email", "autocapitalize": "none"})
 
@@ -123,7 +128,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         # here, before authenticate() hands it to the lockout's 255-character column.
         if len(email) > EMAIL_MAX_LENGTH:
             raise ValidationError(
-                "That is not an email address we could have: emails are at most %(max)d characters.",
+                _("That is not an email address we could have: emails are at most %(max)d characters."),
                 code="max_length",
                 params={"max": EMAIL_MAX_LENGTH},
             )

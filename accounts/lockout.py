@@ -1,6 +1,18 @@
 """How django-axes reads a login attempt and decides which lock applies.
 
-settings.AXES_* point here; the limits and what holds are described next to them there."""
+Axes counts wrong passwords per (email, address, browser); a count lasts until an hour after
+its latest failure (``AXES_COOLOFF_TIME``). Logging in, the right password included, is refused
+when
+
+- ``LOGIN_FAILURES_PER_ADDRESS`` (5) counted failures for the email came from this address:
+  that address is locked out of it (the first ``AXES_LOCKOUT_PARAMETERS`` entry), or
+- ``LOGIN_FAILURES_PER_ACCOUNT`` (20) came for the email from all addresses together: the
+  account is locked for every address (the second entry).
+
+An attempt refused by a lock is not counted (``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT``
+off), so knocking does not stretch a lock and one address adds at most 5 towards the 20. A
+successful login clears every count for her email; so does a password reset, which also logs
+her in (``accounts.views.PasswordResetConfirmView``): the way in an attacker cannot block."""
 
 from axes.attempts import get_cool_off_threshold
 from axes.helpers import get_client_username

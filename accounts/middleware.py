@@ -1,4 +1,4 @@
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 class UserTimezoneMiddleware:
@@ -17,3 +17,19 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """Speak the language saved on the signed-in person's profile, whatever the browser says.
+    Below LocaleMiddleware (the cookie or the browser's language, for everyone else) and the
+    authentication, which it needs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

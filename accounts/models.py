@@ -4,6 +4,7 @@ import uuid
 import zoneinfo
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -66,6 +67,9 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=80, blank=True, validators=[validate_single_line])
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MOTHER)
+    #: The language she chose with the switcher; "" until then (the browser's is used). Her
+    #: pages and the emails sent to her are in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     #: Changes whenever a record of one of her past days changes (see tracker.closed_days).
     records_stamp = models.CharField(max_length=32, default=new_records_stamp, editable=False)
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import views
+from accounts import language, views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", views.login_page, name="login"),
     path("logout/", views.logout_page, name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("language/", language.choose, name="language"),
     path("profile/tokens/", views.api_token_create, name="api_token_create"),
     path("profile/tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("delete/", views.account_delete, name="account_delete"),

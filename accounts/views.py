@@ -53,7 +53,7 @@ AFTER_SIGNUP = "after_signup"
 SIGNUP_EMAIL = "signup_email"
 
 
-def _is_safe_next(request: HttpRequest, next_url: str) -> bool:
+def is_safe_next(request: HttpRequest, next_url: str) -> bool:
     return bool(next_url) and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
@@ -62,7 +62,7 @@ def _is_safe_next(request: HttpRequest, next_url: str) -> bool:
 def _remember_next(request: HttpRequest) -> None:
     """Keep a safe ``?next=`` in the session: the sign-up form posts to a bare URL."""
     next_url = request.GET.get("next", "")
-    if _is_safe_next(request, next_url):
+    if is_safe_next(request, next_url):
         request.session[AFTER_SIGNUP] = next_url
 
 
@@ -121,7 +121,7 @@ def signup_finish(request: HttpRequest, token: str) -> HttpResponse:
         login(request, user, backend=MODEL_BACKEND)
         request.session.pop(SIGNUP_EMAIL, None)
         messages.success(request, f"Welcome, {user.get_short_name()}! Your account is ready.")
-        next_url = signup.next_url if _is_safe_next(request, signup.next_url) else None
+        next_url = signup.next_url if is_safe_next(request, signup.next_url) else None
         return redirect(next_url or home_url_name(user))
     return render(request, "accounts/signup_finish.html", {"signup": signup, "form": form})
 

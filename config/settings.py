@@ -94,11 +94,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Her language: her profile's (accounts.middleware), else the switcher's cookie, else the browser's.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tracker.headers.PageOwnerMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
@@ -118,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -173,17 +177,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "today"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login lockout (django-axes; accounts/lockout.py turns its single limit into the two below).
-# Axes counts wrong passwords per (email, address, browser); a count lasts until an hour after
-# its latest failure (AXES_COOLOFF_TIME). Logging in, the right password included, is refused when
-# - 5 counted failures for the email came from this address: that address is locked out of it
-#   (the first AXES_LOCKOUT_PARAMETERS entry), or
-# - 20 came for the email from all addresses together: the account is locked for every address
-#   (the second entry).
-# An attempt refused by a lock is not counted (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT off),
-# so knocking does not stretch a lock and one address adds at most 5 towards the 20.
-# A successful login clears every count for her email; so does a password reset, which also
-# logs her in (accounts.views.PasswordResetConfirmView): the way in an attacker cannot block.
+# Login lockout (django-axes): accounts/lockout.py turns its single limit into these two and
+# says what holds.
 LOGIN_FAILURES_PER_ADDRESS = 5
 LOGIN_FAILURES_PER_ACCOUNT = 20
 AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
@@ -199,6 +194,17 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 
 LANGUAGE_CODE = "en-gb"
+# English is the source; each other one is complete in locale/ (README "Languages", tests/test_i18n.py).
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("it", "Italiano"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("pt-br", "Português (Brasil)"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -234,6 +240,15 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # The public address of the app, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Probiotic tracker <reminders@localhost>")
+# Web Push reminders (tracker/reminders/push.py): the VAPID key pair, base64url (the raw private
+# key; the public key as the uncompressed point a browser takes), and a contact (mailto: or
+# https:). Unset, the pair `make run` wrote to var/vapid.env (manage.py vapid_keys); none: no push.
+_VAPID_FILE = VAR_DIR / "vapid.env"
+_vapid_lines = _VAPID_FILE.read_text().splitlines() if _VAPID_FILE.is_file() else []
+_vapid_saved = dict(line.split("=", 1) for line in _vapid_lines if "=" in line)
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", _vapid_saved.get("VAPID_PUBLIC_KEY", ""))
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", _vapid_saved.get("VAPID_PRIVATE_KEY", ""))
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", _vapid_saved.get("VAPID_SUBJECT", ""))
 
 # Celery: Redis in production and CI; the embedded filesystem transport for
 # `make run`, so a laptop needs no broker server.

@@ -48,6 +48,14 @@ def cheap_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_push_keys():
+    """Push reminders are off unless a test gives VAPID keys (``tests/push_helpers.py``):
+    the pair `make run` leaves in var/vapid.env must not change what the other tests see."""
+    with override_settings(VAPID_PUBLIC_KEY="", VAPID_PRIVATE_KEY="", VAPID_SUBJECT=""):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: its rows are rolled back, and the next test's
@@ -210,3 +218,26 @@ def anna(mother):
 @pytest.fixture
 def anna_regimen(anna):
     return RegimenFactory(mother=anna, dose_times=["08:00", "20:00"], start_date=date(2026, 11, 1))
+
+
+# The push reminder tests (test_push_*.py)
+
+
+@pytest.fixture
+def push_keys(settings):
+    """A fresh VAPID key pair, as `manage.py vapid_keys` makes one: push reminders on."""
+    from tracker.management.commands.vapid_keys import new_vapid_pair
+
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = new_vapid_pair()
+    settings.VAPID_SUBJECT = "mailto:reminders@example.org"
+    return settings
+
+
+@pytest.fixture
+def push_service():
+    """A push service on 127.0.0.1 (``tests/push_helpers.py``)."""
+    from tests.push_helpers import FakePushService
+
+    service = FakePushService()
+    yield service
+    service.close()

@@ -21,7 +21,7 @@ from tests.factories import (
     SymptomEntryFactory,
     clinician_with_grant,
 )
-from tracker.models import ApiToken
+from tracker.models import ApiToken, PushSubscription
 from tracker.roles import Role, role_of
 
 # URL name prefix -> the record its <pk> names.
@@ -35,6 +35,7 @@ OWNED_BY_PREFIX = {
     "regimen_": "regimen",
     "grant_": "grant",
     "api_token_": "api_token",
+    "push_device_": "push_device",
 }
 #: The route parameter naming the mother on a clinician's patient URL.
 PATIENT_PARAM = "<int:mother_id>"
@@ -83,6 +84,13 @@ def records(mother, infant, regimen):
         "check": DailyCheckFactory(infant=infant),
         "grant": CareGrantFactory(mother=mother),
         "api_token": ApiToken.issue(owner=mother, name="shortcut")[0],
+        "push_device": PushSubscription.objects.create(
+            mother=mother,
+            endpoint="https://push.example.net/d1",
+            p256dh="k",
+            auth="a",
+            name="Chrome on Android",
+        ),
         "patient": mother,
     }
 
@@ -107,7 +115,12 @@ POST_ONLY = {
     "daily_check",
     "undo",
     "logout",
+    "language",
     "api_token_create",
+    "push_subscribe",
+    "push_device_remove",
+    "reminder_push_took",
+    "reminder_push_snooze",
 }
 
 
@@ -153,6 +166,8 @@ def test_public_pages_answer_a_logged_out_visitor_themselves(client, db, name, r
     response = fetch(client, name, url)
     if name == "logout":
         assert (response.status_code, response["Location"]) == (302, "/accounts/login/")
+    elif name == "language":  # no language posted: nothing changes, back to the start
+        assert (response.status_code, response["Location"]) == (302, "/")
     else:
         assert response.status_code in (200, 400)  # 400: the page says the made-up link is not valid
 

@@ -38,6 +38,7 @@ EXPECTED_ROLES = {
         "manifest",
         "service_worker",
         "invite_accept",
+        "language",
         "login",
         "logout",
         "password_reset",
@@ -48,7 +49,14 @@ EXPECTED_ROLES = {
         "signup_finish",
         "signup_sent",
     },
-    Role.EMAIL_LINK: {"reminder_took", "reminder_skip", "reminder_snooze", "reminder_unsubscribe"},
+    Role.EMAIL_LINK: {
+        "reminder_took",
+        "reminder_skip",
+        "reminder_snooze",
+        "reminder_unsubscribe",
+        "reminder_push_took",
+        "reminder_push_snooze",
+    },
     Role.SIGNED_IN: {
         "today",
         "profile",
@@ -74,6 +82,8 @@ EXPECTED_ROLES = {
         "clinician_export_fhir",
     },
     Role.MOTHER: {
+        "push_subscribe",
+        "push_device_remove",
         "dashboard",
         *("dose_take", "dose_slot", "feed_start", "feed_switch", "feed_stop"),
         *("symptom_quick", "crying_start", "crying_stop", "daily_check", "undo"),

@@ -145,6 +145,7 @@ def settled_and_later_day_totals(
         if first <= last:
             missing += [first, last]
     if not missing:
+        _cache_months(keys, from_database)
         return totals, None
     read_along = max(missing) == last_day < through
     loaded = load(min(missing), through if read_along else max(missing))
@@ -174,9 +175,16 @@ def settled_and_later_day_totals(
         regrouped |= {
             month: chunk._replace(stored=(chunk.first, chunk.last)) for month, chunk in lagging.items()
         }
-    # The months read from the database stay there: caching them costs more than reading them.
-    cache.set_many({keys[month]: chunk for month, chunk in regrouped.items()}, CACHE_SECONDS)
+    _cache_months(keys, from_database | regrouped)
     return totals, later
+
+
+def _cache_months(keys: dict[date, str], chunks: dict[date, MonthTotals]) -> None:
+    """Cache ``chunks`` under their months' ``keys``: the next first view of a day, or the next
+    after an edit of the past, reads them with no query. (Months read from the database are
+    cached under versions read before them, as the records are.)"""
+    if chunks:
+        cache.set_many({keys[month]: chunk for month, chunk in chunks.items()}, CACHE_SECONDS)
 
 
 def forget_months(

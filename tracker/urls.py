@@ -14,6 +14,7 @@ from tracker.views import (
     exports,
     health,
     history,
+    push,
     pwa,
     reminder_links,
     reminder_settings,
@@ -50,6 +51,10 @@ urlpatterns = [
     path("setup/regimen/<int:pk>/edit/", setup.regimen_edit, name="regimen_edit"),
     # Reminder emails: her settings, and the links in each email
     path("settings/reminders/", reminder_settings.reminder_settings, name="reminder_settings"),
+    path("settings/reminders/devices/", push.push_subscribe, name="push_subscribe"),
+    path("settings/reminders/devices/<int:pk>/remove/", push.push_device_remove, name="push_device_remove"),
+    path("r/push/took/<str:token>/", push.push_took, name="reminder_push_took"),
+    path("r/push/snooze/<str:token>/", push.push_snooze, name="reminder_push_snooze"),
     path("r/took/<str:token>/", reminder_links.took, name="reminder_took"),
     path("r/skip/<str:token>/", reminder_links.skip, name="reminder_skip"),
     path("r/snooze/<str:token>/", reminder_links.snooze, name="reminder_snooze"),

@@ -102,4 +102,67 @@ function offlinePage() {
     '<p><a href="' + CONFIG.today + '">Open Today</a></p></html>';
   return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
+// Push reminders (tracker/reminders/push.py): the payload carries the title, the body, a tag
+// (a second copy of one reminder replaces the first), the page a tap opens, and the paths
+// "Took it" and "Snooze 30 min" POST to with the reminder's signed token (no login or page
+// needed, so they work from the lock screen).
+self.addEventListener("push", (event) => {
+  let reminder = {};
+  try {
+    reminder = event.data ? event.data.json() : {};
+  } catch (unreadable) {
+    reminder = {};
+  }
+  const actions = [];
+  if (reminder.took) actions.push({ action: "took", title: "Took it" });
+  if (reminder.snooze) actions.push({ action: "snooze", title: "Snooze 30 min" });
+  event.waitUntil(
+    self.registration.showNotification(reminder.title || "Time for your probiotic", {
+      body: reminder.body || "",
+      tag: reminder.tag,
+      renotify: Boolean(reminder.tag),
+      requireInteraction: true,
+      icon: CONFIG.icon,
+      badge: CONFIG.icon,
+      actions: actions,
+      data: { open: reminder.open || CONFIG.today, took: reminder.took, snooze: reminder.snooze },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  const notification = event.notification;
+  const data = notification.data || {};
+  notification.close();
+  if (event.action === "took" || event.action === "snooze") {
+    event.waitUntil(answer(data[event.action], notification));
+  } else {
+    event.waitUntil(openPage(data.open || CONFIG.today));
+  }
+});
+
+// POST the button's signed link; say what happened in a notification of its own (the phone
+// may be locked: no page to show it on).
+async function answer(path, notification) {
+  let words;
+  try {
+    const response = await fetch(path, { method: "POST", credentials: "same-origin" });
+    const result = await response.json();
+    words = result.done || result.error;
+  } catch (offline) {
+    words = "No connection: nothing was logged. Open the app to log your dose.";
+  }
+  await self.registration.showNotification(notification.title, { body: words, tag: notification.tag, icon: CONFIG.icon });
+}
+
+async function openPage(path) {
+  const url = new URL(path, self.location.origin).href;
+  const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const tab = open.find((client) => client.url === url) || open[0];
+  if (tab) {
+    if (tab.url !== url && "navigate" in tab) await tab.navigate(url);
+    return tab.focus();
+  }
+  return self.clients.openWindow(url);
+}
 {% endautoescape %}

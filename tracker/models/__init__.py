@@ -2,6 +2,7 @@ from tracker.models.api import ApiToken, IdempotencyKey
 from tracker.models.day_totals import DayTotalsMonth
 from tracker.models.family import Infant, Pregnancy
 from tracker.models.feeding import FeedingSession, Side
+from tracker.models.push import PushSubscription
 from tracker.models.regimens import DoseLog, DoseSchedule, Regimen, ScheduleChange, SupplementProduct
 from tracker.models.reminders import DoseReminder, ReminderSettings
 from tracker.models.sharing import AuditEvent, CareGrant
@@ -20,6 +21,7 @@ __all__ = [
     "IdempotencyKey",
     "Infant",
     "Pregnancy",
+    "PushSubscription",
     "Regimen",
     "ReminderSettings",
     "ScheduleChange",

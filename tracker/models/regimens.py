@@ -249,6 +249,7 @@ class DoseLog(models.Model):
     class Source(models.TextChoices):
         WEB = "web", "Web"
         EMAIL = "email", "Email link"
+        PUSH = "push", "Push notification"
         API = "api", "API"
 
     regimen = models.ForeignKey(Regimen, on_delete=models.CASCADE, related_name="doses")

@@ -19,6 +19,11 @@ class ReminderSettings(models.Model):
     email_enabled = models.BooleanField(
         "email me at each dose time", default=True, help_text="Off after you unsubscribe from an email."
     )
+    push_enabled = models.BooleanField(
+        "show reminders on the devices I chose",
+        default=False,
+        help_text='Turned on when you tap "Remind me on this phone".',
+    )
     follow_up = models.BooleanField("one more email 60 minutes after a dose I haven't logged", default=False)
     quiet_start = models.TimeField("quiet hours from", null=True, blank=True)
     quiet_end = models.TimeField("quiet hours until", null=True, blank=True)
@@ -81,7 +86,11 @@ class DoseReminder(models.Model):
     #: While queued or sending: the instant after which the dispatcher takes the row back to
     #: pending (tracker/reminders/leases.py). Meaningless in any other status.
     lease_until = models.DateTimeField(null=True, blank=True)
+    #: When the mail server accepted the email (a reminder with push: the email may be sent
+    #: while the push is still to go; the status says "sent" once every channel is done).
     sent_at = models.DateTimeField(null=True, blank=True)
+    #: When a push service accepted it for at least one of her devices (None: not pushed).
+    pushed_at = models.DateTimeField(null=True, blank=True)
     #: For a snooze: the reminder whose "remind me in 30 minutes" link made it. One-to-one,
     #: so each email's snooze link works once, however often it is opened and confirmed.
     snooze_of = models.OneToOneField(

@@ -20,16 +20,18 @@ def slot_log(reminder: DoseReminder) -> DoseLog | None:
     ).first()
 
 
-def reminder_took(*, reminder: DoseReminder, now: datetime | None = None) -> tuple[DoseLog, bool]:
-    """ "I took it": log the slot as taken now, from the email. ``(log, created)``;
-    a slot already logged is returned unchanged."""
+def reminder_took(
+    *, reminder: DoseReminder, now: datetime | None = None, source: str = DoseLog.Source.EMAIL
+) -> tuple[DoseLog, bool]:
+    """ "I took it": log the slot as taken now, from the email (or ``source``: the push
+    notification's action). ``(log, created)``; a slot already logged is returned unchanged."""
     return dose_log(
         regimen=reminder.regimen,
         slot_date=reminder.slot_date,
         slot_time=reminder.slot_time,
         status=DoseLog.Status.TAKEN,
         taken_at=now or timezone.now(),
-        source=DoseLog.Source.EMAIL,
+        source=source,
     )
 
 

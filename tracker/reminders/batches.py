@@ -4,9 +4,10 @@ A batch of ``BATCH_SIZE`` reminder ids (one Celery task, or one slice of a cron 
 claimed for sending by one conditional UPDATE under a token of its own: the rows still
 queued (or "sending" under a lease that ran out) move to "sending" with a fresh lease, so of
 two workers given the same ids each row goes to one. The batch then reads its rows with
-what their emails need (mother, product), the doses already logged for their slots and the
-snoozes used, in one query each, and writes one UPDATE per email once the mail server has
-answered. The leases of the rows it still holds are renewed whenever half a lease has gone
+what their emails need (mother, product), the doses already logged for their slots, the
+snoozes used and which mothers want push reminders (``tracker.reminders.push``: a second
+query only when one does), in one query each, and writes one UPDATE per email once the mail
+server has answered. The leases of the rows it still holds are renewed whenever half a lease has gone
 by (``tracker.reminders.leases``): one UPDATE, not one per email.
 
 Whether a dose was logged is read when the batch starts: a dose logged during the seconds
@@ -21,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 
+import requests
 from django.core.mail import get_connection
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +30,7 @@ from django.utils import timezone
 from tracker.emails import TRANSIENT_ERRORS
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders.leases import lease_from, lease_length
+from tracker.reminders.push import push_plans
 from tracker.reminders.sending import MAX_SNOOZES, SNOOZE_KINDS, claim_for_sending, deliver
 from tracker.reminders.texts import ReminderTexts
 
@@ -66,6 +69,8 @@ def reminders_send_batch(
     logged = _logged(slots)
     snoozes_used = _snoozes_used(slots)
     texts = ReminderTexts()
+    plans = push_plans({r.regimen.mother_id for r in reminders})
+    push_session = requests.Session() if plans else None
     connection = get_connection()
     _reopen(connection)
     renewed_at = started
@@ -85,6 +90,8 @@ def reminders_send_batch(
                     logged=slot in logged,
                     snoozes=snoozes,
                     texts=texts,
+                    push=plans.get(reminder.regimen.mother_id),
+                    push_session=push_session,
                 )
             except TRANSIENT_ERRORS as error:
                 _reopen(connection)
@@ -97,6 +104,8 @@ def reminders_send_batch(
             outcomes[outcome] += 1
     finally:
         _drop(connection)
+        if push_session is not None:
+            push_session.close()
     return _counts(outcomes)
 
 

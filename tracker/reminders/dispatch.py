@@ -6,8 +6,8 @@ Each run:
 1. works out, in every mother's own time zone, the dose slots (and follow-ups)
    that fell due in the last two hours, and records one ``DoseReminder`` row per
    (regimen, slot, kind) - the unique constraint makes a second insert a no-op;
-2. settles the pending rows that must not be sent: already logged, reminders off,
-   quiet hours, or more than two hours late;
+2. settles the pending rows that must not be sent: already logged, reminders off (for
+   the regimen, or both email and push off), quiet hours, or more than two hours late;
 3. claims the sendable rows with one conditional UPDATE (``status = pending`` →
    ``queued`` with a fresh claim token and a lease), so two dispatchers running at
    once never both get a row, and returns the claimed ids for sending.
@@ -54,7 +54,9 @@ def _candidate_regimens(now: datetime):
     today = now.date()
     return (
         Regimen.objects.filter(reminders_enabled=True, mother__is_active=True)
-        .exclude(mother__reminder_settings__email_enabled=False)
+        .exclude(
+            mother__reminder_settings__email_enabled=False, mother__reminder_settings__push_enabled=False
+        )
         .filter(start_date__lte=today + timedelta(days=1))
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today - timedelta(days=2)))
         .annotate(follow_up=Coalesce("mother__reminder_settings__follow_up", Value(DEFAULT_FOLLOW_UP)))
@@ -152,7 +154,7 @@ def settle_unsendable(*, now: datetime) -> tuple[int, int]:
     # minute's inserts (at 100,000 fresh rows: more than 10 minutes instead of a fraction of a second).
     switched_off = Regimen.objects.filter(pk=OuterRef("regimen_id")).filter(
         Q(reminders_enabled=False)
-        | Q(mother__reminder_settings__email_enabled=False)
+        | Q(mother__reminder_settings__email_enabled=False, mother__reminder_settings__push_enabled=False)
         | Q(mother__is_active=False)
     )
     skipped += pending.filter(Exists(switched_off)).update(

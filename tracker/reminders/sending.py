@@ -25,6 +25,7 @@ from tracker.emails import TRANSIENT_ERRORS, LeanEmail, lean_email, send_alterna
 from tracker.models import DoseLog, DoseReminder
 from tracker.reminders.dispatch import LATE_LIMIT
 from tracker.reminders.leases import lease_from
+from tracker.reminders.push import PushPlan, PushUnavailable, push_plans, push_reminder
 from tracker.reminders.texts import ReminderTexts, reminder_values
 from tracker.reminders.tokens import make_link
 from tracker.signed_links import salted_hmac_hexdigest
@@ -164,7 +165,8 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None, connection=N
     logged = DoseLog.objects.filter(
         regimen_id=reminder.regimen_id, slot_date=reminder.slot_date, slot_time=reminder.slot_time
     ).exists()
-    return deliver(reminder, now=now, connection=connection, logged=logged)
+    plan = push_plans({reminder.regimen.mother_id}).get(reminder.regimen.mother_id)
+    return deliver(reminder, now=now, connection=connection, logged=logged, push=plan)
 
 
 def deliver(
@@ -175,6 +177,8 @@ def deliver(
     logged: bool,
     snoozes: int | None = None,
     texts: ReminderTexts | None = None,
+    push: PushPlan | None = None,
+    push_session=None,
 ) -> str:
     """Send ``reminder``, claimed for sending by the caller, unless its dose is ``logged`` or
     it is over 2 h late, and write how it ended: one UPDATE. Returns the outcome, as
@@ -184,6 +188,9 @@ def deliver(
     so the caller can retry, until the attempt that reaches ``max_attempts()``: that one
     ends "failed", whichever path (Celery or cron) sends it. ``reminder.attempts`` follows
     what is written.
+
+    ``push``: her plan when she turned push reminders on (``tracker.reminders.push``); then
+    ``deliver_with_push`` sends it. Without it, this path is the email alone, unchanged.
     """
     reminder_id = reminder.pk
     if logged:
@@ -192,6 +199,19 @@ def deliver(
     if now - reminder.due_at > LATE_LIMIT:
         _set_status(reminder_id, DoseReminder.Status.DROPPED, "more than 2 hours late")
         return "dropped"
+    if push is not None:
+        if snoozes is None:
+            snoozes = snoozes_left(reminder)
+        return deliver_with_push(
+            reminder,
+            now=now,
+            plan=push,
+            snoozes=snoozes,
+            session=push_session,
+            send_email=lambda: send_alternatives(
+                connection, **reminder_email_parts(reminder, snoozes=snoozes, texts=texts)
+            ),
+        )
     reminder.attempts += 1
     try:
         send_alternatives(connection, **reminder_email_parts(reminder, snoozes=snoozes, texts=texts))
@@ -220,6 +240,72 @@ def deliver(
         return "failed"
     _mark_sent(reminder_id, now=now, attempts=reminder.attempts)
     return "sent"
+
+
+def deliver_with_push(
+    reminder: DoseReminder, *, now: datetime, plan: PushPlan, snoozes: int, session, send_email
+) -> str:
+    """``deliver`` for a mother with push on: the push to her devices first (if not pushed
+    yet), then the email (if she wants it and it was not accepted yet), then how it ended.
+
+    Each channel leaves its mark as soon as it is done (``pushed_at``, then the final UPDATE
+    with ``sent_at``), so a retry or a re-claimed row sends only what is missing. A reminder
+    is "sent" once either channel delivered it; "failed" when the channels she wants all
+    failed for good or hit the attempt cap; "skipped" when she wants no email and has no
+    device left. No device took the push and one was unavailable (429, 5xx, network): the row
+    goes back to "queued" for a retry, as with a transient mail error; a retry pushes to all
+    of her devices again, so one that took the first try may show it twice (the
+    notification's tag then replaces the first). The email never waits for the push.
+    """
+    reminder_id = reminder.pk
+    reminder.attempts += 1
+    last_try = reminder.attempts >= max_attempts()
+    notes, retry_push = [], ""
+    if reminder.pushed_at is None and plan.subscriptions:
+        outcome = push_reminder(reminder, plan.subscriptions, snoozes=snoozes, now=now, session=session)
+        notes.append(outcome.reason())
+        if outcome.accepted:
+            reminder.pushed_at = now
+            if plan.email and reminder.sent_at is None:  # a crash while emailing must not push again
+                DoseReminder.objects.filter(pk=reminder_id).update(pushed_at=now)
+        elif outcome.unavailable and not last_try:
+            retry_push = outcome.reason()
+    if plan.email and reminder.sent_at is None:
+        try:
+            send_email()
+        except DatabaseError:
+            raise
+        except TRANSIENT_ERRORS as error:
+            reason = f"{type(error).__name__}: {error}"
+            if not is_permanent(error) and not last_try:
+                _set_status(
+                    reminder_id,
+                    DoseReminder.Status.QUEUED,
+                    reason,
+                    attempts=reminder.attempts,
+                    claimed_at=now,
+                    pushed_at=reminder.pushed_at,
+                )
+                raise
+            notes.append(f"email {'gave up' if not is_permanent(error) else 'refused'}: {reason}")
+        except Exception as error:
+            logger.exception("reminder %s: the email cannot be sent", reminder_id)
+            notes.append(f"email cannot be sent: {type(error).__name__}: {error}")
+        else:
+            reminder.sent_at = now
+    reason = "; ".join(note for note in notes if note)
+    marks = {"attempts": reminder.attempts, "pushed_at": reminder.pushed_at, "sent_at": reminder.sent_at}
+    if retry_push:
+        _set_status(reminder_id, DoseReminder.Status.QUEUED, reason, claimed_at=now, **marks)
+        raise PushUnavailable(retry_push)
+    if reminder.sent_at is not None or reminder.pushed_at is not None:
+        _set_status(reminder_id, DoseReminder.Status.SENT, reason, **marks)
+        return "sent"
+    if reason:
+        _set_status(reminder_id, DoseReminder.Status.FAILED, reason, **marks)
+        return "failed"
+    _set_status(reminder_id, DoseReminder.Status.SKIPPED, "email off and no device to push to", **marks)
+    return "skipped"
 
 
 def max_attempts() -> int:

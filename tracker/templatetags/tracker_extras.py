@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 from tracker import undo
 from tracker.selectors.history import record_label
@@ -70,10 +71,11 @@ def bottom_nav_more(context, shown: str) -> str:
     current = not any(_is_current(context, url_name) for url_name in shown.split())
     return format_html(
         '<button{} type="button" data-bs-toggle="offcanvas" data-bs-target="#main-nav"'
-        ' aria-controls="main-nav">' + _ICON + "<span>More</span></button>",
+        ' aria-controls="main-nav">' + _ICON + "<span>{}</span></button>",
         _BOTTOM_CURRENT if current else _BOTTOM_OTHER,
         static("vendor/bootstrap-icons/icons.svg"),
         "three-dots",
+        pgettext("the bottom bar's button that opens the whole menu", "More"),
     )
 
 

@@ -26,7 +26,7 @@ def _error_page(request: HttpRequest, message: str, status: int = 400) -> HttpRe
     return render(request, TEMPLATE, {"error": message}, status=status)
 
 
-def _reminder(object_id: int) -> DoseReminder:
+def reminder_for_link(object_id: int) -> DoseReminder:
     reminder = (
         DoseReminder.objects.select_related("regimen__mother", "regimen__product")
         .filter(pk=object_id)
@@ -44,14 +44,17 @@ def _already_logged(log: DoseLog) -> str:
     return "This dose is already logged as skipped. Nothing was changed."
 
 
-def _perform(action: str, reminder: DoseReminder) -> str:
-    """Carry out a confirmed action; the sentence to show."""
+def perform(action: str, reminder: DoseReminder, *, source: str = DoseLog.Source.EMAIL) -> str:
+    """Carry out a confirmed action (from the email's page, or ``source``: the notification's
+    button); the sentence to show. Raises ``ValidationError`` for a snooze that cannot be."""
     if action == "snooze":
         snooze = actions.reminder_snooze(reminder=reminder)
         at = timezone.localtime(snooze.due_at, reminder.regimen.mother.zone)
         return f"Done: we will remind you again at {at:%H:%M}."
-    do = actions.reminder_took if action == "took" else actions.reminder_skip
-    log, created = do(reminder=reminder)
+    if action == "took":
+        log, created = actions.reminder_took(reminder=reminder, source=source)
+    else:
+        log, created = actions.reminder_skip(reminder=reminder)
     if not created:
         return _already_logged(log)
     if action == "took":
@@ -62,13 +65,13 @@ def _perform(action: str, reminder: DoseReminder) -> str:
 @require_http_methods(["GET", "POST"])
 def reminder_action(request: HttpRequest, token: str, action: str) -> HttpResponse:
     try:
-        reminder = _reminder(read_token(action, token).object_id)
+        reminder = reminder_for_link(read_token(action, token).object_id)
     except LinkError as error:
         return _error_page(request, error.message)
     context = {"reminder": reminder, "action": action, "button": BUTTONS[action]}
     if request.method == "POST":
         try:
-            context["done"] = _perform(action, reminder)
+            context["done"] = perform(action, reminder)
         except ValidationError as error:
             context["done"] = " ".join(error.messages)
     else:
