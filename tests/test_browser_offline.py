@@ -94,7 +94,9 @@ def test_today_and_the_last_history_page_open_offline(page, anna):
     back_online(page)
 
 
-def test_offline_the_page_says_so_and_a_tap_stays_on_it_unsaved(page, anna):
+def test_offline_the_page_says_so_and_a_form_it_cannot_queue_stays_on_it_unsaved(page, anna):
+    """Today's taps are queued offline (tests/test_browser_offline_queue.py); any other form, here
+    logging out, stays on the page, which says it was not saved."""
     from tracker.models import DoseLog
 
     log_in(page, anna.email)
@@ -103,10 +105,16 @@ def test_offline_the_page_says_so_and_a_tap_stays_on_it_unsaved(page, anna):
     page.context.set_offline(True)
     page.goto(f"{page.base_url}/")
     notice = page.locator("#offline-notice")
-    expect(notice).to_contain_text("You are offline: this is the copy you last opened.")
-    page.get_by_role("button", name="Took my probiotic").click()
+    expect(notice).to_have_text(
+        "You are offline: this is the copy you last opened. "
+        "What you tap is kept on this phone and sent when you are back online."
+    )
+    page.get_by_role("navigation", name="Sections").get_by_role("button", name="More").click()
+    page.get_by_role("button", name="Log out").click()
     expect(notice).to_have_text("You are offline: that was not saved. Try again once you are back online.")
     assert page.url == f"{page.base_url}/"  # not the browser's "no internet" page
+    page.keyboard.press("Escape")  # the menu closes
+    expect(page.locator(".offcanvas-backdrop")).to_have_count(0)
     back_online(page)
     expect(notice).to_have_count(0)
     assert DoseLog.objects.filter(regimen__mother=anna).count() == 0

@@ -4,6 +4,8 @@
 "use strict";
 
 const CONFIG = {{ config }};
+// The offline queue (tracker/static/tracker/offline_queue.js): Background Sync sends it.
+importScripts(CONFIG.queueScript);
 const SHELL = "shell-" + CONFIG.version;
 const PAGES = "pages";  // one cache, emptied when its owner changes or she logs out
 const OWNER_KEY = "/__page-owner__";
@@ -21,6 +23,19 @@ self.addEventListener("activate", (event) => {
     caches.keys()
       .then((keys) => Promise.all(keys.filter((key) => key.startsWith("shell-") && key !== SHELL).map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
+  );
+});
+
+// Today's taps kept offline, sent when the browser says the network is back. What is left
+// (the server could not take it yet) fails the sync, so the browser tries again later.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== self.TrackerQueue.SYNC_TAG) return;
+  event.waitUntil(
+    self.TrackerQueue.replay(null)
+      .then(() => self.TrackerQueue.list())
+      .then((left) => {
+        if (left.length) throw new Error(left.length + " taps still waiting");
+      })
   );
 });
 

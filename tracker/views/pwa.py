@@ -26,6 +26,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "shell": pwa.shell_urls(),
         "offlinePages": pwa.offline_paths(),
         "today": pwa.offline_paths()[0],
+        "queueScript": static("tracker/offline_queue.js"),
         "icon": static("tracker/icons/icon-192.png"),
     }
     script = render_to_string("pwa/sw.js", {"config": json.dumps(config, indent=2)})

@@ -46,8 +46,9 @@
 })();
 
 // Offline, a page is the copy the service worker kept: say so, and keep a tap from ending on the
-// browser's "no internet" page with nothing saved. Her taps are not queued yet: a form sent
-// offline stays on the page, which says it was not saved.
+// browser's "no internet" page with nothing saved. Today's taps (forms marked data-offline) are
+// kept on the phone and sent later by offline_today.js; any other form sent offline stays on the
+// page, which says it was not saved.
 (function () {
   var notice = null;
 
@@ -67,7 +68,11 @@
       if (notice) notice.remove();
       notice = null;
     } else {
-      say("You are offline: this is the copy you last opened. What you tap now can't be saved until you are back online.");
+      say(
+        document.getElementById("offline-today")
+          ? "You are offline: this is the copy you last opened. What you tap is kept on this phone and sent when you are back online."
+          : "You are offline: this is the copy you last opened. What you tap now can't be saved until you are back online."
+      );
     }
   }
 
@@ -77,6 +82,7 @@
     "submit",
     function (event) {
       if (navigator.onLine) return;
+      if (event.target.dataset && event.target.dataset.offline && window.TrackerQueue) return;  // queued
       event.preventDefault();
       say("You are offline: that was not saved. Try again once you are back online.");
       window.scrollTo(0, 0);

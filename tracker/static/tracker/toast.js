@@ -5,9 +5,10 @@
 // the mouse or the keyboard is on the toast, so it never goes while she reaches for it; Escape
 // or the close button takes it away at once.
 //
-// TrackerToast.show({text, onUndo, ms}) makes the same toast from a script, its Undo calling
-// onUndo instead of posting a form: the offline queue will show one for a queued action, its
-// Undo dropping that action before it is ever sent.
+// TrackerToast.show({text, onUndo, ms, undo, tone}) makes the same toast from a script, its Undo
+// calling onUndo instead of posting a form: the offline queue (offline_today.js) shows one for a
+// queued action, its Undo dropping that action before it is ever sent. undo: false makes a toast
+// without Undo (what became of a queued action); tone: a Bootstrap alert colour (success).
 (function () {
   var DEFAULT_MS = 10000;
 
@@ -74,7 +75,8 @@
 
   function show(options) {
     var toast = document.createElement("div");
-    toast.className = "undo-toast alert alert-success d-flex align-items-center gap-2";
+    var undoable = options.undo !== false;
+    toast.className = "undo-toast alert alert-" + (options.tone || "success") + " d-flex align-items-center gap-2";
     toast.setAttribute("role", "status");
     toast.setAttribute("aria-live", "polite");
     toast.setAttribute("aria-atomic", "true");
@@ -87,9 +89,10 @@
     undo.type = "button";
     undo.className = "btn btn-success btn-undo";
     undo.textContent = "Undo";
-    toast.append(words, undo);
+    toast.append(words);
+    if (undoable) toast.append(undo);
     (document.getElementById("main") || document.body).prepend(toast);
-    return enhance(toast, options.onUndo || function () {});
+    return enhance(toast, undoable ? options.onUndo || function () {} : null);
   }
 
   window.TrackerToast = { DEFAULT_MS: DEFAULT_MS, show: show };
