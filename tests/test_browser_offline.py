@@ -38,6 +38,9 @@ def controlled(page) -> str:
     if not page.evaluate("!!navigator.serviceWorker.controller"):
         page.reload()
         page.wait_for_function("() => !!navigator.serviceWorker.controller")
+    # This page is kept for offline use (a page the worker took over after it loaded asks to
+    # be kept: pwa.js's KEEP_PAGE), whichever way it came.
+    page.wait_for_function("() => caches.match(location.href).then(Boolean)", timeout=10000)
     return page.evaluate("caches.keys().then(keys => keys.find(k => k.startsWith('shell-')))")
 
 
@@ -195,3 +198,22 @@ def test_chromium_finds_the_app_installable(page, anna):
     # Playwright's contexts are incognito, where Chromium installs nothing: that one is the
     # test browser's, not the app's.
     assert [error for error in errors if error["errorId"] != "in-incognito"] == []
+
+
+def test_a_page_the_worker_did_not_fetch_asks_to_be_kept(page, anna):
+    """Her first page after logging in may come before the worker takes over, so the worker
+    never saw it: the page asks the worker to keep it (pwa.js's KEEP_PAGE), and it opens offline."""
+    log_in(page, anna.email)
+    controlled(page)
+    page.evaluate("caches.open('pages').then(cache => cache.delete(location.href))")
+    assert not page.evaluate("caches.match(location.href).then(Boolean)")
+    page.evaluate(
+        "navigator.serviceWorker.ready.then(r => r.active.postMessage({type: 'KEEP_PAGE', url: location.href}))"
+    )
+    page.wait_for_function("() => caches.match(location.href).then(Boolean)", timeout=10000)
+    # A page of another site, or one not kept offline, is never fetched for it.
+    page.evaluate(
+        "navigator.serviceWorker.ready.then(r => r.active.postMessage({type: 'KEEP_PAGE', url: '/accounts/profile/'}))"
+    )
+    page.wait_for_timeout(500)
+    assert not page.evaluate("caches.match('/accounts/profile/').then(Boolean)")

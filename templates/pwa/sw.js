@@ -41,6 +41,14 @@ self.addEventListener("sync", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+  // A page that loaded before this worker took it over (her first page after logging in) was
+  // not kept: the page asks for it to be fetched and kept now, so it opens offline too.
+  if (event.data && event.data.type === "KEEP_PAGE") {
+    const url = new URL(event.data.url, self.location.origin);
+    if (url.origin === self.location.origin && CONFIG.offlinePages.includes(url.pathname)) {
+      event.waitUntil(savePage(url.href));
+    }
+  }
 });
 
 self.addEventListener("fetch", (event) => {

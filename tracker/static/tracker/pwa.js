@@ -34,6 +34,14 @@
     window.location.reload();
   });
 
+  // Loaded without a worker (it took over after this page came): ask it to keep this page.
+  var loadedWithoutWorker = !navigator.serviceWorker.controller;
+  navigator.serviceWorker.ready.then(function (registration) {
+    if (loadedWithoutWorker && registration.active) {
+      registration.active.postMessage({ type: "KEEP_PAGE", url: window.location.href });
+    }
+  });
+
   navigator.serviceWorker.register(document.documentElement.dataset.serviceWorker, { scope: "/" }).then(function (registration) {
     if (registration.waiting) offer(registration.waiting);
     registration.addEventListener("updatefound", function () {
