@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from accounts.views import is_safe_next
@@ -31,7 +30,6 @@ def choose(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    translation.activate(language)
     response = redirect(_back(request, form.cleaned_data["next"]))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

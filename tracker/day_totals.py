@@ -15,10 +15,11 @@ are kept twice:
 - In the database (``DayTotalsMonth``), read when the cache lacks a month (a new web process
   without a shared ``CACHE_URL``, a flushed or evicted cache). The same writes delete the rows
   of those months (a bulk write: all her rows) in their own transaction, after changing her
-  records stamp. A reader stores a row only in a transaction that first finds her records stamp
-  unchanged since she was loaded (before her records were read), holding a share lock on her
-  account row on PostgreSQL: a writer that changed the stamp meanwhile has committed (the
-  stamp differs, nothing is stored) or waits for the reader to commit and then deletes the row.
+  records stamp. A reader stores its rows in one statement that inserts them only if her
+  records stamp is unchanged since she was loaded (before her records were read), taking a
+  share lock on her account row on PostgreSQL: a writer that changed the stamp meanwhile has
+  committed (the stamp differs, nothing is stored), or is still open and the statement waits
+  for it (then finds the stamp changed), or comes later and deletes the rows.
 
 A day is stored once it ended an hour ago in her zone, so a write that was under way at
 midnight has committed before a reader can store the day it changes. Feeds and symptoms are
